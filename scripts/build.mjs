@@ -1,0 +1,23 @@
+// Build: the CLI as one ESM bundle with lazily loaded chunks (start-up matters: a mail filter starts mailtrace
+// once per message), the library as ESM with its dependencies external, and the .d.ts files.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+const common = { platform: 'node', format: 'esm', target: 'node20', bundle: true, sourcemap: false, logLevel: 'warning', legalComments: 'none' };
+
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies inside an ESM bundle need require.
+  banner: { js: "import { createRequire as __mtCreateRequire } from 'node:module'; const require = __mtCreateRequire(import.meta.url);" },
+});
+
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', packages: 'external' });
+
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

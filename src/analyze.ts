@@ -1,0 +1,81 @@
+// The pipeline, one message end to end:
+//   bytes -> Message -> Chain (hops, trust boundary) -> Identity -> AuthReport -> Finding[] -> verdict -> Report
+import type { AnalyzeOptions, Deps, Report, Source } from './types.js';
+import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
+import { buildChain } from './hops/index.js';
+import { extractIdentity } from './identity/index.js';
+import { authenticate } from './auth/index.js';
+import { runRules } from './findings/index.js';
+import { decideVerdict, exitCodeFor } from './verdict/index.js';
+import { decodeWords } from './message/encoded-words.js';
+import { VERSION } from './version.js';
+
+export const DEFAULT_SKEW_SECONDS = 300;
+
+function resolveDeps(options: AnalyzeOptions): Deps {
+  return { now: () => new Date(), ...options.deps };
+}
+
+/** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
+export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
+  const deps = resolveDeps(options);
+  const message = parseMessage(raw, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
+  const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
+  const chain = buildChain(message, trust);
+  const identity = extractIdentity(message, chain);
+  const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+  const at = options.at ?? (boundary?.timestamp ? new Date(boundary.timestamp) : deps.now());
+  const auth = await authenticate(
+    { message, chain, identity, at, offline: options.offline === true || !deps.resolver, authservIds: trust.authservIds },
+    deps,
+  );
+  const findings = runRules({
+    message,
+    chain,
+    identity,
+    auth,
+    options: { ...options, skewSeconds: options.skewSeconds ?? DEFAULT_SKEW_SECONDS },
+  });
+  const { verdict, score, drivers } = decideVerdict(findings);
+  const text = (name: string) => {
+    const f = firstField(message, name);
+    return f ? decodeWords(f.value) : undefined;
+  };
+  const source: Source | undefined = options.source;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'mailtrace', version: VERSION },
+    ...(source ? { source } : {}),
+    message: {
+      ...optional('from', text('from')),
+      ...optional('to', text('to')),
+      ...optional('subject', text('subject')),
+      ...optional('date', text('date')),
+      ...optional('messageId', text('message-id')),
+      size: message.size,
+      headerCount: message.headers.length,
+    },
+    hops: chain.hops,
+    boundary: boundary
+      ? {
+          hop: boundary.index,
+          ...optional('ip', boundary.from?.ip),
+          ...optional('helo', boundary.from?.helo),
+          ...optional('rdns', boundary.from?.rdns),
+          ...optional('by', boundary.by),
+        }
+      : null,
+    ...optional('totalDelaySeconds', chain.totalDelaySeconds),
+    identity,
+    auth,
+    findings,
+    verdict,
+    score,
+    verdictDrivers: drivers,
+    exitCode: exitCodeFor(verdict),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,90 @@
+// `mailtrace [files..]`: read each input, analyse it, print its report, fold the exit codes.
+import { analyze } from '../analyze.js';
+import { NotAMessageError } from '../message/parse.js';
+import { openDns } from '../dns/index.js';
+import { renderHuman } from '../render/human.js';
+import { renderJson } from '../render/json.js';
+import { safeInline } from '../render/sanitize.js';
+import type { AnalyzeOptions, Report } from '../types.js';
+import { EXIT } from '../verdict/index.js';
+import { loadConfig } from './config.js';
+import { InputError, readInput } from './read-input.js';
+import { parseAt, type CommonArgs } from './common.js';
+
+export interface AnalyzeArgs extends CommonArgs {
+  files?: string[];
+  json: boolean;
+  explain: boolean;
+  color: 'auto' | 'always' | 'never';
+}
+
+interface ErrorRecord {
+  source: { path: string };
+  error: { code: number; message: string };
+}
+
+function useColor(mode: AnalyzeArgs['color']): boolean {
+  if (mode === 'always') return true;
+  if (mode === 'never') return false;
+  return Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+}
+
+/** Worst outcome first: an input error outranks any verdict. */
+function foldExit(current: number, next: number): number {
+  const rank = (c: number) => (c >= 64 ? 100 + c : c);
+  return rank(next) > rank(current) ? next : current;
+}
+
+export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const files = args.files?.length ? args.files : process.stdin.isTTY ? [] : ['-'];
+  if (files.length === 0) {
+    process.stderr.write('mailtrace: no input: name a file, or "-" for stdin. Run "mailtrace --help" for usage.\n');
+    return EXIT.usage;
+  }
+  const config = loadConfig(args.config);
+  const at = parseAt(args.at);
+  const dns = args.offline
+    ? undefined
+    : await openDns({
+        ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
+        ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
+        ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
+        ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+      });
+  const base: AnalyzeOptions = {
+    trust: [...(config.trust ?? []), ...(args.trust ?? [])],
+    authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
+    offline: args.offline || !dns,
+    ...(at ? { at } : {}),
+    ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
+    deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},
+  };
+  const color = useColor(args.color);
+  const width = process.stdout.columns || 120;
+  const jsonItems: (Report | ErrorRecord)[] = [];
+  let exit: number = EXIT.pass;
+  for (const path of files) {
+    try {
+      const raw = await readInput(path);
+      const report = await analyze(raw.bytes, { ...base, source: raw.source });
+      exit = foldExit(exit, report.exitCode);
+      if (args.json) jsonItems.push(report);
+      else process.stdout.write(renderHuman(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
+    } catch (err) {
+      const code = err instanceof InputError ? err.exitCode : err instanceof NotAMessageError ? EXIT.notAMessage : undefined;
+      if (code === undefined) throw err;
+      const name = path === '-' ? '(stdin)' : path;
+      process.stderr.write(`mailtrace: ${safeInline(name)}: ${(err as Error).message}\n`);
+      exit = foldExit(exit, code);
+      if (args.json) jsonItems.push({ source: { path: name }, error: { code, message: (err as Error).message } });
+    }
+  }
+  await dns?.close();
+  if (args.json) {
+    const reports = jsonItems.filter((i): i is Report => 'schemaVersion' in i);
+    if (files.length === 1) {
+      if (reports[0]) process.stdout.write(renderJson(reports[0]));
+    } else process.stdout.write(JSON.stringify(jsonItems, null, 2) + '\n');
+  }
+  return exit;
+}

@@ -1,0 +1,87 @@
+// The command line: arguments in, exit code out. The only place (with its siblings) that touches the process.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT } from '../verdict/index.js';
+import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
+import { ConfigError } from './config.js';
+
+const EXIT_CODES_HELP = `Exit codes:
+  0   pass            no finding worth attention
+  1   suspicious      findings an analyst should look at
+  2   forged          strong evidence of forgery
+  64  usage error     bad flags or arguments
+  65  not a message   an input is empty, binary, or has no header section
+  66  no input        a file is missing, unreadable or a directory
+  70  internal error  a bug in mailtrace (please report it)
+With several inputs, a read or parse error wins over any verdict; otherwise the worst verdict decides.`;
+
+const EXAMPLES: [string, string][] = [
+  ['$0 suspicious.eml', 'readable report: hops, identities, authentication, findings, verdict'],
+  ['$0 --json suspicious.eml', 'the same report as one JSON document'],
+  ['cat msg.eml | $0 -', 'read the message from stdin'],
+  ['$0 a.eml b.eml c.eml', 'several messages: one report each, in order'],
+  ['$0 --trust mx.example.org --trust 10.0.0.0/8 msg.eml', 'declare your own servers instead of inferring them'],
+  ['$0 --offline msg.eml', 'no DNS at all: only the recorded Authentication-Results'],
+  ['$0 --dns-replay answers.json msg.eml', 'reproducible run with recorded DNS answers'],
+  ['$0 --explain msg.eml', 'say why each finding matters'],
+];
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  let exitCode: number = EXIT.pass;
+  const parser = yargs(argv)
+    .scriptName('mailtrace')
+    .usage('Usage: $0 [options] <file.eml|-> ...\n\nWhere did this message really come from, and is it forged?')
+    .command<AnalyzeArgs>(
+      ['analyze [files..]', '$0 [files..]'],
+      'analyse messages and print a report (the default command)',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: 'message files; "-" reads stdin' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (schemaVersion 1)' })
+          .option('explain', { type: 'boolean', default: false, describe: 'explain why each finding matters' })
+          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto', describe: 'colour (auto: only on a TTY without NO_COLOR)' })
+          .example(EXAMPLES) as never,
+      async (args) => {
+        exitCode = await runAnalyze(args);
+      },
+    )
+    .option('config', { type: 'string', describe: 'site config JSON (default $XDG_CONFIG_HOME/mailtrace/config.json)' })
+    .option('trust', { type: 'string', array: true, describe: 'your own server: host name, domain, IP or CIDR (repeatable)' })
+    .option('trust-authserv-id', { type: 'string', array: true, describe: 'authserv-id whose Authentication-Results you trust (repeatable)' })
+    .option('skew', { type: 'number', describe: 'clock skew allowed between hops, seconds (default 300)' })
+    .option('offline', { type: 'boolean', default: false, describe: 'no DNS: use only the recorded Authentication-Results' })
+    .option('dns-server', { type: 'string', array: true, describe: 'resolver host[:port] to query (repeatable)' })
+    .option('dns-record', { type: 'string', describe: 'save every DNS answer used to this JSON file' })
+    .option('dns-replay', { type: 'string', describe: 'answer DNS only from this JSON file' })
+    .option('dns-timeout', { type: 'number', describe: 'per-query DNS timeout in ms (default 2000)' })
+    .option('at', { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' })
+    .conflicts('dns-replay', 'dns-record')
+    .conflicts('offline', ['dns-replay', 'dns-record', 'dns-server'])
+    .completion('completion', 'print a shell completion script (bash/zsh)')
+    .epilogue(EXIT_CODES_HELP)
+    .strictOptions()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err instanceof ConfigError) throw err;
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`mailtrace: ${err.message}\n${err instanceof UsageError ? 'Run "mailtrace --help" for usage.\n' : ''}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  return exitCode;
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,39 @@
+// The ordered list of rules. Add a rule: one file in rules/, one line here.
+import type { Finding } from '../types.js';
+import type { Rule, RuleContext } from './define.js';
+import { noReceived } from './rules/no-received.js';
+import { unparseableHop } from './rules/unparseable-hop.js';
+import { malformedHeader } from './rules/malformed-header.js';
+
+export const RULES = [
+  // message framing
+  malformedHeader,
+
+  // hop chain
+  noReceived,
+  unparseableHop,
+
+  // identity
+
+  // authentication
+] as const satisfies readonly Rule[];
+
+export type FindingId = (typeof RULES)[number]['id'];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r as Rule]));
+
+export function runRules(ctx: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES as readonly Rule[]) {
+    for (const draft of rule.check(ctx)) {
+      findings.push({
+        id: rule.id,
+        severity: draft.severity ?? rule.severity,
+        title: draft.title ?? rule.title,
+        evidence: draft.evidence,
+        ...(draft.data ? { data: draft.data } : {}),
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,2 @@
+export { parseReceived, type ParsedHop } from './parse.js';
+export { buildChain } from './chain.js';

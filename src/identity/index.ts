@@ -1,0 +1,45 @@
+// Envelope vs headers: what the SMTP transaction said, and what the headers claim.
+import type { Chain, Identity, Mailbox, Message } from '../types.js';
+import { fieldsNamed, firstField } from '../message/parse.js';
+import { parseMailboxes, parsePath } from '../message/addresses.js';
+import { decodeWords } from '../message/encoded-words.js';
+import { parseMailDate } from '../message/dates.js';
+
+function mailboxesOf(message: Message, name: string): Mailbox[] {
+  return fieldsNamed(message, name).flatMap((f) => parseMailboxes(f.value));
+}
+
+export function extractIdentity(message: Message, chain: Chain): Identity {
+  const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+  const returnPath = firstField(message, 'return-path');
+  const mailFrom = returnPath ? parsePath(returnPath.value) : boundary?.envelopeFrom;
+  const rcptTo = ['delivered-to', 'x-original-to', 'envelope-to']
+    .flatMap((n) => fieldsNamed(message, n).map((f) => parsePath(f.value)))
+    .concat(boundary?.for ? [parsePath(boundary.for)] : [])
+    .filter((a, i, all) => a && all.indexOf(a) === i);
+  const dateField = firstField(message, 'date');
+  const date = dateField ? parseMailDate(dateField.value) : undefined;
+  const sender = mailboxesOf(message, 'sender')[0];
+  const messageId = firstField(message, 'message-id')?.value;
+  const subject = firstField(message, 'subject');
+  const listId = firstField(message, 'list-id')?.value;
+  return {
+    envelope: {
+      ...(mailFrom !== undefined ? { mailFrom } : {}),
+      ...(returnPath ? { mailFromSource: { header: returnPath.name, index: returnPath.index } } : {}),
+      rcptTo,
+      ...(boundary?.from?.ip ? { clientIp: boundary.from.ip } : {}),
+      ...(boundary?.from?.helo ? { helo: boundary.from.helo } : {}),
+    },
+    from: mailboxesOf(message, 'from'),
+    fromFields: fieldsNamed(message, 'from').length,
+    ...(sender ? { sender } : {}),
+    replyTo: mailboxesOf(message, 'reply-to'),
+    to: mailboxesOf(message, 'to'),
+    cc: mailboxesOf(message, 'cc'),
+    ...(messageId ? { messageId } : {}),
+    ...(dateField ? { date: { raw: dateField.value, ...(date ? { timestamp: date.timestamp } : {}) } } : {}),
+    ...(subject ? { subject: decodeWords(subject.value) } : {}),
+    ...(listId ? { listId } : {}),
+  };
+}

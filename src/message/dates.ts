@@ -1,0 +1,75 @@
+// RFC 5322 date-time (3.3), with the obsolete forms of 4.3 that real MTAs still write, and the variants
+// seen in Received headers: missing weekday or seconds, two-digit years, "(UTC)" comments, named zones,
+// ISO-8601, and Go's "m=+0.123" monotonic clock suffix (SendGrid). Never falls back to "now".
+
+export interface ParsedDate {
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  /** Offset of the zone as written, minutes east of UTC; undefined when no zone was given. */
+  zoneOffsetMinutes?: number;
+}
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+
+// RFC 5322 4.3 obs-zone, plus a few common abbreviations.
+const ZONES: Record<string, number> = {
+  ut: 0, utc: 0, gmt: 0, z: 0, edt: -240, est: -300, cdt: -300, cst: -360, mdt: -360, mst: -420, pdt: -420, pst: -480,
+  bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, jst: 540, kst: 540, ist: 330, msk: 180, hkt: 480, sgt: 480, aest: 600, aedt: 660,
+};
+
+const MAX_DATE_TEXT = 200;
+
+function zoneOffset(zone: string | undefined): number | undefined {
+  if (!zone) return undefined;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (m) {
+    const minutes = Number(m[2]) * 60 + Number(m[3]);
+    if (Number(m[2]) > 23 || Number(m[3]) > 59) return undefined;
+    return m[1] === '-' ? -minutes : minutes;
+  }
+  return ZONES[zone.toLowerCase()];
+}
+
+function expandYear(y: string): number {
+  const n = Number(y);
+  if (y.length === 2) return n < 50 ? 2000 + n : 1900 + n; // RFC 5322 4.3
+  if (y.length === 3) return 1900 + n;
+  return n;
+}
+
+function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined): ParsedDate | undefined {
+  if (month < 0 || month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  const ms = Date.UTC(year, month, day, h, mi, Math.min(s, 59)) - (offset ?? 0) * 60_000;
+  if (!Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  if (date.getUTCFullYear() < 1970 && year >= 1970) return undefined;
+  return { timestamp: date.toISOString(), ...(offset !== undefined ? { zoneOffsetMinutes: offset } : {}) };
+}
+
+// "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
+const RFC5322 = /^(?:[A-Za-z]{2,9},?\s*)?(\d{1,2})\s*[- ]\s*([A-Za-z]{3})[A-Za-z]{0,6}\.?\s*[- ]\s*(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
+// asctime / ctime: "Sat Apr 21 03:01:33 2018 [+0000]" and "Sat Apr 21 03:01:33 UTC 2018"
+const ASCTIME = /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([A-Za-z]{1,5})\s+)?(\d{4})(?:\s+([+-]\d{4}))?/;
+// ISO 8601 and Go's time.String(): "2023-01-01 12:00:00.123 +0000 UTC m=+0.1", "2023-01-01T12:00:00Z"
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
+
+export function parseMailDate(text: string): ParsedDate | undefined {
+  const t = text.slice(0, MAX_DATE_TEXT).replace(/\s+/g, ' ').trim();
+  let m = RFC5322.exec(t);
+  if (m) {
+    const month = MONTHS[m[2]!.toLowerCase()];
+    if (month === undefined) return undefined;
+    return build(expandYear(m[3]!), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[7]));
+  }
+  m = ISO.exec(t);
+  if (m) {
+    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[7]));
+  }
+  m = ASCTIME.exec(t);
+  if (m) {
+    const month = MONTHS[m[1]!.toLowerCase()];
+    if (month === undefined) return undefined;
+    return build(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), zoneOffset(m[8] ?? m[6]));
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+// RawMessage bytes -> Message: header fields in order with their raw text. The body is not decoded.
+import type { HeaderField, Message } from '../types.js';
+import { splitHeader } from './split.js';
+
+export const DEFAULT_MAX_HEADER_BYTES = 1024 * 1024;
+
+/** The input is not an RFC 5322 message at all (exit code 65). */
+export class NotAMessageError extends Error {
+  override readonly name = 'NotAMessageError';
+}
+
+/** Share of control bytes above which the start of the input is binary, not mail. */
+const BINARY_CONTROL_SHARE = 0.1;
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return true;
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
+  }
+  return control / Math.max(1, sample.length) > BINARY_CONTROL_SHARE;
+}
+
+export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES): Message {
+  if (bytes.length === 0) throw new NotAMessageError('empty input');
+  if (looksBinary(bytes)) throw new NotAMessageError('binary data, not a mail message');
+  const split = splitHeader(bytes, maxHeaderBytes);
+  if (split.fields.length === 0) {
+    throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');
+  }
+  let body = bytes.subarray(split.start);
+  // Bare-CR input collapses in every parser we use downstream (mailparser, mailauth): convert it once here.
+  if (split.lineEnding === 'cr') body = bareCrToCrlf(body);
+  return {
+    headers: split.fields,
+    size: bytes.length,
+    bodyOffset: split.bodyOffset,
+    lineEnding: split.lineEnding,
+    ...(split.mboxFrom !== undefined ? { mboxFrom: split.mboxFrom } : {}),
+    problems: split.problems,
+    bytes: body,
+  };
+}
+
+function bareCrToCrlf(bytes: Uint8Array): Uint8Array {
+  const out = Buffer.allocUnsafe(bytes.length * 2);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    out[o++] = b;
+    if (b === 13 && bytes[i + 1] !== 10) out[o++] = 10;
+  }
+  return out.subarray(0, o);
+}
+
+/** Every field with this (case-insensitive) name, topmost first. */
+export function fieldsNamed(message: Message, name: string): HeaderField[] {
+  const key = name.toLowerCase();
+  return message.headers.filter((f) => f.key === key);
+}
+
+/** The topmost field with this name. */
+export function firstField(message: Message, name: string): HeaderField | undefined {
+  const key = name.toLowerCase();
+  return message.headers.find((f) => f.key === key);
+}

@@ -1,0 +1,144 @@
+// Split raw bytes into header fields without decoding the body: a 20 MB attachment costs nothing here.
+// Only SP and HTAB continue a header field (RFC 5322 2.2.3); the first line that is neither a field
+// nor a continuation ends the header block, as Postfix's cleanup does.
+import type { HeaderField, LineEnding, MessageProblem } from '../types.js';
+import { bytesToText, latin1 } from './text.js';
+
+const CR = 13;
+const LF = 10;
+const SP = 32;
+const TAB = 9;
+const COLON = 58;
+
+export interface SplitResult {
+  fields: HeaderField[];
+  bodyOffset: number;
+  /** Offset where the message proper starts (after an mbox From line). */
+  start: number;
+  lineEnding: LineEnding;
+  mboxFrom?: string;
+  problems: MessageProblem[];
+}
+
+interface Line {
+  start: number;
+  /** End of the content, before the line terminator. */
+  end: number;
+  /** Offset just past the terminator. */
+  next: number;
+  terminator: 'crlf' | 'lf' | 'cr' | 'none';
+}
+
+function readLine(bytes: Uint8Array, start: number): Line {
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === LF) return { start, end: i, next: i + 1, terminator: 'lf' };
+    if (b === CR) {
+      if (bytes[i + 1] === LF) return { start, end: i, next: i + 2, terminator: 'crlf' };
+      return { start, end: i, next: i + 1, terminator: 'cr' };
+    }
+  }
+  return { start, end: bytes.length, next: bytes.length, terminator: 'none' };
+}
+
+/** Length of a field name at the start of the line (printable ASCII except ':'), and whether WSP precedes the colon. */
+function fieldNameLength(bytes: Uint8Array, line: Line): { nameEnd: number; colon: number } | undefined {
+  let i = line.start;
+  while (i < line.end && bytes[i]! > SP && bytes[i]! < 127 && bytes[i] !== COLON) i++;
+  const nameEnd = i;
+  if (nameEnd === line.start) return undefined;
+  // obs-optional: WSP between the name and the colon (RFC 5322 4.5.3); attackers use it ("From : x").
+  while (i < line.end && (bytes[i] === SP || bytes[i] === TAB)) i++;
+  if (bytes[i] !== COLON) return undefined;
+  return { nameEnd, colon: i };
+}
+
+
+
+export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitResult {
+  const problems: MessageProblem[] = [];
+  let pos = 0;
+  let mboxFrom: string | undefined;
+  // A leading mbox "From " line (mboxo/mboxrd) is envelope, not header.
+  // "From : x" (space before the colon) is a header field, not an mbox separator.
+  if (bytes.length >= 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(0, 64)))) {
+    const first = readLine(bytes, 0);
+    mboxFrom = bytesToText(bytes.subarray(first.start, Math.min(first.end, first.start + 1000)));
+    problems.push({ code: 'mbox-from-line', detail: 'a leading mbox "From " line was set aside' });
+    pos = first.next;
+  }
+  const start = pos;
+  const limit = Math.min(bytes.length, start + maxHeaderBytes);
+  const fields: HeaderField[] = [];
+  const seen = new Set<Line['terminator']>();
+  let current: { line: Line; nameEnd: number; colon: number; lines: Line[] } | undefined;
+  let bodyOffset = bytes.length;
+  let ended = false;
+
+  const flush = () => {
+    if (!current) return;
+    fields.push(makeField(bytes, fields.length, current.lines, current.nameEnd, current.colon));
+    current = undefined;
+  };
+
+  while (pos < bytes.length) {
+    if (pos >= limit) {
+      problems.push({ code: 'header-truncated', detail: `header block larger than ${maxHeaderBytes} bytes; the rest was not read` });
+      bodyOffset = pos;
+      ended = true;
+      break;
+    }
+    const line = readLine(bytes, pos);
+    if (line.terminator !== 'none') seen.add(line.terminator);
+    if (line.end === line.start) {
+      // The blank line: the body starts after it.
+      bodyOffset = line.next;
+      ended = true;
+      break;
+    }
+    const first = bytes[line.start];
+    if ((first === SP || first === TAB) && current) {
+      current.lines.push(line);
+    } else {
+      const name = fieldNameLength(bytes, line);
+      if (!name) {
+        // Not a field and not a continuation: the header block ends here (no blank line).
+        problems.push({ code: 'invalid-header-line', detail: `line at byte ${line.start} is not a header field; header block ends there` });
+        bodyOffset = line.start;
+        ended = true;
+        break;
+      }
+      flush();
+      current = { line, nameEnd: name.nameEnd, colon: name.colon, lines: [line] };
+    }
+    pos = line.next;
+  }
+  flush();
+  if (!ended) problems.push({ code: 'no-body-separator', detail: 'no blank line: the header block runs to the end of the input' });
+  if (seen.has('cr')) problems.push({ code: 'bare-cr', detail: 'bare CR line endings' });
+  const headerEnd = Math.min(bodyOffset, bytes.length);
+  if (bytes.subarray(start, headerEnd).includes(0)) problems.push({ code: 'nul-in-header', detail: 'NUL bytes in the header block' });
+  const lineEnding: LineEnding = seen.size === 0 ? 'none' : seen.size > 1 ? 'mixed' : [...seen][0]!;
+  return { fields, bodyOffset, start, lineEnding, ...(mboxFrom !== undefined ? { mboxFrom } : {}), problems };
+}
+
+function makeField(bytes: Uint8Array, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {
+  const first = lines[0]!;
+  const name = latin1(bytes.subarray(first.start, nameEnd));
+  const raw = lines.map((l) => bytesToText(bytes.subarray(l.start, l.end))).join('\n');
+  const valueStart = colon + 1 - first.start;
+  const value = raw
+    .slice(valueStart)
+    .replace(/\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+  return {
+    index,
+    name,
+    key: name.toLowerCase(),
+    raw,
+    value,
+    offset: first.start,
+    spaceBeforeColon: colon !== nameEnd,
+  };
+}

@@ -1,0 +1,363 @@
+// The data that flows through the pipeline, stage by stage:
+//   RawMessage -> Message -> { Hop[] + Chain, Identity, AuthReport } -> Finding[] -> Verdict -> Report
+// These types are the documentation of the data: read them before any function.
+
+// ---------------------------------------------------------------- input
+
+/** Where a message came from, so a batch result can point back at it. */
+export interface Source {
+  kind: 'file' | 'stdin' | 'mbox' | 'maildir' | 'buffer' | 'embedded';
+  path?: string;
+  /** Byte offset of the message inside an mbox file. */
+  offset?: number;
+  /** Ordinal of the message inside its container (mbox, stdin list), 0-based. */
+  index?: number;
+  /** For an ARF report or a forwarded attachment: the container it was unwrapped from. */
+  parent?: Source;
+}
+
+export interface RawMessage {
+  source: Source;
+  bytes: Uint8Array;
+}
+
+// ---------------------------------------------------------------- message
+
+/** One header field exactly as it stands in the message. */
+export interface HeaderField {
+  /** 0 = the topmost field. Findings point at fields by this index. */
+  index: number;
+  /** The field name as written (may differ in case). */
+  name: string;
+  /** Lower-case field name, for lookups. */
+  key: string;
+  /** The whole field as written, folding kept, line endings normalised to \n, bytes decoded as UTF-8 (latin-1 when not valid UTF-8). */
+  raw: string;
+  /** The value unfolded (folding whitespace collapsed to one space), trimmed. Encoded words are NOT decoded. */
+  value: string;
+  /** Byte offset of the field inside the message. */
+  offset: number;
+  /** True when the name was followed by whitespace before the colon ("From : x"). */
+  spaceBeforeColon: boolean;
+}
+
+export type LineEnding = 'crlf' | 'lf' | 'cr' | 'mixed' | 'none';
+
+/** Something odd about the message's framing, noticed while splitting it (not a parse failure). */
+export type MessageProblemCode =
+  | 'no-body-separator' // headers run to the end of the input
+  | 'header-truncated' // the header block was larger than the cap; the rest was not read
+  | 'mbox-from-line' // a leading "From " line was removed
+  | 'bare-cr' // bare CR line endings were converted
+  | 'invalid-header-line' // a line that is neither a field nor a continuation
+  | 'nul-in-header'; // NUL bytes in the header block
+
+export interface MessageProblem {
+  code: MessageProblemCode;
+  detail: string;
+}
+
+export interface Message {
+  headers: HeaderField[];
+  /** Size of the raw input in bytes. */
+  size: number;
+  /** Byte offset where the body starts (after the blank line), or size when there is none. */
+  bodyOffset: number;
+  lineEnding: LineEnding;
+  /** The leading mbox "From " line, when there was one (without the line ending). */
+  mboxFrom?: string;
+  problems: MessageProblem[];
+  /** The message without an mbox From line (bare CR converted to CRLF): what DKIM verifies. Not a copy when avoidable. */
+  bytes: Uint8Array;
+}
+
+/** A parsed mailbox, from mailparser/nodemailer's address parser, with the raw text kept. */
+export interface Mailbox {
+  /** Display name, encoded words decoded, control characters kept (renderers strip them). */
+  name: string;
+  /** addr-spec as written (punycode NOT decoded), lower-cased domain. Empty when there is none. */
+  address: string;
+  /** Domain part of address, lower case, ASCII (punycode) form. */
+  domain: string;
+  /** Set when the mailbox came from inside a group ("Undisclosed:;"). */
+  group?: string;
+}
+
+// ---------------------------------------------------------------- hops
+
+/** The transport a hop used, as a closed set. RFC 3848 keywords plus the non-SMTP ones MTAs write. */
+export type Protocol =
+  | 'SMTP'
+  | 'ESMTP'
+  | 'ESMTPS'
+  | 'ESMTPA'
+  | 'ESMTPSA'
+  | 'LMTP'
+  | 'LMTPS'
+  | 'LMTPA'
+  | 'LMTPSA'
+  | 'UTF8SMTP'
+  | 'UTF8SMTPS'
+  | 'UTF8SMTPA'
+  | 'UTF8SMTPSA'
+  | 'HTTP'
+  | 'HTTPS'
+  | 'MAPI'
+  | 'IMAP'
+  | 'LOCAL'
+  | 'QMQP'
+  | 'UUCP'
+  | 'OTHER';
+
+/** What kind of event a Received header records. */
+export type HopKind =
+  | 'relay' // one host handed the message to another over the network
+  | 'local' // pickup, "invoked by uid", "invoked from network", local delivery, content filters on the same host
+  | 'unparseable'; // kept, counted, and reported as a finding; never thrown
+
+export type TrustLevel = 'trusted' | 'boundary' | 'untrusted';
+
+export interface HopPeer {
+  /** What the client claimed in HELO/EHLO. Attacker-controlled. */
+  helo?: string;
+  /** What the receiver's reverse DNS said for the client IP. */
+  rdns?: string;
+  /** The client IP the receiver saw (IPv4 dotted, IPv6 compressed lower case). */
+  ip?: string;
+  port?: number;
+  /** RFC 1413 ident or authenticated user, when stated. */
+  ident?: string;
+}
+
+export interface Hop {
+  /** Position in the chain: 0 = the oldest hop (bottom-most Received). */
+  index: number;
+  /** Index of the Received header field (0 = topmost header). */
+  header: number;
+  /** The raw header text (evidence). */
+  raw: string;
+  kind: HopKind;
+  /** Which dialect the parser recognised ('postfix', 'exim', 'exchange', ...), or 'generic'. */
+  dialect: string;
+  /** 'ok': every clause understood; 'partial': some clauses skipped; 'unparseable'. */
+  parse: 'ok' | 'partial' | 'unparseable';
+  from?: HopPeer;
+  /** The receiving host, as written in the by clause. */
+  by?: string;
+  /** An IP the receiving host stated for itself. */
+  byIp?: string;
+  via?: string;
+  /** The with-clause word as written ("ESMTPS", "Microsoft SMTP Server", "mapi"). */
+  with?: string;
+  protocol?: Protocol;
+  /** TLS was used (ESMTPS, a version=/cipher= comment, "TLS" in the with clause). */
+  tls: boolean;
+  tlsVersion?: string;
+  tlsCipher?: string;
+  /** The client authenticated (ESMTPA/ESMTPSA, "authenticated sender", "auth=pass"). */
+  authenticated: boolean;
+  id?: string;
+  for?: string;
+  envelopeFrom?: string;
+  /** The date part as written after the last ';'. */
+  dateRaw?: string;
+  /** ISO-8601 UTC instant, when the date parsed. */
+  timestamp?: string;
+  /** The zone offset as written, in minutes east of UTC. */
+  zoneOffsetMinutes?: number;
+  /** Seconds since the previous (older) hop; negative means clock skew. Undefined for the oldest hop or a missing date. */
+  delaySeconds?: number;
+  trust: TrustLevel;
+  trustReason: string;
+}
+
+/** The chain as a whole. */
+export interface Chain {
+  /** Oldest first. */
+  hops: Hop[];
+  /** Index into hops of the boundary hop, or undefined when no hop could be chosen. */
+  boundary?: number;
+  /** Seconds from the oldest to the newest timestamp. */
+  totalDelaySeconds?: number;
+}
+
+// ---------------------------------------------------------------- identity
+
+export interface Envelope {
+  /** MAIL FROM: the topmost Return-Path, else the boundary hop's envelope-from. '' = null sender (<>). */
+  mailFrom?: string;
+  mailFromSource?: { header: string; index: number };
+  /** RCPT TO candidates: Delivered-To, X-Original-To, Envelope-To, boundary hop's for. */
+  rcptTo: string[];
+  clientIp?: string;
+  helo?: string;
+}
+
+export interface Identity {
+  envelope: Envelope;
+  /** Every mailbox of every From header, in order. */
+  from: Mailbox[];
+  /** Number of From header fields. */
+  fromFields: number;
+  sender?: Mailbox;
+  replyTo: Mailbox[];
+  to: Mailbox[];
+  cc: Mailbox[];
+  messageId?: string;
+  /** The raw Date value and its parse. */
+  date?: { raw: string; timestamp?: string };
+  subject?: string;
+  listId?: string;
+}
+
+// ---------------------------------------------------------------- authentication
+
+export type AuthMethod = 'spf' | 'dkim' | 'dmarc' | 'arc';
+export type AuthResultValue =
+  | 'pass'
+  | 'fail'
+  | 'softfail'
+  | 'neutral'
+  | 'none'
+  | 'temperror'
+  | 'permerror'
+  | 'policy'
+  | 'unknown'; // could not be evaluated (offline, a replayed answer missing)
+
+/** Where a DNS answer used by the analysis came from. */
+export type DnsProvenance = 'live' | 'replayed' | 'missing';
+
+export interface DnsAnswerRecord {
+  name: string;
+  type: string;
+  provenance: DnsProvenance;
+  /** The answer as node:dns returns it, or undefined with an error code. */
+  answer?: unknown;
+  error?: string;
+}
+
+export interface MethodResult {
+  method: AuthMethod;
+  result: AuthResultValue;
+  /** Domain evaluated (SPF domain, DKIM d=, DMARC From domain, ARC sealer). */
+  domain?: string;
+  comment?: string;
+  /** Method-specific details (selector, algorithm, key size, alignment, policy, ...). */
+  details?: Record<string, unknown>;
+}
+
+/** One resinfo of a recorded Authentication-Results / ARC-Authentication-Results header. */
+export interface RecordedResult {
+  header: number;
+  headerName: string;
+  authservId: string;
+  method: string;
+  result: string;
+  reason?: string;
+  properties: Record<string, string>;
+  /** Trusted only when the authserv-id belongs to the trusted side and the header sits at or above the boundary. */
+  trusted: boolean;
+  trustReason: string;
+}
+
+export interface AuthReport {
+  /** 'computed': evaluated against DNS; 'offline': recorded results only. */
+  mode: 'computed' | 'offline';
+  /** The instant the checks were evaluated as of. */
+  evaluatedAt: string;
+  /** What SPF was evaluated with. */
+  inputs?: { ip?: string; helo?: string; mailFrom?: string };
+  results: MethodResult[];
+  recorded: RecordedResult[];
+  /** Our result vs the receiver's, per method, with a probable reason when they differ. */
+  comparison: { method: AuthMethod; ours: AuthResultValue; theirs?: string; agree: boolean; reason?: string }[];
+  dns: DnsAnswerRecord[];
+}
+
+// ---------------------------------------------------------------- findings
+
+export type Severity = 'info' | 'low' | 'medium' | 'high';
+
+export interface Evidence {
+  /** Header field name as written ("Received"), or a pseudo-source such as "dns:TXT example.com". */
+  header: string;
+  /** Header index (0 = topmost); -1 for evidence that is not a header. */
+  index: number;
+  text: string;
+}
+
+export interface Finding {
+  id: string;
+  severity: Severity;
+  title: string;
+  evidence: Evidence[];
+  data?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------- verdict and report
+
+export type Verdict = 'pass' | 'suspicious' | 'forged';
+
+export interface MessageSummary {
+  from?: string;
+  to?: string;
+  subject?: string;
+  date?: string;
+  messageId?: string;
+  size: number;
+  headerCount: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'mailtrace'; version: string };
+  source?: Source;
+  message: MessageSummary;
+  hops: Hop[];
+  boundary: { hop: number; ip?: string; helo?: string; rdns?: string; by?: string } | null;
+  totalDelaySeconds?: number;
+  identity: Identity;
+  auth: AuthReport;
+  findings: Finding[];
+  verdict: Verdict;
+  /** Sum of the severity weights of the findings (see verdict/). */
+  score: number;
+  /** The finding ids that decided the verdict. */
+  verdictDrivers: string[];
+  exitCode: number;
+}
+
+// ---------------------------------------------------------------- options and dependencies
+
+/** A DNS resolver with the contract mailauth expects: dns.promises.resolve(name, rrtype). */
+export type Resolver = (name: string, rrtype: string) => Promise<unknown>;
+
+/** What the pipeline needs from the outside world. Passed in, never imported deep inside. */
+export interface Deps {
+  /** DNS; absent means offline. */
+  resolver?: Resolver;
+  /** Provenance log of the answers the resolver gave (filled by dns/). */
+  dnsLog?: () => DnsAnswerRecord[];
+  /** The clock, for "now" where nothing else fixes the time. */
+  now: () => Date;
+}
+
+export interface TrustConfig {
+  /** Host names, domains, IPs or CIDRs of the receiving side's own servers. */
+  trust: string[];
+  /** authserv-ids whose Authentication-Results we trust. */
+  authservIds: string[];
+}
+
+export interface AnalyzeOptions extends Partial<TrustConfig> {
+  /** No DNS at all: recorded Authentication-Results only. */
+  offline?: boolean;
+  /** Evaluate as of this instant (default: the boundary hop's timestamp). */
+  at?: Date;
+  /** Allowed clock skew between hops before a time reversal is a finding, in seconds (default 300). */
+  skewSeconds?: number;
+  /** Cap on the header block in bytes (default 1 MiB). */
+  maxHeaderBytes?: number;
+  source?: Source;
+  deps?: Partial<Deps>;
+}

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+const SAMPLE = 'fixtures/sample/message.eml';
+const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-cli-'));
+
+test('the sample gives a human report with a hop table and a verdict', () => {
+  const r = runCli(['--offline', SAMPLE]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.match(r.stdout, /Hops \(oldest first\)/);
+  assert.match(r.stdout, /mx1\.example\.net/);
+  assert.match(r.stdout, /Verdict: (PASS|SUSPICIOUS|FORGED)/);
+  assert.doesNotMatch(r.stdout, /\u001b\[/, 'no colour when not a TTY');
+});
+
+test('--json gives one document with the documented fields', () => {
+  const r = runCli(['--offline', '--json', SAMPLE]);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.schemaVersion, 1);
+  assert.ok(['pass', 'suspicious', 'forged'].includes(report.verdict));
+  assert.equal(report.exitCode, r.code);
+  assert.equal(report.hops.length, 3);
+  assert.ok(Array.isArray(report.findings));
+});
+
+test('stdin with "-"', () => {
+  const r = runCli(['--offline', '--json', '-'], { input: 'From: a@example.org\nSubject: x\n\nbody\n' });
+  assert.equal(JSON.parse(r.stdout).message.subject, 'x');
+});
+
+test('bad inputs: one line each, right exit code, other files still analysed', () => {
+  const empty = join(tmp, 'empty.eml');
+  writeFileSync(empty, '');
+  const binary = join(tmp, 'binary.eml');
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+  const noHeader = join(tmp, 'noheader.eml');
+  writeFileSync(noHeader, 'hello\nworld\n');
+  const r = runCli(['--offline', '--json', join(tmp, 'missing.eml'), tmp, empty, binary, noHeader, SAMPLE]);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 5, r.stderr);
+  assert.match(lines[0]!, /missing\.eml: no such file$/);
+  assert.match(lines[1]!, /is a directory/);
+  assert.match(lines[2]!, /empty\.eml: empty input$/);
+  assert.match(lines[3]!, /binary\.eml: binary data/);
+  assert.match(lines[4]!, /noheader\.eml: no header section/);
+  assert.equal(r.code, 66);
+  const items = JSON.parse(r.stdout);
+  assert.equal(items.length, 6);
+  assert.equal(items[5].schemaVersion, 1);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('not a message alone gives 65; usage errors give 64', () => {
+  const noHeader = join(tmp, 'noheader2.eml');
+  writeFileSync(noHeader, 'hello\n');
+  assert.equal(runCli(['--offline', noHeader]).code, 65);
+  const bad = runCli(['--no-such-flag', SAMPLE]);
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /Unknown argument/);
+  assert.equal(runCli(['--at', 'yesterday-ish', SAMPLE]).code, 64);
+});
+
+test('--help documents the exit codes and has examples', () => {
+  const r = runCli(['--help']);
+  assert.equal(r.code, 0);
+  for (const code of ['64', '65', '66', '70']) assert.match(r.stdout, new RegExp(`\\b${code}\\b`));
+  assert.match(r.stdout, /Examples:/);
+});
+
+test('control characters from a message never reach the terminal', () => {
+  const evil = join(tmp, 'evil.eml');
+  writeFileSync(evil, 'From: "\u001b[31mred\u001b[0m \u202Egnp.exe" <a@example.org>\nSubject: \u0007bell\u001b]0;title\u0007\n\nbody\n');
+  const r = runCli(['--offline', evil], { env: { NO_COLOR: '' } });
+  assert.doesNotMatch(r.stdout, /[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+  assert.match(r.stdout, /\\x1b\[31mred/);
+});
+
+test('a site config file supplies trust, and a broken one is a usage error', () => {
+  const cfg = join(tmp, 'config.json');
+  writeFileSync(cfg, JSON.stringify({ trust: ['mx1.example.net'] }));
+  assert.ok([0, 1, 2].includes(runCli(['--offline', '--config', cfg, SAMPLE]).code!));
+  writeFileSync(cfg, '{ nope');
+  const r = runCli(['--offline', '--config', cfg, SAMPLE]);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /config\.json: not valid JSON/);
+});

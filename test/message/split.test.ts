@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMessage, NotAMessageError } from '../../src/message/parse.js';
+
+const enc = (s: string) => Buffer.from(s, 'latin1');
+
+test('CRLF, LF and bare-CR give the same fields', () => {
+  const lines = ['Received: from a.example (a.example [192.0.2.1])', '\tby b.example; Tue, 12 Mar 2024 10:00:00 +0000', 'From: x@example.org', 'Subject: hi', '', 'body'];
+  for (const eol of ['\r\n', '\n', '\r']) {
+    const m = parseMessage(enc(lines.join(eol)));
+    assert.deepEqual(
+      m.headers.map((f) => [f.index, f.key, f.value]),
+      [
+        [0, 'received', 'from a.example (a.example [192.0.2.1]) by b.example; Tue, 12 Mar 2024 10:00:00 +0000'],
+        [1, 'from', 'x@example.org'],
+        [2, 'subject', 'hi'],
+      ],
+      JSON.stringify(eol),
+    );
+    assert.equal(m.headers[0]!.raw, 'Received: from a.example (a.example [192.0.2.1])\n\tby b.example; Tue, 12 Mar 2024 10:00:00 +0000');
+  }
+  assert.equal(parseMessage(enc(lines.join('\r'))).lineEnding, 'cr');
+  assert.equal(Buffer.from(parseMessage(enc(lines.join('\r'))).bytes).toString().split('\r\n').length, lines.length);
+});
+
+test('a leading mbox From line is set aside', () => {
+  const m = parseMessage(enc('From MAILER-DAEMON Mon Nov 23 05:43:08 2026\nFrom: a@example.org\n\nbody'));
+  assert.equal(m.mboxFrom, 'From MAILER-DAEMON Mon Nov 23 05:43:08 2026');
+  assert.equal(m.headers.length, 1);
+  assert.equal(m.headers[0]!.key, 'from');
+  assert.ok(Buffer.from(m.bytes).toString().startsWith('From: a@'));
+});
+
+test('8-bit UTF-8 header bytes decode as UTF-8, invalid UTF-8 as latin-1', () => {
+  const utf8 = parseMessage(Buffer.from('From: Jürgen <j@example.de>\n\n'));
+  assert.equal(utf8.headers[0]!.value, 'Jürgen <j@example.de>');
+  const latin = parseMessage(Buffer.from('Subject: caf\xe9\n\n', 'latin1'));
+  assert.equal(latin.headers[0]!.value, 'café');
+});
+
+test('space before the colon is kept as a fact', () => {
+  const m = parseMessage(enc('From : a@example.org\nFrom: b@example.org\n\n'));
+  assert.deepEqual(m.headers.map((f) => [f.key, f.spaceBeforeColon]), [['from', true], ['from', false]]);
+});
+
+test('a non-field line ends the header block and is reported', () => {
+  const m = parseMessage(enc('From: a@example.org\nthis is not a header\nSubject: x\n\nbody'));
+  assert.equal(m.headers.length, 1);
+  assert.ok(m.problems.some((p) => p.code === 'invalid-header-line'));
+});
+
+test('the header cap stops reading and says so', () => {
+  const big = 'X-Pad: ' + 'a'.repeat(2000) + '\n';
+  const m = parseMessage(enc('From: a@example.org\n' + big.repeat(100) + '\nbody'), 10_000);
+  assert.ok(m.headers.length < 10);
+  assert.ok(m.problems.some((p) => p.code === 'header-truncated'));
+});
+
+test('empty, binary and header-less inputs are not messages', () => {
+  assert.throws(() => parseMessage(new Uint8Array()), NotAMessageError);
+  assert.throws(() => parseMessage(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2])), NotAMessageError);
+  assert.throws(() => parseMessage(enc('just some text\nwithout headers\n')), NotAMessageError);
+});
+
+test('a 20 MB body is not read for the header path', () => {
+  const body = Buffer.alloc(20 * 1024 * 1024, 0x41);
+  const raw = Buffer.concat([enc('From: a@example.org\r\nSubject: big\r\n\r\n'), body]);
+  const m = parseMessage(raw);
+  assert.equal(m.headers.length, 2);
+  assert.equal(m.bodyOffset, raw.length - body.length);
+  assert.equal(m.bytes.buffer, raw.buffer, 'the body is not copied');
+});
