@@ -1,4 +1,4 @@
-// PLACEHOLDER: the DNS session contract; the node:dns implementation arrives with issue 3.
+// One run's DNS, behind the Resolver contract mailauth accepts.
 import type { DnsAnswerRecord, Resolver } from '../types.js';
 
 export interface DnsOptions {
@@ -21,6 +21,13 @@ export interface DnsSession {
   close(): Promise<void>;
 }
 
-export async function openDns(_options: DnsOptions): Promise<DnsSession | undefined> {
-  return undefined;
+import { loadSnapshot } from './snapshot.js';
+import { replayResolver } from './replay.js';
+
+/** PLACEHOLDER: replay only; live DNS (system resolver or --dns-server), cache, timeouts and record arrive with issue 3. */
+export async function openDns(options: DnsOptions): Promise<DnsSession | undefined> {
+  if (!options.replayPath) return undefined;
+  const log: DnsAnswerRecord[] = [];
+  const resolver = replayResolver(loadSnapshot(options.replayPath), log);
+  return { resolver, log: () => log.slice(), close: async () => {} };
 }
