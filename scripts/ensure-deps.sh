@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Everything the project needs, installed by the project: npm packages, the build, and the Debian DNS server
-# (knot) the tests start on loopback. Safe to run again: each step is skipped when already done.
+# Everything the project needs, installed by the project: npm packages, the build, and the Debian tools the tests
+# and the benchmark run for real. Safe to run again: each step is skipped when already done.
+#   --with-knot      the knot DNS server the tests start on loopback
+#   --with-filters   procmail and maildrop, which the mail-filter tests deliver through
+#   --with-bench     hyperfine, which the benchmark times the cold start with
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,14 +18,30 @@ if [ ! -f dist/cli.mjs ] || [ -n "$newest_src" ]; then
   node scripts/build.mjs
 fi
 
-if [ "${1:-}" = "--with-knot" ] && ! command -v knotd >/dev/null 2>&1; then
+# Debian packages: "command package" pairs, installed as root through apt-get when the command is missing.
+wanted=()
+for flag in "$@"; do
+  case "$flag" in
+    --with-knot) wanted+=("knotd knot") ;;
+    --with-filters) wanted+=("procmail procmail" "maildrop maildrop") ;;
+    --with-bench) wanted+=("hyperfine hyperfine") ;;
+    *) echo "mailtrace: ensure-deps: unknown option $flag" >&2; exit 64 ;;
+  esac
+done
+missing=()
+for pair in ${wanted[@]+"${wanted[@]}"}; do
+  # shellcheck disable=SC2086
+  set -- $pair
+  command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "mailtrace: installing the knot DNS server for the tests (apt-get install knot)" >&2
+    echo "mailtrace: installing Debian packages the tests need: ${missing[*]} (apt-get install)" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends knot >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "mailtrace: the tests need the knot DNS server (Debian package 'knot'): run 'sudo apt-get install knot'" >&2
+    echo "mailtrace: missing Debian packages: ${missing[*]}: run 'sudo apt-get install ${missing[*]}'" >&2
     exit 1
   fi
 fi

@@ -1,15 +1,12 @@
 // `mailtrace [files..]`: read each input, analyse it, print its report, fold the exit codes.
 import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
-import { openDns } from '../dns/index.js';
-import { renderHuman } from '../render/human.js';
 import { renderJson } from '../render/json.js';
 import { safeInline } from '../render/sanitize.js';
-import type { AnalyzeOptions, Report } from '../types.js';
+import type { Report } from '../types.js';
 import { EXIT } from '../verdict/index.js';
-import { loadConfig } from './config.js';
 import { InputError, readInput } from './read-input.js';
-import { parseAt, type CommonArgs } from './common.js';
+import { openAnalysis, type CommonArgs } from './common.js';
 
 export interface AnalyzeArgs extends CommonArgs {
   files?: string[];
@@ -41,26 +38,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     process.stderr.write('mailtrace: no input: name a file, or "-" for stdin. Run "mailtrace --help" for usage.\n');
     return EXIT.usage;
   }
-  const config = loadConfig(args.config);
-  const at = parseAt(args.at);
-  const dns = args.offline
-    ? undefined
-    : await openDns({
-        ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
-        ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
-        ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
-        ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
-      });
-  const base: AnalyzeOptions = {
-    trust: [...(config.trust ?? []), ...(args.trust ?? [])],
-    authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-    offline: args.offline || !dns,
-    ...(at ? { at } : {}),
-    ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
-    deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},
-  };
+  const { base, close } = await openAnalysis(args);
   const color = useColor(args.color);
   const width = process.stdout.columns || 120;
+  // The human renderer pulls in cli-table3: loaded only when a table is printed (not for --json).
+  const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
   const jsonItems: (Report | ErrorRecord)[] = [];
   let exit: number = EXIT.pass;
   for (const path of files) {
@@ -69,7 +51,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       const report = await analyze(raw.bytes, { ...base, source: raw.source });
       exit = foldExit(exit, report.exitCode);
       if (args.json) jsonItems.push(report);
-      else process.stdout.write(renderHuman(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
+      else process.stdout.write(renderHuman!(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
     } catch (err) {
       const code = err instanceof InputError ? err.exitCode : err instanceof NotAMessageError ? EXIT.notAMessage : undefined;
       if (code === undefined) throw err;
@@ -79,7 +61,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       if (args.json) jsonItems.push({ source: { path: name }, error: { code, message: (err as Error).message } });
     }
   }
-  await dns?.close();
+  await close();
   if (args.json) {
     const reports = jsonItems.filter((i): i is Report => 'schemaVersion' in i);
     if (files.length === 1) {

@@ -1,4 +1,7 @@
 // Options shared by every command, and their parsing.
+import type { AnalyzeOptions } from '../types.js';
+import { openDns } from '../dns/index.js';
+import { loadConfig } from './config.js';
 export interface CommonArgs {
   config?: string;
   trust?: string[];
@@ -22,4 +25,34 @@ export function parseAt(value: string | undefined): Date | undefined {
   const ms = Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})Z$/, '$1:00Z'));
   if (!Number.isFinite(ms)) throw new ArgumentError(`--at: not a date: ${JSON.stringify(value)}`);
   return new Date(ms);
+}
+
+/** What every analysing command sets up once per run: the analysis options and the run's DNS. */
+export interface AnalysisSetup {
+  base: AnalyzeOptions;
+  /** Flush and close the run's DNS (writes a --dns-record file). */
+  close(): Promise<void>;
+}
+
+/** Config file + flags -> AnalyzeOptions, flags winning; opens the run's DNS unless offline. */
+export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
+  const config = loadConfig(args.config);
+  const at = parseAt(args.at);
+  const dns = args.offline
+    ? undefined
+    : await openDns({
+        ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
+        ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
+        ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
+        ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+      });
+  const base: AnalyzeOptions = {
+    trust: [...(config.trust ?? []), ...(args.trust ?? [])],
+    authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
+    offline: args.offline || !dns,
+    ...(at ? { at } : {}),
+    ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
+    deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},
+  };
+  return { base, close: async () => dns?.close() };
 }

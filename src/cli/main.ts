@@ -4,6 +4,8 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../verdict/index.js';
 import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
+import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS } from './options.js';
+import { FILTER_EXAMPLES, FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 
 const EXIT_CODES_HELP = `Exit codes:
   0   pass            no finding worth attention
@@ -37,26 +39,23 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       (y) =>
         y
           .positional('files', { type: 'string', array: true, describe: 'message files; "-" reads stdin' })
-          .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON (schemaVersion 1)' })
-          .option('explain', { type: 'boolean', default: false, describe: 'explain why each finding matters' })
-          .option('color', { choices: ['auto', 'always', 'never'] as const, default: 'auto', describe: 'colour (auto: only on a TTY without NO_COLOR)' })
+          .options(ANALYZE_OPTIONS as never)
           .example(EXAMPLES) as never,
       async (args) => {
         exitCode = await runAnalyze(args);
       },
     )
-    .option('config', { type: 'string', describe: 'site config JSON (default $XDG_CONFIG_HOME/mailtrace/config.json)' })
-    .option('trust', { type: 'string', array: true, describe: 'your own server: host name, domain, IP or CIDR (repeatable)' })
-    .option('trust-authserv-id', { type: 'string', array: true, describe: 'authserv-id whose Authentication-Results you trust (repeatable)' })
-    .option('skew', { type: 'number', describe: 'clock skew allowed between hops, seconds (default 300)' })
-    .option('offline', { type: 'boolean', default: false, describe: 'no DNS: use only the recorded Authentication-Results' })
-    .option('dns-server', { type: 'string', array: true, describe: 'resolver host[:port] to query (repeatable)' })
-    .option('dns-record', { type: 'string', describe: 'save every DNS answer used to this JSON file' })
-    .option('dns-replay', { type: 'string', describe: 'answer DNS only from this JSON file' })
-    .option('dns-timeout', { type: 'number', describe: 'per-query DNS timeout in ms (default 2000)' })
-    .option('at', { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' })
-    .conflicts('dns-replay', 'dns-record')
-    .conflicts('offline', ['dns-replay', 'dns-record', 'dns-server'])
+    .command<FilterArgs>(
+      'filter',
+      'mail filter: read one message on stdin, write it to stdout with Authentication-Results and X-Mailtrace-* headers',
+      (y) => y.options(FILTER_OPTIONS as never).example(FILTER_EXAMPLES) as never,
+      async (args) => {
+        const { runFilterProcess } = await import('./filter-main.js');
+        await runFilterProcess(args);
+      },
+    )
+    .options(COMMON_OPTIONS as never)
+    .parserConfiguration({ 'greedy-arrays': false }) // "--trust mx.example.org msg.eml": msg.eml is a file, not a second host
     .completion('completion', 'print a shell completion script (bash/zsh)')
     .epilogue(EXIT_CODES_HELP)
     .strictOptions()
@@ -70,6 +69,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       if (err) throw err;
       throw new UsageError(msg);
     });
+  for (const [option, others] of CONFLICTS) parser.conflicts(option, [...others]);
   try {
     await parser.parseAsync();
   } catch (err) {

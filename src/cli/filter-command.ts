@@ -1,0 +1,181 @@
+// `mailtrace filter`: one message on stdin, the same message on stdout with our header fields at the top.
+// A mail filter must never lose mail: whatever happens inside (a DNS outage, a bug, a timeout, input that is not
+// a message), every byte read is written back out. Only the exit code and one added field say what went wrong.
+import { hostname } from 'node:os';
+import { analyze } from '../analyze.js';
+import { NotAMessageError, DEFAULT_MAX_HEADER_BYTES } from '../message/parse.js';
+import { applyRewrite, errorHeader, filterHeaders, isValidAuthservId, planRewrite, type Eol, type Rewrite } from '../render/filter-headers.js';
+import type { Report } from '../types.js';
+import { EXIT } from '../verdict/index.js';
+import { ArgumentError, openAnalysis } from './common.js';
+import { ConfigError } from './config.js';
+import type { FilterArgs } from './filter-options.js';
+
+/** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
+export const EX_IOERR = 74;
+
+export interface FilterIo {
+  stdin: AsyncIterable<Buffer | string>;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo = (): FilterIo => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+/** Why a message was not analysed; becomes X-Mailtrace-Error. */
+class NotAnalysed extends Error {
+  override readonly name = 'NotAnalysed';
+}
+
+export async function runFilter(args: FilterArgs, io: FilterIo = defaultIo()): Promise<number> {
+  const maxBytes = Math.max(1, Math.floor(args.maxSize));
+  let input: BoundedInput;
+  try {
+    input = await readBounded(io.stdin, maxBytes);
+  } catch (err) {
+    // Part of the message is gone with stdin: no output can be whole, so say so loudly (the MTA keeps the mail).
+    io.stderr.write(`mailtrace filter: cannot read stdin: ${(err as Error).message}\n`);
+    return EX_IOERR;
+  }
+  const authservId = args.authservId ?? safeHostname();
+  const outcome = input.rest
+    ? { added: (eol: Eol) => errorHeader(`message larger than ${maxBytes} bytes: passed through unanalysed`, eol), exit: EXIT.pass }
+    : await analyseForFilter(input.head, args, authservId, io);
+  const chunks = outcome ? rewrite(input.head, authservId, outcome.added) : [input.head];
+  try {
+    for (const chunk of chunks) await write(io.stdout, chunk);
+    if (input.rest) for await (const chunk of input.rest) await write(io.stdout, toBuffer(chunk));
+  } catch (err) {
+    io.stderr.write(`mailtrace filter: cannot write the message: ${(err as Error).message}\n`);
+    return EX_IOERR;
+  }
+  return outcome?.exit ?? EXIT.pass;
+}
+
+interface Outcome {
+  /** The fields to add, given the message's line ending. */
+  added: (eol: Eol) => string;
+  exit: number;
+}
+
+/** Analyse within the deadline. Undefined: not a message at all, to pass through unchanged. */
+async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: string, io: FilterIo): Promise<Outcome | undefined> {
+  const failed = (reason: string): Outcome => {
+    io.stderr.write(`mailtrace filter: not analysed: ${reason}\n`);
+    return { added: (eol) => errorHeader(`not analysed: ${reason}`, eol), exit: args.tempfailOnError ? EXIT.tempFail : EXIT.pass };
+  };
+  if (!isValidAuthservId(authservId)) return failed(`--authserv-id must be a single token, got ${JSON.stringify(authservId).slice(0, 80)}`);
+  let report: Report;
+  try {
+    report = await withDeadline(analyseOnce(raw, args, io.env), args.timeout);
+  } catch (err) {
+    if (err instanceof NotAMessageError) {
+      io.stderr.write(`mailtrace filter: passed through unchanged: ${err.message}\n`);
+      return undefined;
+    }
+    return failed(reasonFor(err));
+  }
+  return { added: (eol) => filterHeaders(report, authservId, eol), exit: args.exitCode ? report.exitCode : EXIT.pass };
+}
+
+function reasonFor(err: unknown): string {
+  if (err instanceof NotAnalysed) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ConfigError || err instanceof ArgumentError) return `configuration error: ${message}`;
+  return `internal error: ${message}`;
+}
+
+async function analyseOnce(raw: Buffer, args: FilterArgs, env: NodeJS.ProcessEnv): Promise<Report> {
+  await injectedFault(env.MAILTRACE_FILTER_FAULT);
+  const setup = await openAnalysis(args);
+  try {
+    return await analyze(raw, { ...setup.base, source: { kind: 'stdin' } });
+  } finally {
+    await setup.close();
+  }
+}
+
+/**
+ * A test hook, so the tests can prove the message survives an internal failure: "throw" fails the analysis,
+ * "hang" never finishes it (the deadline must fire).
+ */
+async function injectedFault(fault: string | undefined): Promise<void> {
+  if (fault === 'throw') throw new Error('injected fault (MAILTRACE_FILTER_FAULT=throw)');
+  if (fault === 'hang') await new Promise(() => setInterval(() => {}, 60_000));
+}
+
+/** Reject with NotAnalysed when the work takes longer than the deadline; the timer never holds the process open. */
+function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
+  const ms = Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : 10) * 1000));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotAnalysed(`timeout: analysis took longer than ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Insert our fields and remove forged ones. Should planning itself fail (a bug), the message still passes:
+ * our fields go on top of the unchanged bytes.
+ */
+function rewrite(raw: Buffer, authservId: string, added: (eol: Eol) => string): Uint8Array[] {
+  let plan: Rewrite;
+  try {
+    plan = planRewrite(raw, authservId, DEFAULT_MAX_HEADER_BYTES);
+  } catch (err) {
+    plan = { insertAt: 0, removed: [], eol: '\n' };
+    return applyRewrite(raw, plan, errorHeader(`forged-header removal failed: ${(err as Error).message}`, plan.eol));
+  }
+  return applyRewrite(raw, plan, added(plan.eol));
+}
+
+interface BoundedInput {
+  /** The whole message, or its first maxBytes bytes when it is larger. */
+  head: Buffer;
+  /** When larger: the rest of stdin, still unread, to stream through without holding it in memory. */
+  rest?: AsyncIterator<Buffer | string> & AsyncIterable<Buffer | string>;
+}
+
+async function readBounded(stdin: AsyncIterable<Buffer | string>, maxBytes: number): Promise<BoundedInput> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const iterator = stdin[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { head: Buffer.concat(chunks, total) };
+    const chunk = toBuffer(next.value);
+    chunks.push(chunk);
+    total += chunk.length;
+    if (total > maxBytes) {
+      const rest = { next: () => iterator.next(), [Symbol.asyncIterator]() { return this; } };
+      return { head: Buffer.concat(chunks, total), rest };
+    }
+  }
+}
+
+function toBuffer(chunk: Buffer | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
+}
+
+/** Write one chunk and wait until it is handed to the OS (or fails: EPIPE when the reader went away). */
+function write(stream: NodeJS.WritableStream, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    stream.once('error', onError);
+    stream.write(chunk, (err) => {
+      stream.removeListener('error', onError);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
+
+function safeHostname(): string {
+  try {
+    return hostname();
+  } catch {
+    return 'localhost';
+  }
+}

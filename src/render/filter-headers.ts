@@ -1,0 +1,204 @@
+// Mail-filter output: the header fields `mailtrace filter` adds at the top of a message, and the byte-level
+// rewrite that removes the fields a sender must not be able to pre-set. The message itself is never re-encoded:
+// every byte we do not add or remove is written back as it came.
+import type { LineEnding, MethodResult, Report } from '../types.js';
+import { splitHeader } from '../message/split.js';
+
+/** RFC 5322 2.1.1: lines SHOULD stay within 78 characters. */
+export const FOLD_WIDTH = 78;
+
+/** The header prefix we own: every field starting with it is removed from incoming mail first. */
+export const OWN_PREFIX = 'x-mailtrace-';
+
+export type Eol = '\r\n' | '\n' | '\r';
+
+/** Write added fields with the message's own line ending, so a CRLF message stays CRLF and an LF one LF. */
+export function eolFor(lineEnding: LineEnding, bytes: Uint8Array): Eol {
+  if (lineEnding === 'crlf') return '\r\n';
+  if (lineEnding === 'lf') return '\n';
+  if (lineEnding === 'cr') return '\r';
+  // Mixed: follow the first line; none (a single line): LF, what procmail and maildrop hand us.
+  const lf = bytes.indexOf(10);
+  const cr = bytes.indexOf(13);
+  if (cr >= 0 && (lf < 0 || cr < lf)) return bytes[cr + 1] === 10 ? '\r\n' : '\r';
+  return '\n';
+}
+
+// Header values we write must never carry a CR, LF or other control character taken from the message: one would
+// let a sender end our field early and inject a field of their own (header injection).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** One line of printable text: controls become a space, runs of space collapse, length capped. */
+export function headerSafe(text: string, max = 200): string {
+  const flat = text.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 3)}...`;
+}
+
+/**
+ * Fold "Name: item1 item2 ..." at the separators so that no line exceeds the width (RFC 5322 2.2.3: a fold is
+ * CRLF followed by whitespace). An item longer than a line stays whole on its own line.
+ */
+export function foldField(name: string, items: readonly string[], eol: Eol, separator = '', width = FOLD_WIDTH): string {
+  let out = `${name}:`;
+  let lineLength = out.length;
+  items.forEach((item, i) => {
+    const word = i < items.length - 1 ? item + separator : item;
+    if (lineLength + 1 + word.length > width && lineLength > name.length + 1) {
+      out += `${eol}\t${word}`;
+      lineLength = 8 + word.length;
+    } else {
+      out += ` ${word}`;
+      lineLength += 1 + word.length;
+    }
+  });
+  return out + eol;
+}
+
+// RFC 8601 2.2: the authserv-id is a "value" (token or quoted-string); we accept a token only, so it can be
+// written and matched without quoting rules.
+const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z|~]+$/;
+
+export function isValidAuthservId(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && TOKEN.test(id);
+}
+
+/** A property value (RFC 8601 2.2 pvalue): a token as is, anything else as a quoted-string without controls. */
+function pvalue(text: string): string {
+  const safe = headerSafe(text, 255);
+  return /^[A-Za-z0-9.@_+\-=/]+$/.test(safe) ? safe : `"${safe.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** An RFC 5322 comment: parentheses and backslashes escaped, controls removed. */
+function comment(text: string): string {
+  return `(${headerSafe(text, 120).replace(/[()\\]/g, '\\$&')})`;
+}
+
+/** The properties RFC 8601 2.7 defines for each method, from what our checks evaluated. */
+function properties(result: MethodResult, report: Report): string[] {
+  const props: string[] = [];
+  const detail = (key: string) => {
+    const v = result.details?.[key];
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  switch (result.method) {
+    case 'spf': {
+      const mailFrom = report.auth.inputs?.mailFrom;
+      if (mailFrom) props.push(`smtp.mailfrom=${pvalue(mailFrom)}`);
+      else if (result.domain) props.push(`smtp.helo=${pvalue(result.domain)}`);
+      break;
+    }
+    case 'dkim': {
+      if (result.domain) props.push(`header.d=${pvalue(result.domain)}`);
+      const selector = detail('selector');
+      if (selector) props.push(`header.s=${pvalue(selector)}`);
+      break;
+    }
+    case 'dmarc':
+      if (result.domain) props.push(`header.from=${pvalue(result.domain)}`);
+      break;
+    case 'arc': {
+      const ip = report.auth.inputs?.ip;
+      if (ip) props.push(`smtp.remote-ip=${pvalue(ip)}`);
+      break;
+    }
+  }
+  return props;
+}
+
+/** RFC 8601 result keywords; our 'unknown' (not evaluated) has none and is left out. */
+function resinfos(report: Report): string[] {
+  return report.auth.results
+    .filter((r) => r.result !== 'unknown')
+    .map((r) => [`${r.method}=${r.result}`, ...(r.comment ? [comment(r.comment)] : []), ...properties(r, report)].join(' '));
+}
+
+/**
+ * Authentication-Results (RFC 8601 2.2) carrying our authserv-id and our own results. With nothing evaluated
+ * (offline, or no DNS), the result is "none" (RFC 8601 2.2: "no-result").
+ */
+export function authenticationResults(report: Report, authservId: string, eol: Eol): string {
+  const infos = resinfos(report);
+  if (infos.length === 0) return `Authentication-Results: ${authservId}; none${eol}`;
+  return `Authentication-Results: ${authservId};${infos.map((i) => `${eol}\t${i}`).join(';')}${eol}`;
+}
+
+/** The fields added to an analysed message, topmost first. */
+export function filterHeaders(report: Report, authservId: string, eol: Eol): string {
+  const ids = [...new Set(report.findings.map((f) => headerSafe(f.id, 80)))];
+  return (
+    authenticationResults(report, authservId, eol) +
+    `X-Mailtrace-Verdict: ${report.verdict}${eol}` +
+    `X-Mailtrace-Score: ${report.score}${eol}` +
+    foldField('X-Mailtrace-Findings', ids.length ? ids : ['none'], eol, ',')
+  );
+}
+
+/** The field added when the message was not analysed: why, in one line the sender cannot shape into a field. */
+export function errorHeader(reason: string, eol: Eol): string {
+  return foldField('X-Mailtrace-Error', headerSafe(reason, 300).split(' '), eol);
+}
+
+/** The authserv-id of an Authentication-Results value: its first token, after any comment (RFC 8601 2.2). */
+export function authservIdOf(value: string): string {
+  let v = value.trimStart();
+  // Skip leading comments ("(forged) mx.example.org; ..."); nesting is bounded by the value length.
+  while (v.startsWith('(')) {
+    const close = v.indexOf(')');
+    if (close < 0) return '';
+    v = v.slice(close + 1).trimStart();
+  }
+  const match = /^"?([^\s;"(]*)/.exec(v);
+  return match ? match[1]! : '';
+}
+
+export interface Rewrite {
+  /** Where the added fields go: after a leading mbox "From " line, else at byte 0. */
+  insertAt: number;
+  /** Byte ranges [start, end) of the fields removed. */
+  removed: [number, number][];
+  eol: Eol;
+}
+
+/**
+ * Plan the rewrite of a raw message: remove every X-Mailtrace-* field (a sender cannot pre-set our verdict) and
+ * every Authentication-Results carrying our authserv-id (RFC 8601 5: such a field arriving from outside is a
+ * forgery and MUST be removed), and find where our fields go.
+ */
+export function planRewrite(raw: Uint8Array, authservId: string, maxHeaderBytes: number): Rewrite {
+  const split = splitHeader(raw, maxHeaderBytes);
+  const ours = authservId.toLowerCase();
+  const removed: [number, number][] = [];
+  for (const field of split.fields) {
+    const forged = field.key.startsWith(OWN_PREFIX) || (field.key === 'authentication-results' && authservIdOf(field.value).toLowerCase() === ours);
+    if (forged) removed.push([field.offset, fieldEnd(raw, field.offset)]);
+  }
+  return { insertAt: split.start, removed, eol: eolFor(split.lineEnding, raw.subarray(split.start)) };
+}
+
+/** Offset just past a field: its first line and every continuation line (starting with SP or HTAB). */
+function fieldEnd(raw: Uint8Array, start: number): number {
+  let pos = lineEnd(raw, start);
+  while (pos < raw.length && (raw[pos] === 32 || raw[pos] === 9)) pos = lineEnd(raw, pos);
+  return pos;
+}
+
+/** Offset just past the line starting at pos (after CRLF, LF or a bare CR). */
+function lineEnd(raw: Uint8Array, pos: number): number {
+  for (let i = pos; i < raw.length; i++) {
+    if (raw[i] === 10) return i + 1;
+    if (raw[i] === 13) return raw[i + 1] === 10 ? i + 2 : i + 1;
+  }
+  return raw.length;
+}
+
+/** The output as a list of chunks: the message bytes around the removed fields are views, never copies. */
+export function applyRewrite(raw: Uint8Array, plan: Rewrite, added: string): Uint8Array[] {
+  const chunks: Uint8Array[] = [raw.subarray(0, plan.insertAt), Buffer.from(added, 'utf8')];
+  let pos = plan.insertAt;
+  for (const [start, end] of plan.removed) {
+    chunks.push(raw.subarray(pos, start));
+    pos = end;
+  }
+  chunks.push(raw.subarray(pos));
+  return chunks.filter((c) => c.length > 0);
+}

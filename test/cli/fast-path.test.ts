@@ -1,0 +1,56 @@
+// The fast start-up path parses the common runs without yargs; it must agree with yargs or step aside.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseWithTable } from '../../src/cli/fast-path.js';
+import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS } from '../../src/cli/options.js';
+import { runCli } from '../helpers/cli.js';
+
+const TABLE = { ...COMMON_OPTIONS, ...ANALYZE_OPTIONS };
+
+test('parses the common forms, camelCase keys, defaults, repeatable and numeric options', () => {
+  const p = parseWithTable(['--json', '--trust', 'mx.example.org', '--trust=10.0.0.0/8', '--skew', '60', 'a.eml', '-'], TABLE);
+  assert.deepEqual(p?.positionals, ['a.eml', '-']);
+  assert.equal(p?.values.json, true);
+  assert.deepEqual(p?.values.trust, ['mx.example.org', '10.0.0.0/8']);
+  assert.equal(p?.values.skew, 60);
+  assert.equal(p?.values.color, 'auto');
+  assert.equal(p?.values.offline, false);
+});
+
+test('steps aside (undefined) for anything yargs must decide: help, unknown, negated, invalid, conflicting', () => {
+  for (const argv of [
+    ['--help'],
+    ['-h'],
+    ['--version'],
+    ['--no-json', 'a.eml'],
+    ['--jsn', 'a.eml'],
+    ['--skew', 'soon', 'a.eml'],
+    ['--color', 'purple', 'a.eml'],
+    ['--offline', '--dns-server', '127.0.0.1', 'a.eml'],
+    ['--dns-replay', 'a.json', '--dns-record', 'b.json', 'a.eml'],
+    ['--json=yes', 'a.eml'],
+  ]) {
+    assert.equal(parseWithTable(argv, TABLE), undefined, argv.join(' '));
+  }
+});
+
+test('every command yargs lists is known to the fast path, so no command is ever taken for a file name', () => {
+  const help = runCli(['--help']).stdout;
+  const commands = help.slice(help.indexOf('Commands:'), help.search(/\n\n(Positionals|Options):/));
+  const listed = [...commands.matchAll(/^ {2}mailtrace ([a-z-]+)/gm)].map((m) => m[1]);
+  assert.ok(listed.length >= 3, help);
+  for (const name of listed) assert.ok(COMMAND_NAMES.includes(name!), `${name} missing from COMMAND_NAMES in src/cli/options.ts`);
+});
+
+test('"--trust HOST file.eml": the file is analysed on both paths (yargs arrays are not greedy)', () => {
+  const fast = runCli(['--offline', '--json', '--trust', 'mx1.example.net', 'fixtures/sample/message.eml']);
+  const viaYargs = runCli(['--offline', '--json', '--no-explain', '--trust', 'mx1.example.net', 'fixtures/sample/message.eml']);
+  assert.equal(JSON.parse(fast.stdout).hops.length, 3, fast.stderr);
+  assert.equal(viaYargs.stdout, fast.stdout, viaYargs.stderr);
+});
+
+test('conflicting flags get yargs\' usage error', () => {
+  const r = runCli(['--offline', '--dns-server', '127.0.0.1', 'fixtures/sample/message.eml']);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /mutually exclusive/i);
+});

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../../src/analyze.js';
+import {
+  applyRewrite,
+  authenticationResults,
+  authservIdOf,
+  eolFor,
+  errorHeader,
+  filterHeaders,
+  foldField,
+  isValidAuthservId,
+  planRewrite,
+} from '../../src/render/filter-headers.js';
+import type { MethodResult, Report } from '../../src/types.js';
+
+const SAMPLE = readFileSync('fixtures/sample/message.eml');
+
+async function reportWith(results: MethodResult[], inputs: Report['auth']['inputs'] = {}): Promise<Report> {
+  const report = await analyze(SAMPLE, { offline: true });
+  return { ...report, auth: { ...report.auth, mode: 'computed', results, inputs } };
+}
+
+test('Authentication-Results: none when nothing was evaluated (RFC 8601 2.2)', async () => {
+  assert.equal(authenticationResults(await reportWith([]), 'mx.test', '\n'), 'Authentication-Results: mx.test; none\n');
+  // "unknown" (not evaluated) is not an RFC 8601 result: left out, not written.
+  const unknown = await reportWith([{ method: 'spf', result: 'unknown' }]);
+  assert.equal(authenticationResults(unknown, 'mx.test', '\n'), 'Authentication-Results: mx.test; none\n');
+});
+
+test('Authentication-Results: one resinfo a line with the RFC 8601 2.7 properties', async () => {
+  const report = await reportWith(
+    [
+      { method: 'spf', result: 'pass', domain: 'example.org' },
+      { method: 'dkim', result: 'fail', domain: 'example.org', comment: 'body hash did not verify', details: { selector: 'sel1' } },
+      { method: 'dmarc', result: 'fail', domain: 'example.org' },
+      { method: 'arc', result: 'none' },
+    ],
+    { mailFrom: 'billing@example.org', ip: '198.51.100.25' },
+  );
+  assert.equal(
+    authenticationResults(report, 'mx.test', '\r\n'),
+    'Authentication-Results: mx.test;\r\n' +
+      '\tspf=pass smtp.mailfrom=billing@example.org;\r\n' +
+      '\tdkim=fail (body hash did not verify) header.d=example.org header.s=sel1;\r\n' +
+      '\tdmarc=fail header.from=example.org;\r\n' +
+      '\tarc=none smtp.remote-ip=198.51.100.25\r\n',
+  );
+});
+
+test('header injection: no CR, LF or control character from the message reaches a field we write', async () => {
+  const evil = 'evil.example\r\nX-Mailtrace-Verdict: pass\r\n';
+  const report = await reportWith(
+    [
+      { method: 'dkim', result: 'fail', domain: evil, comment: 'a)\r\nX-Injected: (1', details: { selector: 's\u0000\u001b[31m' } },
+      { method: 'dmarc', result: 'fail', domain: 'a"b\\c' },
+    ],
+    { mailFrom: `x@${evil}` },
+  );
+  const fields = filterHeaders(report, 'mx.test', '\n') + errorHeader(`parser said: ${evil}\u0007`, '\n');
+  for (const line of fields.split('\n').slice(0, -1)) {
+    assert.match(line, /^(\t|[A-Za-z-]+: )/, `every line is a field start or a continuation: ${JSON.stringify(line)}`);
+    assert.doesNotMatch(line, /^X-Injected/);
+    assert.doesNotMatch(line, /[\u0000-\u0008\u000a-\u001f\u007f]/);
+  }
+  assert.equal(fields.match(/^X-Mailtrace-Verdict:/gm)?.length, 1, 'only our own verdict field');
+  assert.match(fields, /header\.d="evil\.example X-Mailtrace-Verdict: pass"/);
+  assert.match(fields, /\(a\\\) X-Injected: \\\(1\)/);
+  assert.match(fields, /header\.from="a\\"b\\\\c"/);
+});
+
+test('X-Mailtrace-Findings folds at 78 columns and keeps every id', () => {
+  const ids = Array.from({ length: 30 }, (_, i) => `finding-number-${i}`);
+  const field = foldField('X-Mailtrace-Findings', ids, '\n', ',');
+  for (const line of field.split('\n').slice(0, -1)) assert.ok(line.length <= 78, line);
+  assert.deepEqual(field.replace(/^X-Mailtrace-Findings:|\n\t?/g, '').split(',').map((s) => s.trim()), ids);
+});
+
+test('authserv-id: the first token after comments; only tokens are accepted from --authserv-id', () => {
+  assert.equal(authservIdOf('mx.test; spf=pass'), 'mx.test');
+  assert.equal(authservIdOf(' (comment) mx.test 1; none'), 'mx.test');
+  assert.equal(authservIdOf('"mx.test"; none'), 'mx.test');
+  assert.equal(authservIdOf('mx.test;'), 'mx.test');
+  assert.ok(isValidAuthservId('mx1.example.org'));
+  for (const bad of ['', 'mx test', 'mx;test', 'mx\r\nX-Evil: 1', 'a(b)']) assert.ok(!isValidAuthservId(bad), bad);
+});
+
+test('line endings: follow the message, the first line decides a mixed one', () => {
+  const b = (s: string) => Buffer.from(s);
+  assert.equal(eolFor('crlf', b('')), '\r\n');
+  assert.equal(eolFor('lf', b('')), '\n');
+  assert.equal(eolFor('cr', b('')), '\r');
+  assert.equal(eolFor('mixed', b('A: 1\r\nB: 2\n')), '\r\n');
+  assert.equal(eolFor('mixed', b('A: 1\nB: 2\r\n')), '\n');
+  assert.equal(eolFor('none', b('A: 1')), '\n');
+});
+
+test('the rewrite removes whole folded fields and leaves every other byte', () => {
+  const raw = Buffer.from('From x@y Mon Jan  1 00:00:00 2024\r\nA: 1\r\nX-MAILTRACE-SCORE: 0\r\n\t1\r\n 2\r\nB: 2\r\n\r\nX-Mailtrace-Score: body\r\n');
+  const plan = planRewrite(raw, 'mx.test', 1 << 20);
+  assert.equal(plan.eol, '\r\n');
+  const out = Buffer.concat(applyRewrite(raw, plan, 'N: ours\r\n')).toString();
+  assert.equal(out, 'From x@y Mon Jan  1 00:00:00 2024\r\nN: ours\r\nA: 1\r\nB: 2\r\n\r\nX-Mailtrace-Score: body\r\n');
+});
