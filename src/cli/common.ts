@@ -7,7 +7,7 @@ export interface CommonArgs {
   trust?: string[];
   trustAuthservId?: string[];
   skew?: number;
-  offline: boolean;
+  offline?: boolean;
   dnsServer?: string[];
   dnsRecord?: string;
   dnsReplay?: string;
@@ -49,7 +49,7 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   const base: AnalyzeOptions = {
     trust: [...(config.trust ?? []), ...(args.trust ?? [])],
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-    offline: args.offline || !dns,
+    offline: args.offline === true || !dns,
     ...(at ? { at } : {}),
     ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
     deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},

@@ -18,7 +18,9 @@ export const COMMON_OPTIONS = {
   trust: { type: 'string', array: true, describe: 'your own server: host name, domain, IP or CIDR (repeatable)' },
   'trust-authserv-id': { type: 'string', array: true, describe: 'authserv-id whose Authentication-Results you trust (repeatable)' },
   skew: { type: 'number', describe: 'clock skew allowed between hops, seconds (default 300)' },
-  offline: { type: 'boolean', default: false, describe: 'no DNS: use only the recorded Authentication-Results' },
+  // No default: yargs counts a defaulted option as given, so `.conflicts('offline', 'dns-server')` would refuse
+  // every --dns-server run.
+  offline: { type: 'boolean', describe: 'no DNS: use only the recorded Authentication-Results' },
   'dns-server': { type: 'string', array: true, describe: 'resolver host[:port] to query (repeatable)' },
   'dns-record': { type: 'string', describe: 'save every DNS answer used to this JSON file' },
   'dns-replay': { type: 'string', describe: 'answer DNS only from this JSON file' },

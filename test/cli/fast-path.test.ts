@@ -14,7 +14,7 @@ test('parses the common forms, camelCase keys, defaults, repeatable and numeric 
   assert.deepEqual(p?.values.trust, ['mx.example.org', '10.0.0.0/8']);
   assert.equal(p?.values.skew, 60);
   assert.equal(p?.values.color, 'auto');
-  assert.equal(p?.values.offline, false);
+  assert.equal(p?.values.offline, undefined);
 });
 
 test('steps aside (undefined) for anything yargs must decide: help, unknown, negated, invalid, conflicting', () => {
@@ -53,4 +53,12 @@ test('conflicting flags get yargs\' usage error', () => {
   const r = runCli(['--offline', '--dns-server', '127.0.0.1', 'fixtures/sample/message.eml']);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /mutually exclusive/i);
+});
+
+test('--dns-server alone is not a conflict on either path (a defaulted --offline used to count as given)', () => {
+  for (const extra of [[], ['--no-explain']]) {
+    const r = runCli(['--json', ...extra, '--dns-server', '127.0.0.1:9', 'fixtures/sample/message.eml']);
+    assert.notEqual(r.code, 64, r.stderr);
+    assert.equal(JSON.parse(r.stdout).hops.length, 3);
+  }
 });

@@ -1,0 +1,44 @@
+// A large mbox built from the corpus (mboxrd: body lines matching /^>*From / get one more '>'), for the peak-RSS
+// run. Built under the OS temp directory, never in the repository (the corpus licences forbid copies).
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+const SEPARATOR = 'From bench@example.invalid Mon Jan  1 00:00:00 2024\n';
+
+/** One corpus message as an mbox entry: its own From_ line dropped, From lines quoted, ending in a blank line. */
+export function mboxEntry(raw: Buffer): Buffer {
+  let text = raw.toString('latin1');
+  if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
+  // mboxrd quoting (linear: one optional run of '>' then a literal).
+  text = text.replace(/(^|\n)(>*From )/g, '$1>$2');
+  if (!text.endsWith('\n')) text += '\n';
+  return Buffer.from(SEPARATOR + text + '\n', 'latin1');
+}
+
+/** Write at least `minBytes` of mbox to `path`, cycling over the corpus; returns bytes and message count. */
+export function buildMbox(path: string, corpus: string[], minBytes: number): { bytes: number; messages: number } {
+  const fd = openSync(path, 'w');
+  let bytes = 0;
+  let messages = 0;
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    writeSync(fd, Buffer.concat(pending, pendingBytes));
+    pending.length = 0;
+    pendingBytes = 0;
+  };
+  try {
+    const entries = corpus.map((p) => mboxEntry(readFileSync(p)));
+    for (let i = 0; bytes < minBytes; i++) {
+      const entry = entries[i % entries.length]!;
+      pending.push(entry);
+      pendingBytes += entry.length;
+      bytes += entry.length;
+      messages++;
+      if (pendingBytes > 8 * 1024 * 1024) flush();
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { bytes, messages };
+}

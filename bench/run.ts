@@ -1,0 +1,176 @@
+// `npm run bench`: start-up, throughput, memory and DNS figures side by side, each next to its target (issue 5).
+// It prints figures and never asserts: a missed target is reported, not failed. Results also go to
+// bench/results.md. Options: --quick (fewer runs, 256 MB mbox), --mbox-mb N, --cli PATH (another build's
+// bin/mailtrace.mjs), --no-write (do not touch bench/results.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureColdStart, type ColdStart } from './cold-start.js';
+import { cliHasCommand, libraryThroughput, scanThroughput, totalBytes, type Throughput } from './throughput.js';
+import { buildMbox } from './mbox.js';
+import { startDnsCounter } from './dns-counter.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const value = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const QUICK = flag('--quick');
+const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.mjs'));
+const MBOX_MB = Number(value('--mbox-mb') ?? (QUICK ? 256 : 1024));
+const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');
+const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+const CORES = availableParallelism();
+const lines: string[] = [];
+
+function say(line = ''): void {
+  process.stdout.write(line + '\n');
+  lines.push(line);
+}
+
+function corpusFiles(...folders: string[]): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && !/^(LICENSE|SOURCE|README)/i.test(e.name)) out.push(p);
+    }
+  };
+  for (const f of folders) walk(join(CORPUS, f));
+  return out;
+}
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+
+function ensureTools(): void {
+  // Builds dist/ when sources changed, installs hyperfine when root; otherwise the cold start uses a Node loop.
+  const r = spawnSync('bash', [join(ROOT, 'scripts/ensure-deps.sh'), '--with-bench'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) say(`note: ensure-deps --with-bench failed (${r.stderr.trim().split('\n').pop()}); falling back where possible`);
+}
+
+function reportColdStart(results: ColdStart[]): void {
+  say('## Cold start (one message, offline)');
+  say(`tool: ${results[0]?.tool}`);
+  for (const r of results) {
+    say(`environment: ${r.env}`);
+    const base = r.timings[0]!;
+    for (const t of r.timings) {
+      const ratio = t.medianMs / base.medianMs;
+      const target = t === base ? '' : `  ratio ${ratio.toFixed(2)}x  (target <= 2.5x: ${met(ratio <= 2.5)})`;
+      say(`  ${t.name.padEnd(18)} median ${ms(t.medianMs).padStart(9)}, mean ${ms(t.meanMs).padStart(9)} ± ${ms(t.stddevMs).padEnd(9)}${target}`);
+      say(`    $ ${t.command}`);
+    }
+  }
+  say('Ratios are of medians. The target is judged on the first environment: NODE_EXTRA_CA_CERTS adds ~50 ms to every Node 20 start,');
+  say('mailtrace and `node -e 0` alike, which flatters the ratio.');
+  say();
+}
+
+function reportThroughput(runs: Throughput[]): void {
+  say('## Batch throughput (shared corpus, offline)');
+  for (const t of runs) {
+    const rate = t.messages / t.seconds;
+    const mbps = t.bytes / 1024 / 1024 / t.seconds;
+    const target = t.jobs === 2 || (t.jobs === CORES && CORES >= 2) ? `  (target >= 2,000 msgs/s on 2 cores: ${met(rate >= 2000)})` : '';
+    say(`  ${t.how}: ${t.messages} messages (${t.errors} error records), ${(t.bytes / 1048576).toFixed(1)} MB in ${t.seconds.toFixed(2)} s`);
+    say(`    = ${rate.toFixed(0)} msgs/s, ${mbps.toFixed(1)} MB/s${target}`);
+    say(`    $ ${t.command}`);
+  }
+  say();
+}
+
+async function memoryRun(corpus: string[], hasScan: boolean): Promise<void> {
+  say(`## Peak RSS of a scan over a ${MBOX_MB} MB mbox built from the corpus`);
+  if (!hasScan) {
+    say('  skipped: this build has no `mailtrace scan` (issue 5, branch batch); rerun once it is merged');
+    say();
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-mbox-'));
+  try {
+    const path = join(dir, 'corpus.mbox');
+    const built = buildMbox(path, corpus, MBOX_MB * 1024 * 1024);
+    say(`  built ${path}: ${built.messages} messages, ${(built.bytes / 1048576).toFixed(0)} MB (deleted afterwards)`);
+    for (const jobs of [...new Set([1, CORES])]) {
+      const t = await scanThroughput(CLI, [path], jobs, built.bytes);
+      const peak = t.peakRssMb ?? NaN;
+      say(`  --jobs ${jobs}: peak RSS ${peak.toFixed(0)} MB (target <= 300 MB: ${met(peak <= 300)}); ${t.messages} lines in ${t.seconds.toFixed(1)} s = ${(t.messages / t.seconds).toFixed(0)} msgs/s, ${(built.bytes / 1048576 / t.seconds).toFixed(1)} MB/s`);
+      say(`    $ ${t.command}  (peak RSS: VmHWM polled from /proc every 25 ms)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  say();
+}
+
+async function dnsRun(files: string[], hasScan: boolean): Promise<void> {
+  say('## DNS queries issued vs unique (name, type) pairs');
+  const server = await startDnsCounter();
+  try {
+    const dns = ['--dns-server', `127.0.0.1:${server.port}`, '--dns-timeout', '1000'];
+    const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-dns-'));
+    const args = hasScan
+      ? [CLI, 'scan', '--quiet', '--jobs', String(CORES), '--out', join(dir, 'out.ndjson'), ...dns, ...files]
+      : [CLI, '--json', ...dns, ...files];
+    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    rmSync(dir, { recursive: true, force: true });
+    const queries = server.queries();
+    const unique = server.unique();
+    say(`  ${files.length} messages against a loopback server answering NXDOMAIN: ${queries} queries issued, ${unique} unique pairs`);
+    say(`    (target: queries = unique pairs: ${queries === 0 ? 'NOT MEASURABLE: no query reached the wire' : met(queries === unique)}; exit ${r.status})`);
+    if (r.status !== 0) say(`    the run failed: ${r.stderr.trim().split('\n')[0]}`);
+    if (queries === 0) say('    this build does no live DNS yet (issues 3/4: branches dns and auth); the figure becomes real once they land');
+    say(`    $ node ${args.slice(0, args.length - files.length).join(' ')} <${files.length} kernel-list files>`);
+  } finally {
+    await server.close();
+  }
+  say();
+}
+
+async function main(): Promise<void> {
+  ensureTools();
+  if (!existsSync(CORPUS)) throw new Error(`shared corpus missing: ${CORPUS}`);
+  const started = new Date();
+  say(`# mailtrace benchmark, ${started.toISOString()}`);
+  say(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${CORES} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}, Node ${process.version}`);
+  say(`cli: ${CLI}`);
+  say();
+
+  reportColdStart(
+    measureColdStart(
+      [
+        { name: 'node -e 0', args: ['-e', '0'] },
+        { name: 'mailtrace --json', args: [CLI, '--json', '--offline', SAMPLE] },
+        ...(cliHasCommand(CLI, 'filter') ? [{ name: 'mailtrace filter', args: [CLI, 'filter', '--offline'], stdin: SAMPLE }] : []),
+      ],
+      QUICK ? 15 : 40,
+    ),
+  );
+
+  const corpus = corpusFiles('phishing_pot', 'spamassassin', 'kernel-list');
+  const hasScan = cliHasCommand(CLI, 'scan');
+  const bytes = totalBytes(corpus);
+  const runs: Throughput[] = [];
+  for (const jobs of [...new Set([1, CORES])]) {
+    runs.push(hasScan ? await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`) : await libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs));
+  }
+  reportThroughput(runs);
+
+  await memoryRun(corpus, hasScan);
+  await dnsRun(corpusFiles('kernel-list').slice(0, QUICK ? 200 : 1100), hasScan);
+
+  say(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+  if (!flag('--no-write')) {
+    const out = join(ROOT, 'bench/results.md');
+    writeFileSync(out, `${lines.join('\n')}\n\nCommand: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`\n`);
+    process.stdout.write(`written to ${out}\n`);
+  }
+}
+
+await main();

@@ -1,0 +1,101 @@
+// Batch throughput over the shared corpus, offline: `mailtrace scan --jobs N` when the CLI has it, else analyze()
+// of the built library in N worker threads (read + analyse, the work a scan does per message).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export interface Throughput {
+  how: string;
+  command: string;
+  jobs: number;
+  messages: number;
+  bytes: number;
+  errors: number;
+  seconds: number;
+  peakRssMb?: number;
+}
+
+/** Whether the CLI's --help lists a command (scan arrives with the batch work, filter with this branch). */
+export function cliHasCommand(cli: string, command: string): boolean {
+  const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).stdout ?? '';
+  return new RegExp(`^ {2}mailtrace ${command} `, 'm').test(help);
+}
+
+/** In-process: the corpus split round-robin over `jobs` worker threads, wall time from spawn to the last result. */
+export async function libraryThroughput(library: string, paths: string[], jobs: number): Promise<Throughput> {
+  const shares = Array.from({ length: jobs }, (_, i) => paths.filter((_, j) => j % jobs === i));
+  const started = process.hrtime.bigint();
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<{ messages: number; bytes: number; errors: number }>((resolve, reject) => {
+          const worker = new Worker(new URL('./throughput-worker.mjs', import.meta.url), { workerData: { library, paths: share } });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const sum = (k: 'messages' | 'bytes' | 'errors') => results.reduce((n, r) => n + r[k], 0);
+  return {
+    how: `analyze() in ${jobs} worker thread${jobs > 1 ? 's' : ''} (scan not available)`,
+    command: `bench/throughput-worker.mjs x${jobs} (dist/index.js)`,
+    jobs,
+    messages: sum('messages'),
+    bytes: sum('bytes'),
+    errors: sum('errors'),
+    seconds,
+  };
+}
+
+/** Peak RSS of a running process, from the kernel's high-water mark (VmHWM), polled until it exits. */
+function pollPeakRss(pid: number, into: { kb: number }): NodeJS.Timeout {
+  return setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) into.kb = Math.max(into.kb, Number(m[1]));
+    } catch {
+      // The process has exited between two polls.
+    }
+  }, 25);
+}
+
+/** `mailtrace scan` as a process; messages = output lines (one per input message, reports and error records). */
+export async function scanThroughput(cli: string, inputs: string[], jobs: number, inputBytes: number, inputsLabel = inputs.join(' ')): Promise<Throughput> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-scan-'));
+  const out = join(dir, 'out.ndjson');
+  const options = [cli, 'scan', '--offline', '--quiet', '--jobs', String(jobs), '--out', out];
+  const args = [...options, ...inputs];
+  try {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const peak = { kb: 0 };
+    const poller = pollPeakRss(child.pid!, peak);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(poller);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (code !== 0) throw new Error(`scan exited ${code}: ${stderr.slice(0, 500)}`);
+    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    const errors = lines.filter((l) => l.startsWith('{"') && /"error":\{/.test(l.slice(0, 400))).length;
+    return {
+      how: `mailtrace scan --jobs ${jobs}`,
+      command: ['node', ...options, inputsLabel].join(' ').replace(out, '<tmp>/out.ndjson'),
+      jobs,
+      messages: lines.length,
+      bytes: inputBytes,
+      errors,
+      seconds,
+      peakRssMb: peak.kb / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function totalBytes(paths: string[]): number {
+  return paths.reduce((n, p) => n + statSync(p).size, 0);
+}
