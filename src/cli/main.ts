@@ -57,7 +57,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .option('at', { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' })
     .conflicts('dns-replay', 'dns-record')
     .conflicts('offline', ['dns-replay', 'dns-record', 'dns-server'])
-    .completion('completion', 'print a shell completion script (bash/zsh)')
+    // An explicit command: yargs' own completion command would also run the default command with "completion" as a file.
+    .command('completion', 'print a shell completion script (bash/zsh): mailtrace completion >> ~/.bashrc', {}, () => {
+      parser.showCompletionScript();
+    })
+    .completion('__completion', false)
     .epilogue(EXIT_CODES_HELP)
     .strictOptions()
     .help()
