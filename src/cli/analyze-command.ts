@@ -61,7 +61,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const base: AnalyzeOptions = {
     trust: [...(config.trust ?? []), ...(args.trust ?? [])],
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-    offline: args.offline || !dns,
+    offline: Boolean(args.offline) || !dns,
     ...(at ? { at } : {}),
     ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
     deps: {},
