@@ -95,25 +95,28 @@ export function parseSnapshot(data: unknown, label = 'snapshot'): DnsSnapshot {
   return out;
 }
 
-/** The snapshot of a run: every answer used, errors included, names and types sorted. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The snapshot of a run: every answer used, errors included (formatSnapshot sorts it). */
 export function snapshotOf(records: Iterable<DnsAnswerRecord>): DnsSnapshot {
-  const sorted = [...records].filter((r) => r.provenance !== 'missing').sort((a, b) => cmp(a.name, b.name) || cmp(a.type, b.type));
-  const out: DnsSnapshot = {};
-  for (const r of sorted) (out[r.name] ??= {})[r.type] = r.error !== undefined ? { error: r.error } : r.answer;
+  const out: DnsSnapshot = Object.create(null);
+  for (const r of records) {
+    if (r.provenance === 'missing') continue;
+    const entry = (out[r.name] ??= Object.create(null) as Record<string, unknown>);
+    entry[r.type] = r.error !== undefined ? { error: r.error } : r.answer;
+  }
   return out;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
- * Pretty JSON for people: one name per block, one answer per line where it fits, so a record can be edited or
+ * Pretty JSON for people, names and types sorted: one name per block, one answer per line where it fits, so a record can be edited or
  * deleted with a line editor and a diff shows which answer changed.
  */
 export function formatSnapshot(snapshot: DnsSnapshot): string {
-  const names = Object.keys(snapshot);
+  const names = Object.keys(snapshot).sort(cmp);
   if (names.length === 0) return '{}\n';
   const blocks = names.map((name) => {
-    const types = Object.entries(snapshot[name]!);
+    const types = Object.entries(snapshot[name]!).sort(([a], [b]) => cmp(a, b));
     const lines = types.map(([type, answer]) => `    ${JSON.stringify(type)}: ${formatAnswer(answer)}`);
     return `  ${JSON.stringify(name)}: {\n${lines.join(',\n')}\n  }`;
   });
