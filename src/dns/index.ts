@@ -22,6 +22,7 @@ import { loadSnapshot, normaliseName, parseSnapshot, snapshotOf, writeSnapshot, 
 export { DnsConfigError, MISSING, classifyDnsError, type DnsErrorClass } from './errors.js';
 export { SnapshotError, loadSnapshot, parseSnapshot, formatSnapshot, normaliseName, type DnsSnapshot } from './snapshot.js';
 export { parseServer } from './servers.js';
+export { ptrName } from './ptr.js';
 export { replayResolver } from './replay.js';
 
 /** The defaults, chosen so a dead server costs a message about 3 s at most (see live.ts). */
@@ -174,25 +175,25 @@ function session(mode: DnsSession['mode'], source: Source, backend?: LiveBackend
     return pending;
   };
 
-  const makeView = (): DnsView => {
+  const makeView = (track = true): DnsView => {
     const seen = new Map<string, DnsAnswerRecord>();
     const resolver: Resolver = async (name, rrtype) => {
       const record = await lookup(name, rrtype);
       const key = `${record.type} ${record.name}`;
-      if (!seen.has(key)) seen.set(key, record);
+      if (track && !seen.has(key)) seen.set(key, record);
       if (record.error !== undefined) throw dnsError(record.error, record.name, record.type);
       return structuredClone(record.answer); // callers may sort or splice; the cached copy stays intact
     };
     return { resolver, log: () => [...seen.values()] };
   };
 
-  const whole = makeView();
+  const whole = makeView(false); // the run's log is `settled`; no second copy
   let closed = false;
   return {
     mode,
     resolver: whole.resolver,
     log: () => [...settled.values()],
-    view: makeView,
+    view: () => makeView(),
     stats: () => {
       const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0 };
       return { ...counts, unique: cache.size, ...live };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseServer, parseSnapshot } from '../../src/dns/index.js';
+import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseServer, parseSnapshot, ptrName } from '../../src/dns/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-opt-'));
 
@@ -94,4 +94,14 @@ test('formatSnapshot: one name per block, one answer per line, valid JSON', () =
 `,
   );
   assert.deepEqual(JSON.parse(text)['nx.example.org'], { TXT: { error: 'ENOTFOUND' } });
+});
+
+test('ptrName: the in-addr.arpa / ip6.arpa name to ask with PTR', () => {
+  assert.equal(ptrName('192.0.2.10'), '10.2.0.192.in-addr.arpa');
+  assert.equal(ptrName('2001:db8::10'), `${'0.1.0.0.' + '0.0.0.0.'.repeat(5)}8.b.d.0.1.0.0.2.ip6.arpa`);
+  assert.equal(ptrName('::ffff:192.0.2.10'), 'a.0.2.0.0.0.0.c.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa');
+  assert.equal(ptrName('2001:DB8:0:0:1:0:0:1'), '1.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+  assert.equal(ptrName('::'), `${'0.'.repeat(31)}0.ip6.arpa`);
+  assert.equal(ptrName('mail.example.org'), undefined);
+  assert.equal(ptrName('256.1.1.1'), undefined);
 });
