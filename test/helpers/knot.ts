@@ -115,9 +115,13 @@ export async function startKnot(zones: string[] = fixtureZones()): Promise<Knot>
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the test process ends without calling stop() (a crash, a cancelled run), do not leave knotd behind.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
   try {
     await waitUntilAnswering(port, child, () => stderr, zones.find((z) => z !== 'servfail.test') ?? zones[0]!);
   } catch (err) {
+    process.removeListener('exit', reap);
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -129,6 +133,7 @@ export async function startKnot(zones: string[] = fixtureZones()): Promise<Knot>
     zones,
     queryCount: () => readQueryCount(dir),
     stop: async () => {
+      process.removeListener('exit', reap);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3000).unref())]);
