@@ -1,12 +1,13 @@
 // `mailtrace [files..]`: read each input, analyse it, print its report, fold the exit codes.
 import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
+import { DnsConfigError, SnapshotError } from '../dns/index.js';
 import { renderJson } from '../render/json.js';
 import { safeInline } from '../render/sanitize.js';
 import type { Report } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { InputError, readInput } from './read-input.js';
-import { openAnalysis, type CommonArgs } from './common.js';
+import { openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
 
 export interface AnalyzeArgs extends CommonArgs {
   files?: string[];
@@ -38,7 +39,14 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     process.stderr.write('mailtrace: no input: name a file, or "-" for stdin. Run "mailtrace --help" for usage.\n');
     return EXIT.usage;
   }
-  const { base, close } = await openAnalysis(args);
+  let setup: AnalysisSetup;
+  try {
+    setup = await openAnalysis(args);
+  } catch (err) {
+    if (!(err instanceof DnsConfigError || err instanceof SnapshotError)) throw err;
+    process.stderr.write(`mailtrace: ${safeInline(err.message)}\n`);
+    return err instanceof SnapshotError && err.reason === 'missing' ? EXIT.noInput : EXIT.usage;
+  }
   const color = useColor(args.color);
   const width = process.stdout.columns || 120;
   // The human renderer pulls in cli-table3: loaded only when a table is printed (not for --json).
@@ -48,7 +56,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   for (const path of files) {
     try {
       const raw = await readInput(path);
-      const report = await analyze(raw.bytes, { ...base, source: raw.source });
+      const report = await analyze(raw.bytes, { ...setup.base, source: raw.source, deps: setup.messageDeps() });
       exit = foldExit(exit, report.exitCode);
       if (args.json) jsonItems.push(report);
       else process.stdout.write(renderHuman!(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
@@ -61,7 +69,13 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       if (args.json) jsonItems.push({ source: { path: name }, error: { code, message: (err as Error).message } });
     }
   }
-  await close();
+  try {
+    await setup.close();
+  } catch (err) {
+    // Only writing the --dns-record file can fail here (its folder was checked at start): say so, keep the reports.
+    process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    exit = foldExit(exit, EXIT.internal);
+  }
   if (args.json) {
     const reports = jsonItems.filter((i): i is Report => 'schemaVersion' in i);
     if (files.length === 1) {

@@ -1,6 +1,6 @@
 // Options shared by every command, and their parsing.
-import type { AnalyzeOptions } from '../types.js';
-import { openDns } from '../dns/index.js';
+import type { AnalyzeOptions, Deps } from '../types.js';
+import { openDns, type DnsOptions } from '../dns/index.js';
 import { loadConfig } from './config.js';
 export interface CommonArgs {
   config?: string;
@@ -30,11 +30,16 @@ export function parseAt(value: string | undefined): Date | undefined {
 /** What every analysing command sets up once per run: the analysis options and the run's DNS. */
 export interface AnalysisSetup {
   base: AnalyzeOptions;
-  /** Flush and close the run's DNS (writes a --dns-record file). */
+  /** The deps for one message: a fresh view over the run's shared DNS cache, so a report lists only its answers. */
+  messageDeps(): Partial<Deps>;
+  /** Flush and close the run's DNS (writes a --dns-record file; only that can fail). */
   close(): Promise<void>;
 }
 
-/** Config file + flags -> AnalyzeOptions, flags winning; opens the run's DNS unless offline. */
+/**
+ * Config file + flags -> AnalyzeOptions, flags winning; opens the run's DNS unless offline. Throws ConfigError,
+ * ArgumentError (--at), DnsConfigError or SnapshotError for the caller to report.
+ */
 export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   const config = loadConfig(args.config);
   const at = parseAt(args.at);
@@ -45,14 +50,21 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
         ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
         ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
         ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
-      });
+      } satisfies DnsOptions);
   const base: AnalyzeOptions = {
     trust: [...(config.trust ?? []), ...(args.trust ?? [])],
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-    offline: args.offline === true || !dns,
+    offline: Boolean(args.offline) || !dns,
     ...(at ? { at } : {}),
     ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
-    deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},
+    deps: {},
   };
-  return { base, close: async () => dns?.close() };
+  return {
+    base,
+    messageDeps: () => {
+      const view = dns?.view();
+      return view ? { resolver: view.resolver, dnsLog: view.log } : {};
+    },
+    close: async () => dns?.close(),
+  };
 }

@@ -3,6 +3,7 @@
 // a message), every byte read is written back out. Only the exit code and one added field say what went wrong.
 import { hostname } from 'node:os';
 import { analyze } from '../analyze.js';
+import { DnsConfigError, SnapshotError } from '../dns/index.js';
 import { NotAMessageError, DEFAULT_MAX_HEADER_BYTES } from '../message/parse.js';
 import { applyRewrite, errorHeader, filterHeaders, isValidAuthservId, planRewrite, type Eol, type Rewrite } from '../render/filter-headers.js';
 import type { Report } from '../types.js';
@@ -68,7 +69,7 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
   if (!isValidAuthservId(authservId)) return failed(`--authserv-id must be a single token, got ${JSON.stringify(authservId).slice(0, 80)}`);
   let report: Report;
   try {
-    report = await withDeadline(analyseOnce(raw, args, io.env), args.timeout);
+    report = await withDeadline(analyseOnce(raw, args, io), args.timeout);
   } catch (err) {
     if (err instanceof NotAMessageError) {
       io.stderr.write(`mailtrace filter: passed through unchanged: ${err.message}\n`);
@@ -82,18 +83,19 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
 function reasonFor(err: unknown): string {
   if (err instanceof NotAnalysed) return err.message;
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof ConfigError || err instanceof ArgumentError) return `configuration error: ${message}`;
+  if (err instanceof ConfigError || err instanceof ArgumentError || err instanceof DnsConfigError || err instanceof SnapshotError) {
+    return `configuration error: ${message}`;
+  }
   return `internal error: ${message}`;
 }
 
-async function analyseOnce(raw: Buffer, args: FilterArgs, env: NodeJS.ProcessEnv): Promise<Report> {
-  await injectedFault(env.MAILTRACE_FILTER_FAULT);
+async function analyseOnce(raw: Buffer, args: FilterArgs, io: FilterIo): Promise<Report> {
+  await injectedFault(io.env.MAILTRACE_FILTER_FAULT);
   const setup = await openAnalysis(args);
-  try {
-    return await analyze(raw, { ...setup.base, source: { kind: 'stdin' } });
-  } finally {
-    await setup.close();
-  }
+  const report = await analyze(raw, { ...setup.base, source: { kind: 'stdin' }, deps: setup.messageDeps() });
+  // Only writing a --dns-record file can fail here; the analysis stands.
+  await setup.close().catch((err: Error) => io.stderr.write(`mailtrace filter: --dns-record: ${err.message}\n`));
+  return report;
 }
 
 /**

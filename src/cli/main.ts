@@ -56,7 +56,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     )
     .options(COMMON_OPTIONS as never)
     .parserConfiguration({ 'greedy-arrays': false }) // "--trust mx.example.org msg.eml": msg.eml is a file, not a second host
-    .completion('completion', 'print a shell completion script (bash/zsh)')
+    // An explicit command: yargs' own completion command would also run the default command with "completion" as a file.
+    .command('completion', 'print a shell completion script (bash/zsh): mailtrace completion >> ~/.bashrc', {}, () => {
+      parser.showCompletionScript();
+    })
+    .completion('__completion', false)
     .epilogue(EXIT_CODES_HELP)
     .strictOptions()
     .help()

@@ -21,10 +21,10 @@ export const COMMON_OPTIONS = {
   // No default: yargs counts a defaulted option as given, so `.conflicts('offline', 'dns-server')` would refuse
   // every --dns-server run.
   offline: { type: 'boolean', describe: 'no DNS: use only the recorded Authentication-Results' },
-  'dns-server': { type: 'string', array: true, describe: 'resolver host[:port] to query (repeatable)' },
+  'dns-server': { type: 'string', array: true, describe: "resolver host[:port] or [IPv6]:port to query instead of the system's (repeatable)" },
   'dns-record': { type: 'string', describe: 'save every DNS answer used to this JSON file' },
   'dns-replay': { type: 'string', describe: 'answer DNS only from this JSON file' },
-  'dns-timeout': { type: 'number', describe: 'per-query DNS timeout in ms (default 2000)' },
+  'dns-timeout': { type: 'number', describe: 'DNS timeout of the first try in ms (default 500; a lookup gives up after 3× this)' },
   at: { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' },
 } as const satisfies OptionTable;
 
