@@ -82,9 +82,14 @@ function properties(result: MethodResult, report: Report): string[] {
   };
   switch (result.method) {
     case 'spf': {
-      const mailFrom = report.auth.inputs?.mailFrom;
+      // RFC 7208 2.3/2.4: the HELO check and the MAIL FROM check are separate results with their own ptype.
+      if (detail('identity') === 'helo') {
+        const helo = detail('helo') ?? result.domain;
+        if (helo) props.push(`smtp.helo=${pvalue(helo)}`);
+        break;
+      }
+      const mailFrom = detail('mailFrom') ?? report.auth.inputs?.mailFrom ?? result.domain;
       if (mailFrom) props.push(`smtp.mailfrom=${pvalue(mailFrom)}`);
-      else if (result.domain) props.push(`smtp.helo=${pvalue(result.domain)}`);
       break;
     }
     case 'dkim': {

@@ -33,6 +33,7 @@ test('Authentication-Results: one resinfo a line with the RFC 8601 2.7 propertie
   const report = await reportWith(
     [
       { method: 'spf', result: 'pass', domain: 'example.org' },
+      { method: 'spf', result: 'none', domain: 'mx1.example.net', details: { identity: 'helo', helo: 'mx1.example.net' } },
       { method: 'dkim', result: 'fail', domain: 'example.org', comment: 'body hash did not verify', details: { selector: 'sel1' } },
       { method: 'dmarc', result: 'fail', domain: 'example.org' },
       { method: 'arc', result: 'none' },
@@ -43,6 +44,7 @@ test('Authentication-Results: one resinfo a line with the RFC 8601 2.7 propertie
     authenticationResults(report, 'mx.test', '\r\n'),
     'Authentication-Results: mx.test;\r\n' +
       '\tspf=pass smtp.mailfrom=billing@example.org;\r\n' +
+      '\tspf=none smtp.helo=mx1.example.net;\r\n' +
       '\tdkim=fail (body hash did not verify) header.d=example.org header.s=sel1;\r\n' +
       '\tdmarc=fail header.from=example.org;\r\n' +
       '\tarc=none smtp.remote-ip=198.51.100.25\r\n',
