@@ -1,10 +1,11 @@
 // `npm run bench`: start-up, throughput, memory and DNS figures side by side, each next to its target (issue 5).
 // It prints figures and never asserts: a missed target is reported, not failed. Results also go to
 // bench/results.md. Options: --quick (fewer runs, 256 MB mbox), --mbox-mb N, --cli PATH (another build's
-// bin/mailtrace.mjs), --no-write (do not touch bench/results.md).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+// bin/mailtrace.mjs), --only cold,throughput,rss,dns (some sections), --no-write (do not touch bench/results.md),
+// --append (add this run to bench/results.md instead of replacing it).
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureColdStart, type ColdStart } from './cold-start.js';
@@ -22,6 +23,7 @@ const value = (name: string) => {
 const QUICK = flag('--quick');
 const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.mjs'));
 const MBOX_MB = Number(value('--mbox-mb') ?? (QUICK ? 256 : 1024));
+const ONLY = new Set((value('--only') ?? 'cold,throughput,rss,dns').split(','));
 const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus');
 const CORES = availableParallelism();
@@ -109,6 +111,16 @@ async function memoryRun(corpus: string[], hasScan: boolean): Promise<void> {
   say();
 }
 
+function runAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 async function dnsRun(files: string[], hasScan: boolean): Promise<void> {
   say('## DNS queries issued vs unique (name, type) pairs');
   const server = await startDnsCounter();
@@ -118,15 +130,16 @@ async function dnsRun(files: string[], hasScan: boolean): Promise<void> {
     const args = hasScan
       ? [CLI, 'scan', '--quiet', '--jobs', String(CORES), '--out', join(dir, 'out.ndjson'), ...dns, ...files]
       : [CLI, '--json', ...dns, ...files];
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 30 });
+    // Asynchronously: the counting server runs in this process and must answer while the run waits on it.
+    const r = await runAsync(args);
     rmSync(dir, { recursive: true, force: true });
     const queries = server.queries();
     const unique = server.unique();
     say(`  ${files.length} messages against a loopback server answering NXDOMAIN: ${queries} queries issued, ${unique} unique pairs`);
     say(`    (target: queries = unique pairs: ${queries === 0 ? 'NOT MEASURABLE: no query reached the wire' : met(queries === unique)}; exit ${r.status})`);
     if (r.status !== 0) say(`    the run failed: ${r.stderr.trim().split('\n')[0]}`);
-    if (queries === 0) say('    this build does no live DNS yet (issues 3/4: branches dns and auth); the figure becomes real once they land');
-    say(`    $ node ${args.slice(0, args.length - files.length).join(' ')} <${files.length} kernel-list files>`);
+    if (queries === 0 && r.status === 0) say('    this build does no live DNS yet (issues 3/4: branches dns and auth); the figure becomes real once they land');
+    say(`    $ node ${args.slice(0, args.length - files.length).join(' ').replace(dir, '<tmp>')} <${files.length} kernel-list files>`);
   } finally {
     await server.close();
   }
@@ -140,9 +153,10 @@ async function main(): Promise<void> {
   say(`# mailtrace benchmark, ${started.toISOString()}`);
   say(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${CORES} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Linux ${release()}, Node ${process.version}`);
   say(`cli: ${CLI}`);
+  say(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (figures from a busy machine are noisy)`);
   say();
 
-  reportColdStart(
+  if (ONLY.has('cold')) reportColdStart(
     measureColdStart(
       [
         { name: 'node -e 0', args: ['-e', '0'] },
@@ -156,19 +170,22 @@ async function main(): Promise<void> {
   const corpus = corpusFiles('phishing_pot', 'spamassassin', 'kernel-list');
   const hasScan = cliHasCommand(CLI, 'scan');
   const bytes = totalBytes(corpus);
-  const runs: Throughput[] = [];
-  for (const jobs of [...new Set([1, CORES])]) {
-    runs.push(hasScan ? await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`) : await libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs));
+  if (ONLY.has('throughput')) {
+    const runs: Throughput[] = [];
+    for (const jobs of [...new Set([1, CORES])]) {
+      runs.push(hasScan ? await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`) : await libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs));
+    }
+    reportThroughput(runs);
   }
-  reportThroughput(runs);
-
-  await memoryRun(corpus, hasScan);
-  await dnsRun(corpusFiles('kernel-list').slice(0, QUICK ? 200 : 1100), hasScan);
+  if (ONLY.has('rss')) await memoryRun(corpus, hasScan);
+  if (ONLY.has('dns')) await dnsRun(corpusFiles('kernel-list').slice(0, QUICK ? 200 : 1100), hasScan);
 
   say(`finished in ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
   if (!flag('--no-write')) {
     const out = join(ROOT, 'bench/results.md');
-    writeFileSync(out, `${lines.join('\n')}\n\nCommand: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`\n`);
+    const text = `${lines.join('\n')}\n\nCommand: \`npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}\`\n`;
+    if (flag('--append')) appendFileSync(out, `\n---\n\n${text}`);
+    else writeFileSync(out, text);
     process.stdout.write(`written to ${out}\n`);
   }
 }

@@ -10,7 +10,7 @@ import type { Report } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError, openAnalysis } from './common.js';
 import { ConfigError } from './config.js';
-import type { FilterArgs } from './filter-options.js';
+import { DEFAULT_FILTER_MAX_BYTES, DEFAULT_FILTER_TIMEOUT_SECONDS, type FilterArgs } from './filter-options.js';
 
 /** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
 export const EX_IOERR = 74;
@@ -30,7 +30,7 @@ class NotAnalysed extends Error {
 }
 
 export async function runFilter(args: FilterArgs, io: FilterIo = defaultIo()): Promise<number> {
-  const maxBytes = Math.max(1, Math.floor(args.maxSize));
+  const maxBytes = Number.isFinite(args.maxSize) && args.maxSize >= 1 ? Math.floor(args.maxSize) : DEFAULT_FILTER_MAX_BYTES;
   let input: BoundedInput;
   try {
     input = await readBounded(io.stdin, maxBytes);
@@ -109,7 +109,7 @@ async function injectedFault(fault: string | undefined): Promise<void> {
 
 /** Reject with NotAnalysed when the work takes longer than the deadline; the timer never holds the process open. */
 function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
-  const ms = Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : 10) * 1000));
+  const ms = Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_FILTER_TIMEOUT_SECONDS) * 1000));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new NotAnalysed(`timeout: analysis took longer than ${ms / 1000} s`)), ms);
@@ -134,7 +134,7 @@ function rewrite(raw: Buffer, authservId: string, added: (eol: Eol) => string): 
 }
 
 interface BoundedInput {
-  /** The whole message, or its first maxBytes bytes when it is larger. */
+  /** The whole message, or, when it is larger than maxBytes, what was read up to and including the chunk that crossed it. */
   head: Buffer;
   /** When larger: the rest of stdin, still unread, to stream through without holding it in memory. */
   rest?: AsyncIterator<Buffer | string> & AsyncIterable<Buffer | string>;
