@@ -1,0 +1,43 @@
+import { defineRule, type FindingDraft } from '../define.js';
+import { contextOf, firstEvidence } from '../../identity/support.js';
+import { nameClaims } from '../../identity/display-name.js';
+import { isBrandDomain } from '../../identity/lookalike.js';
+import { orgDomain } from '../../identity/org.js';
+import { recipientOrgs } from '../../identity/support.js';
+
+// From: "service@paypal.com" <billing@account-check.example>
+// From: PayPal Service <noreply@mailer.example>
+export const displayNameImpersonation = defineRule({
+  id: 'identity.display-name-impersonation',
+  severity: 'medium',
+  title: 'The From display name impersonates someone else',
+  description:
+    'The display name holds an address or domain of another organisation than the real From address (high for an address), or names a brand whose domains do not include the sender\'s.',
+  explain:
+    'Most mail clients show only the display name, and anyone can type any name. "PayPal" or "ceo@yourcompany.com" in the name, with an unrelated address behind it, is the most common trick in phishing.',
+  check: (ctx) => {
+    const c = contextOf(ctx);
+    const out: FindingDraft[] = [];
+    for (const m of ctx.identity.from) {
+      for (const claim of nameClaims(m)) {
+        const listRewrite = c.list.length > 0 && claim.kind !== 'address-in-name';
+        // A bare domain in a name is often the company's own trade name ("CNET News.com" from its newsletter
+        // host): weak unless the domain is a brand's or the recipient's.
+        const weakDomain = claim.kind === 'domain-in-name' && !isBrandDomain(claim.claimed) && !recipientOrgs(ctx).includes(orgDomain(claim.claimed));
+        out.push({
+          severity: claim.kind === 'address-in-name' ? 'high' : listRewrite || weakDomain ? 'low' : 'medium',
+          title:
+            claim.kind === 'address-in-name'
+              ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
+              : claim.kind === 'domain-in-name'
+                ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
+                : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
+          evidence: firstEvidence(ctx.message, 'from'),
+          data: { kind: claim.kind, claimed: claim.claimed, address: m.address, ...(claim.brandDomains ? { brandDomains: claim.brandDomains } : {}) },
+        });
+        break;
+      }
+    }
+    return out.slice(0, 1);
+  },
+});
