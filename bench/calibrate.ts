@@ -45,10 +45,12 @@ interface FolderStats {
   verdicts: Record<Verdict, number>;
   /** rule id -> severity -> messages */
   rules: Map<string, Map<string, number>>;
+  /** rule id -> messages whose non-pass verdict it drove */
+  drivers: Map<string, number>;
 }
 
 async function runFolder(name: string, kind: string): Promise<FolderStats> {
-  const stats: FolderStats = { name, kind, total: 0, errors: 0, verdicts: { pass: 0, suspicious: 0, forged: 0 }, rules: new Map() };
+  const stats: FolderStats = { name, kind, total: 0, errors: 0, verdicts: { pass: 0, suspicious: 0, forged: 0 }, rules: new Map(), drivers: new Map() };
   for (const path of files(join(CORPUS, name))) {
     let report: Report;
     try {
@@ -62,6 +64,7 @@ async function runFolder(name: string, kind: string): Promise<FolderStats> {
     }
     stats.total++;
     stats.verdicts[report.verdict]++;
+    for (const id of report.verdictDrivers) stats.drivers.set(id, (stats.drivers.get(id) ?? 0) + 1);
     const seen = new Set<string>();
     for (const f of report.findings) {
       const key = `${f.id}\u0000${f.severity}`;
@@ -116,6 +119,11 @@ if (showRules) {
     });
     console.log(`| ${id} | ${cells.join(' | ')} |`);
   }
+  const driverIds = [...new Set(all.flatMap((s) => [...s.drivers.keys()]))].sort();
+  console.log('\nMessages whose suspicious/forged verdict each rule drove\n');
+  console.log(`| rule | ${all.map((s) => s.name.replace('spamassassin/', '')).join(' | ')} |`);
+  console.log(`|---|${all.map(() => '---').join('|')}|`);
+  for (const id of driverIds) console.log(`| ${id} | ${all.map((s) => s.drivers.get(id) ?? '').join(' | ')} |`);
 }
 const errors = all.reduce((n, s) => n + s.errors, 0);
 if (errors) console.log(`\n${errors} inputs were not messages (exit 65) and are left out.`);

@@ -29,7 +29,7 @@ const SERVICE_WORDS = new Set([
 
 /** Domains a display name names (as an address or a bare domain), ICANN suffixes only ("john.smith" is not a domain). */
 export function domainsInName(name: string): string[] {
-  const n = name.slice(0, MAX_NAME);
+  const n = name.slice(0, MAX_NAME).replace(INVISIBLE, '');
   const out = new Set<string>();
   for (const m of n.matchAll(ADDRESS_IN_NAME)) out.add(m[1]!.toLowerCase());
   for (const m of n.matchAll(DOMAIN_IN_NAME)) {
@@ -40,9 +40,13 @@ export function domainsInName(name: string): string[] {
   return [...out];
 }
 
+// Invisible characters phishers thread through a name so filters miss "service@paypal.com":
+// "s\u034fe\u034fr\u034fv..." (combining grapheme joiner), zero-width spaces and joiners, soft hyphens, BOMs.
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+
 /** What a mailbox's display name claims that its address does not back. */
 export function nameClaims(mailbox: Mailbox): NameClaim[] {
-  const name = mailbox.name.slice(0, MAX_NAME);
+  const name = mailbox.name.slice(0, MAX_NAME).replace(INVISIBLE, '');
   const own = mailbox.domain;
   if (!name || !own) return [];
   const out: NameClaim[] = [];

@@ -75,6 +75,11 @@ const CASES: Case[] = [
     expect: { 'identity.display-name-impersonation': 'high' },
   },
   {
+    name: 'an address in the display name threaded with invisible joiners',
+    fields: ['Return-Path: <x@mailer.example>', 'From: "s\u034fe\u034frvice@paypal.com" <x@mailer.example>'],
+    expect: { 'identity.display-name-impersonation': 'high' },
+  },
+  {
     name: 'a brand in the display name',
     fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>'],
     expect: { 'identity.display-name-impersonation': 'medium' },

@@ -3,7 +3,18 @@ import { firstField } from '../../message/parse.js';
 
 // Return-Path: <any@legitimate.com(a.attack.com>          (espoofer A5: a comment that hides the real domain)
 // Return-Path: <@legitimate.com,@any.com:'any@attack.com>  (espoofer A7: a source route)
-const WELL_FORMED = /^<?\s*(?:[^\s<>()"',;:\\@[\]]{1,64}|"[^"\\]{0,64}")@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?){1,8}\s*>?$/;
+// Return-Path: <"quoted local"@example.com>   (legal, RFC 5321 4.1.2)
+const QUOTED_LOCAL = /^<\s*"[^"\\]{0,64}"@[^\s<>()'",;]{1,253}\s*>$/;
+/** The tricks of the study, each a parser differential; an odd but unambiguous path (two '@') is left alone. */
+const TRICKS: [string, RegExp][] = [
+  ['source route', /^<\s*@[^:>]{0,253}:/],
+  ['comment', /[()]/],
+  ['quote', /['"]/],
+  ['list separator', /[,;]/],
+  ['several angle brackets', /<[^>]*<|>[^<]*>/],
+  ['whitespace inside the address', /<[^>]*\S\s+\S[^>]*>/],
+  ['control character', /[\u0000-\u001f\u007f]/],
+];
 
 export const malformedReturnPath = defineRule({
   id: 'identity.malformed-return-path',
@@ -17,7 +28,9 @@ export const malformedReturnPath = defineRule({
     const field = firstField(message, 'return-path');
     if (!field) return [];
     const v = field.value.trim();
-    if (v === '<>' || v === '' || WELL_FORMED.test(v)) return [];
-    return [{ evidence: [fieldEvidence(field)], data: { value: v.slice(0, 300) } }];
+    if (v === '<>' || v === '' || QUOTED_LOCAL.test(v)) return [];
+    const tricks = TRICKS.filter(([, re]) => re.test(v)).map(([name]) => name);
+    if (tricks.length === 0) return [];
+    return [{ evidence: [fieldEvidence(field)], data: { value: v.slice(0, 300), tricks } }];
   },
 });
