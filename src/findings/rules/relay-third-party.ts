@@ -17,18 +17,13 @@ export const thirdPartyRelay = defineRule({
     const sender = senderDomain(ctx.identity);
     const rcpt = recipientDomain(ctx.identity);
     const out: FindingDraft[] = [];
+    const offline: ReturnType<typeof relayCandidates> = [];
     for (const c of relayCandidates(ctx.chain)) {
       if (sender && sameOrg(c.relayHost, sender)) continue;
       if (rcpt && sameOrg(c.relayHost, rcpt)) continue;
       const evidence = [hopEvidence(c.received), hopEvidence(c.onward)];
       if (!relay || relay.mode === 'offline') {
-        // Names alone cannot tell an ISP's smarthost from an open relay: say what was seen, decide nothing.
-        out.push({
-          severity: 'info',
-          title: `Hop ${c.received.index + 1}: ${c.relayHost} relayed for a client of another organisation (SPF and MX not checked: offline)`,
-          evidence,
-          data: { hop: c.received.index, relay: c.relayHost, checked: false },
-        });
+        offline.push(c);
         continue;
       }
       if (isRecipientMx(c.relayHost, relay)) continue;
@@ -42,6 +37,15 @@ export const thirdPartyRelay = defineRule({
           { header: `dns:MX ${relay.mx?.domain ?? rcpt ?? '?'}`, index: -1, text: relay.mx?.error ? `MX lookup failed: ${relay.mx.error}` : (relay.mx?.hosts.join(', ') ?? 'no recipient domain') },
         ],
         data: { hop: c.received.index, relay: c.relayHost, relayIp: spf.ip, spf: spf.result, mx: relay.mx?.hosts ?? [], checked: true },
+      });
+    }
+    if (offline.length) {
+      // Names alone cannot tell an ISP's smarthost from an open relay: say what was seen, decide nothing.
+      out.push({
+        severity: 'info',
+        title: `${[...new Set(offline.map((c) => c.relayHost))].slice(0, 3).join(', ')} relayed for a client of another organisation (SPF and MX not checked: offline)`,
+        evidence: offline.flatMap((c) => [hopEvidence(c.received), hopEvidence(c.onward)]).slice(0, 6),
+        data: { hops: offline.map((c) => c.received.index), relays: offline.map((c) => c.relayHost), checked: false },
       });
     }
     return out;
