@@ -8,7 +8,7 @@ import { skeleton } from './lookalike.js';
 import { orgDomain, sameOrg } from './org.js';
 
 export interface NameClaim {
-  kind: 'address-in-name' | 'domain-in-name' | 'brand-in-name';
+  kind: 'address-in-name' | 'domain-in-name' | 'brand-in-name' | 'mixed-script-name';
   /** What the name claims: an address, a domain or a brand. */
   claimed: string;
   /** For a brand: its real domains. */
@@ -57,6 +57,10 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
   if (out.length === 0) {
     for (const d of domainsInName(name)) if (!sameOrg(d, own)) out.push({ kind: 'domain-in-name', claimed: d });
   }
+  // "МеtaМask", "ΝFT@υniswaρ": Cyrillic or Greek letters inside a Latin word, so a filter's word list misses it
+  // while the reader sees the brand. Real names are written in one script per word.
+  const mixedWord = name.split(/\s+/).find((w) => /\p{Script=Latin}/u.test(w) && /\p{Script=Cyrillic}|\p{Script=Greek}|\p{Script=Armenian}|\p{Script=Cherokee}/u.test(w));
+  if (mixedWord) out.push({ kind: 'mixed-script-name', claimed: mixedWord });
   // Brands, matched on skeletons as whole words: "PayPaI Service" and "Micr0soft" count, "Applebee's" does not.
   const words = skeleton(name)
     .split(/[^\p{L}\p{N}-]+/u)

@@ -17,6 +17,7 @@ export type FromAmbiguity =
   | 'quoted-pair' // A17: a backslash escape outside quotes ("<a@b>\,<c@d>")
   | 'text-after-address' // A19: "<a@evil>admin@good": text beside the angle address holds another address
   | 'two-angle-addresses' // '"x" <a@good> <b@evil>': one mailbox, two angle addresses
+  | 'stray-display-name' // "Amazon Gutschein, <service@x.example>": a name cut off from its address by a comma
   | 'no-address'; // a From field with no usable address at all
 
 export interface FromIssue {
@@ -101,6 +102,10 @@ function checkField(field: HeaderField): FromIssue[] {
   const withAddress = parseMailboxes(field.value).filter((m) => m.address.includes('@'));
   if (withAddress.length > 1) add('multiple-mailboxes', `${withAddress.length} addresses in one From: ${withAddress.map((m) => m.address).join(', ')}`);
   if (withAddress.length === 0 && !/=\?/.test(field.value)) add('no-address', 'no usable address in this From field');
+  // A quoted name with a comma ("Doe, John" <j@x>) is fine; an unquoted one leaves a mailbox without an address,
+  // which the reader sees as the sender's name while DMARC sees only the address.
+  const stray = parseMailboxes(field.value).filter((m) => !m.address && m.name && m.group === undefined);
+  if (stray.length && withAddress.length) add('stray-display-name', `"${stray.map((m) => m.name).join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
   for (const s of segments) {
     if (s.route) add('route', `an obsolete source route in "${s.text.trim()}": the real mailbox is after the colon`);
     if (s.quotedPair) add('quoted-pair', `a backslash escape outside quotes in "${s.text.trim()}"`);

@@ -149,6 +149,31 @@ const CASES: Case[] = [
     fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Date: Mon, 09 Nov 2026 05:43:00 +0000'],
     expect: { 'identity.date-skew': 'low' },
   },
+  {
+    name: 'a display name cut off from its address by a comma',
+    fields: ['Return-Path: <service@sender.example>', 'From: Amazon Gutschein, <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
+    name: 'a quoted name with a comma is fine',
+    fields: ['Return-Path: <jd@sender.example>', 'From: "Doe, John" <jd@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'a display name mixing Latin and Greek letters in one word',
+    fields: ['Return-Path: <launch@sender.example>', 'From: "\u039dFT@\u03c5niswa\u03c1" <launch@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a display name wholly in Cyrillic is a name',
+    fields: ['Return-Path: <ivan@sender.example>', 'From: "\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432" <ivan@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'an unqualified Return-Path domain',
+    fields: ['Return-Path: <root@ubuntu-s-1vcpu-1gb-sfo3-06>', 'From: Bank <info@sender.example>'],
+    expect: { 'identity.malformed-return-path': 'medium', 'identity.return-path-misaligned': 'low' },
+  },
   { name: 'no From at all', fields: ['Return-Path: <alice@sender.example>'], expect: { 'identity.no-from': 'medium' } },
   {
     name: 'list traffic: Sender, Return-Path and hidden recipient are explained',

@@ -15,7 +15,7 @@ export const ambiguousFrom = defineRule({
     fromAmbiguities(message).map(
       (issue): FindingDraft => ({
         // A From with no address at all is broken, not two-faced.
-        severity: issue.code === 'no-address' ? 'medium' : 'high',
+        severity: issue.code === 'no-address' || issue.code === 'stray-display-name' ? 'medium' : 'high',
         title: issue.code === 'no-address' ? 'The From header holds no usable address' : `The author (From) is ambiguous: ${issue.code.replace(/-/g, ' ')}`,
         evidence: [{ header: issue.index >= 0 ? (message.headers[issue.index]?.name ?? 'From') : '(header block end)', index: issue.index, text: issue.raw }],
         data: { code: issue.code, detail: issue.detail },

@@ -12,7 +12,7 @@ export const displayNameImpersonation = defineRule({
   severity: 'medium',
   title: 'The From display name impersonates someone else',
   description:
-    'The display name holds an address or domain of another organisation than the real From address (high for an address), or names a brand whose domains do not include the sender\'s.',
+    'The display name holds an address or domain of another organisation than the real From address (high for an address), names a brand whose domains do not include the sender\'s, or mixes Latin with lookalike Cyrillic/Greek letters in one word.',
   explain:
     'Most mail clients show only the display name, and anyone can type any name. "PayPal" or "ceo@yourcompany.com" in the name, with an unrelated address behind it, is the most common trick in phishing.',
   check: (ctx) => {
@@ -31,7 +31,9 @@ export const displayNameImpersonation = defineRule({
               ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
               : claim.kind === 'domain-in-name'
                 ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
-                : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
+                : claim.kind === 'mixed-script-name'
+                  ? `The From display name "${claim.claimed}" mixes Latin with lookalike letters of another script`
+                  : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
           evidence: firstEvidence(ctx.message, 'from'),
           data: { kind: claim.kind, claimed: claim.claimed, address: m.address, ...(claim.brandDomains ? { brandDomains: claim.brandDomains } : {}) },
         });
