@@ -25,6 +25,7 @@ const SERVICE_WORDS = new Set([
   'support', 'service', 'services', 'security', 'account', 'accounts', 'team', 'id', 'billing', 'customer', 'online', 'notification',
   'notifications', 'alert', 'alerts', 'bank', 'prime', 'store', 'help', 'pay', 'center', 'centre', 'verification', 'admin', 'noreply',
   'no-reply', 'info', 'mail', 'inc', 'com', 'care', 'helpdesk', 'desk', 'official', 'member', 'members', 'rewards', 'wallet', 'cloud',
+  'live', 'news', 'exchange', 'express', 'delivery', 'parcel', 'tracking', 'shop', 'online-banking',
 ]);
 
 /** Domains a display name names (as an address or a bare domain), ICANN suffixes only ("john.smith" is not a domain). */

@@ -76,10 +76,35 @@ export const BRANDS: ReadonlyMap<string, readonly string[]> = new Map<string, re
   ['comcast', ['comcast.com', 'comcast.net', 'xfinity.com']],
   ['xfinity', ['comcast.com', 'comcast.net', 'xfinity.com']],
   ['att', ['att.com', 'att.net']],
+  // Banks, carriers, shops and wallets that dominate non-English phishing (Brazil, Germany, Spain, crypto).
+  ['bradesco', ['bradesco.com.br', 'bradescoseguros.com.br', 'livelo.com.br']],
+  ['itau', ['itau.com.br', 'itau-unibanco.com.br']],
+  ['nubank', ['nubank.com.br', 'nu.com.mx']],
+  ['santander', ['santander.com', 'santander.com.br', 'santander.co.uk', 'santander.es', 'santander.de', 'santander.pt']],
+  ['caixa', ['caixa.gov.br', 'caixabank.es', 'caixabank.com']],
+  ['mercadolibre', ['mercadolibre.com', 'mercadolivre.com.br', 'mercadopago.com']],
+  ['sparkasse', ['sparkasse.de', 's-finanzgruppe.de']],
+  ['postbank', ['postbank.de', 'db.com']],
+  ['correos', ['correos.es', 'correos.com']],
+  ['royalmail', ['royalmail.com', 'royalmail.co.uk']],
+  ['dpd', ['dpd.com', 'dpd.de', 'dpd.co.uk', 'dpd.fr']],
+  ['telekom', ['telekom.de', 't-online.de', 'telekom.com']],
+  ['vodafone', ['vodafone.com', 'vodafone.de', 'vodafone.co.uk', 'vodafone.es', 'vodafone.it']],
+  ['temu', ['temu.com']],
+  ['shein', ['shein.com', 'sheinemail.com']],
+  ['ledger', ['ledger.com']],
+  ['trezor', ['trezor.io', 'satoshilabs.com']],
+  ['opensea', ['opensea.io']],
+  ['uniswap', ['uniswap.org']],
+  ['kraken', ['kraken.com']],
+  ['ripple', ['ripple.com', 'xrpl.org']],
+  ['starbucks', ['starbucks.com']],
+  ['costco', ['costco.com']],
+  ['decathlon', ['decathlon.com', 'decathlon.de', 'decathlon.fr', 'decathlon.es', 'decathlon.co.uk']],
 ]);
 
 /** Brand names that are also ordinary words in a display name: matched only as the whole name or "<brand> <team word>". */
-export const AMBIGUOUS_BRAND_WORDS = new Set(['apple', 'chase', 'steam', 'zoom', 'booking', 'amazon', 'ups', 'att', 'outlook', 'google', 'irs', 'stripe', 'telegram']);
+export const AMBIGUOUS_BRAND_WORDS = new Set(['apple', 'chase', 'steam', 'zoom', 'booking', 'amazon', 'ups', 'att', 'outlook', 'google', 'irs', 'stripe', 'telegram', 'ledger', 'kraken', 'ripple', 'caixa', 'dpd']);
 
 /**
  * ESPs and list hosts: a Return-Path on these under someone else's From is how bulk mail and lists work

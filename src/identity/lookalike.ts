@@ -37,6 +37,12 @@ export function skeleton(text: string): string {
   return unhomoglyph(text.toLowerCase().normalize('NFD')).normalize('NFD').toLowerCase();
 }
 
+/** The public suffix: "mail.paypal.co.uk" -> "co.uk". */
+function suffixOf(domain: string): string {
+  const org = orgDomain(domain);
+  return org.slice(org.indexOf('.') + 1);
+}
+
 /** The registrable label: "mail.paypal.co.uk" -> "paypal". */
 function registrableLabel(domain: string): string {
   const org = orgDomain(domain);
@@ -100,6 +106,11 @@ const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
   }
   return m;
 })();
+/** The public suffixes a brand label is registered under ("amazon" -> com, co.uk, de, ...). */
+function brandSuffixes(label: string): Set<string> {
+  return new Set([...BRANDS.values()].flat().filter((d) => registrableLabel(d) === label).map(suffixOf));
+}
+
 /** Brand label skeletons, computed once on first use. */
 let brandSkeletons: Map<string, string> | undefined;
 function brandBySkeleton(sk: string): string | undefined {
@@ -157,21 +168,23 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
     }
   }
 
-  // One edit away (insertion, deletion, substitution, transposition), on long enough labels only.
+  // One edit away (insertion, deletion, substitution, transposition), on long enough labels only, and under the
+  // same public suffix: "amazom.com" imitates "amazon.com", but "telkom.co.id" is Telkom Indonesia, not Telekom.
   // A non-ASCII label is compared by its skeleton, and from a shorter length: no real name needs Cyrillic letters
   // that are one step from a brand.
   const minLength = nonAscii ? 4 : MIN_EDIT_LABEL;
   const compared = nonAscii ? sk : label;
   if (!out.some((o) => o.kind.startsWith('confusable')) && label.length >= minLength) {
+    const suffix = suffixOf(uniOrg);
     for (const [bl, bd] of BRAND_LABELS) {
-      if (bl.length >= minLength && bl !== label && editDistance(compared, nonAscii ? skeleton(bl) : bl, 1) === 1) {
+      if (bl.length >= minLength && bl !== label && editDistance(compared, nonAscii ? skeleton(bl) : bl, 1) === 1 && brandSuffixes(bl).has(suffix)) {
         out.push({ kind: 'edit-distance-brand', domain: d, ...uni, target: bd, detail: `"${label}" is one letter away from "${bl}" (${bd})` });
         break;
       }
     }
     for (const r of recipientOrgs) {
       const rl = registrableLabel(r);
-      if (rl.length >= MIN_EDIT_LABEL && rl !== label && editDistance(label, rl, 1) === 1) {
+      if (rl.length >= MIN_EDIT_LABEL && rl !== label && editDistance(label, rl, 1) === 1 && suffixOf(r) === suffix) {
         out.push({ kind: 'edit-distance-recipient', domain: d, ...uni, target: r, detail: `"${label}" is one letter away from the recipient's own "${rl}" (${r})` });
       }
     }

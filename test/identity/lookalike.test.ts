@@ -27,6 +27,8 @@ const CASES: [string, string[], string[]][] = [
   ['intel.com', [], []],
   ['apples.org', [], []], // 'apple' plus one letter, but shorter than the edit-distance minimum
   ['kernel.org', ['vger.kernel.org'], []],
+  ['telkom.co.id', [], []], // one letter from "telekom", but a real company under another suffix
+  ['amazom.co.uk', [], ['edit-distance-brand']],
 ];
 
 for (const [domain, recipients, kinds] of CASES) {
