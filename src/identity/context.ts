@@ -1,5 +1,7 @@
 // Legitimate mail that breaks naive identity rules: mailing lists, forwarding, ESPs. Recognising them lets the
-// rules lower or explain what they would otherwise report. A list rewrites Sender and Return-Path, adds a
+// rules lower or explain what they would otherwise report. Most of these signs are headers a forger can write
+// too (List-Id costs nothing), so context only ever turns low findings into info; it never hides a medium or
+// high one. A list rewrites Sender and Return-Path, adds a
 // footer that breaks DKIM and often rewrites From ("Alice via dev-list"); a forwarder changes the envelope
 // (SRS) and seals what it saw (ARC); an ESP bounces to its own domain.
 import type { AuthReport, HeaderField, Identity, Message } from '../types.js';
@@ -53,13 +55,10 @@ function authPassed(auth: AuthReport, method: 'dkim' | 'dmarc', fromDomain: stri
   return false;
 }
 
-function arcFromTrustedSealer(message: Message, auth: AuthReport): string | undefined {
+/** A verified ARC chain sealed by a widely trusted sealer. An unverified ARC-Seal is text anyone can write, so offline it counts for nothing. */
+function arcFromTrustedSealer(auth: AuthReport): string | undefined {
   const arc = auth.results.find((r) => r.method === 'arc' && r.result === 'pass');
-  if (arc?.domain && TRUSTED_SEALERS.has(orgDomain(arc.domain))) return arc.domain;
-  // Offline, the seal cannot be verified: name the sealer but only as a hint (the caller treats it like the rest).
-  const seal = firstField(message, 'arc-seal');
-  const d = seal ? /\bd=([A-Za-z0-9.-]{1,253})/.exec(seal.value)?.[1] : undefined;
-  return d && TRUSTED_SEALERS.has(orgDomain(d)) && auth.mode === 'offline' ? `${d} (seal not verified offline)` : undefined;
+  return arc?.domain && TRUSTED_SEALERS.has(orgDomain(arc.domain)) ? arc.domain : undefined;
 }
 
 export function mailContext(message: Message, identity: Identity, auth: AuthReport): MailContext {
@@ -90,7 +89,7 @@ export function mailContext(message: Message, identity: Identity, auth: AuthRepo
   if (SRS.test(localPart)) forwarded.push('an SRS-rewritten Return-Path');
   const rcpt = [...identity.envelope.rcptTo, mailFrom];
   if (rcpt.some((a) => GOOGLE_CAF.test(a))) forwarded.push('a Gmail forwarding address (+caf_)');
-  const sealer = arcFromTrustedSealer(message, auth);
+  const sealer = arcFromTrustedSealer(auth);
   if (sealer) forwarded.push(`an ARC seal from ${sealer}`);
   const fwdFields = present(message, ['x-forwarded-to', 'x-forwarded-for', 'resent-from', 'resent-sender']);
   if (fwdFields.length) {

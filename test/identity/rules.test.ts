@@ -85,6 +85,11 @@ const CASES: Case[] = [
     expect: { 'identity.display-name-impersonation': 'medium' },
   },
   {
+    name: 'a person naming their employer in parentheses is weak',
+    fields: ['Return-Path: <code@person.example>', 'From: "Tyler Hicks (Microsoft)" <code@person.example>'],
+    expect: { 'identity.display-name-impersonation': 'low' },
+  },
+  {
     name: 'a brand in the display name sent from the brand',
     fields: ['Return-Path: <service@paypal.com>', 'From: PayPal Service <service@paypal.com>'],
     expect: {},
@@ -188,6 +193,11 @@ const CASES: Case[] = [
       'Reply-To: dev@lists.project.example',
     ],
     expect: {},
+  },
+  {
+    name: 'a forged List-Id does not hide a brand in the display name',
+    fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>', 'List-Id: <fake.mailer.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
   },
   {
     name: 'forwarding with SRS explains the Return-Path',
