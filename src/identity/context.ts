@@ -44,8 +44,11 @@ function authPassed(auth: AuthReport, method: 'dkim' | 'dmarc', fromDomain: stri
   for (const r of auth.results) {
     if (r.method !== method || r.result !== 'pass') continue;
     if (method === 'dmarc') return true;
+    // The auth stage states alignment (the aligned domain, or false) once the DMARC record is known; without
+    // that, relaxed alignment by organisational domain.
     const aligned = r.details?.['aligned'];
-    if (aligned === true || (typeof aligned === 'string' && aligned !== '') || sameOrg(r.domain, fromDomain)) return true;
+    if (aligned === true || (typeof aligned === 'string' && aligned !== '')) return true;
+    if (aligned === undefined && sameOrg(r.domain, fromDomain)) return true;
   }
   for (const r of auth.recorded) {
     if (!r.trusted || r.method !== method || r.result !== 'pass') continue;

@@ -35,6 +35,15 @@ test('SPF passing for the relay\'s domain while DMARC fails for From', () => {
   assert.equal(f?.data?.['fromDomain'], 'bank.example');
 });
 
+test('the MAIL FROM SPF result counts, not the HELO one', () => {
+  const out = findings([
+    { method: 'spf', result: 'pass', domain: 'out.relay-bulk.example', details: { identity: 'helo' } },
+    { method: 'spf', result: 'fail', domain: 'relay-bulk.example', details: { identity: 'mailfrom' } },
+    { method: 'dmarc', result: 'fail', domain: 'bank.example' },
+  ]);
+  assert.equal(out.filter((x) => x.id === 'relay.spf-pass-dmarc-fail').length, 0);
+});
+
 test('the same from a trusted receiver\'s recorded Authentication-Results', () => {
   const rec = (method: string, result: string, properties: Record<string, string>): RecordedResult => ({
     header: 0, headerName: 'Authentication-Results', authservId: 'mx.victim.example', method, result, properties, trusted: true, trustReason: 'test',

@@ -18,7 +18,9 @@ export const spfPassDmarcFail = defineRule({
     'A pass in SPF sounds reassuring, but it only covers the envelope domain. Here it covers someone else\'s domain, while the check that ties the visible author to the sending servers (DMARC) failed: the author was not verified.',
   check: (ctx) => {
     const pick = (method: 'spf' | 'dmarc'): Outcome | undefined => {
-      const ours = ctx.auth.results.find((r) => r.method === method);
+      // SPF may be evaluated twice, for MAIL FROM and for HELO: the MAIL FROM one is the one DMARC uses.
+      const candidates = ctx.auth.results.filter((r) => r.method === method);
+      const ours = candidates.find((r) => r.details?.['identity'] !== 'helo') ?? candidates[0];
       if (ours && ours.result !== 'unknown') return { result: ours.result, ...(ours.domain ? { domain: ours.domain } : {}), source: 'computed' };
       const rec = ctx.auth.recorded.find((r) => r.trusted && r.method === method);
       if (!rec) return undefined;
