@@ -61,3 +61,8 @@ export function recipientOrgs(ctx: RuleContext): string[] {
   const { identity } = ctx;
   return [...new Set([...identity.envelope.rcptTo.map(domainOfAddress), ...identity.to.map((m) => m.domain)].filter(isPublicName).map(orgDomain))];
 }
+
+/** A title that says why a finding was lowered: "...: usual for list traffic (List-ID present)". */
+export function explainedTitle(title: string, note: string): string {
+  return note ? `${title}: usual for ${note}` : title;
+}

@@ -1,5 +1,6 @@
 import { defineRule } from '../define.js';
-import { contextOf, firstEvidence } from '../../identity/support.js';
+import { contextOf, explainedTitle, firstEvidence } from '../../identity/support.js';
+import { contextNote } from '../../identity/context.js';
 
 /** "bob+tag@example.com" and "bob@example.com" are the same mailbox for this purpose. */
 function canonical(address: string): string {
@@ -24,9 +25,11 @@ export const hiddenRecipient = defineRule({
     const visible = new Set([...ctx.identity.to, ...ctx.identity.cc, ...(ctx.identity.resent?.to ?? [])].map((m) => canonical(m.address)));
     if (rcpt.some((a) => visible.has(canonical(a)))) return [];
     const c = contextOf(ctx);
+    const routine = c.list.length > 0 || c.forwarded.length > 0;
     return [
       {
-        severity: c.list.length || c.forwarded.length ? 'info' : 'low',
+        severity: routine ? 'info' : 'low',
+        ...(routine ? { title: explainedTitle('The recipient is not in To or Cc', contextNote(c)) } : {}),
         evidence: [
           ...firstEvidence(ctx.message, 'delivered-to'),
           ...firstEvidence(ctx.message, 'x-original-to'),

@@ -1,5 +1,6 @@
 import { defineRule } from '../define.js';
-import { authorDomain, contextOf, firstEvidence } from '../../identity/support.js';
+import { authorDomain, contextOf, explainedTitle, firstEvidence } from '../../identity/support.js';
+import { contextNote } from '../../identity/context.js';
 import { FREEMAIL } from '../../identity/domains.js';
 import { domainOfAddress, orgDomain, sameOrg } from '../../identity/org.js';
 import { parsePath } from '../../message/addresses.js';
@@ -34,7 +35,9 @@ export const replyToOtherOrg = defineRule({
           ? { title: 'Replies go to a free-mail account, not to the author\'s organisation' }
           : bothElsewhere
             ? { title: 'Neither replies nor bounces go to the author\'s organisation' }
-            : {}),
+            : c.list.length
+              ? { title: explainedTitle(`Replies go to ${orgDomain(r.domain)}, not to the author's ${orgDomain(from)}`, contextNote(c)) }
+              : {}),
         evidence: [...firstEvidence(ctx.message, 'reply-to'), ...firstEvidence(ctx.message, 'from')],
         data: { replyTo: r.address, replyToDomain: orgDomain(r.domain), fromDomain: orgDomain(from), freemail, bounceElsewhere: bothElsewhere },
       });

@@ -1,5 +1,5 @@
 import { defineRule } from '../define.js';
-import { authorDomain, contextOf, firstEvidence, withNote } from '../../identity/support.js';
+import { authorDomain, contextOf, explainedTitle, firstEvidence, withNote } from '../../identity/support.js';
 import { contextNote, isIntermediated } from '../../identity/context.js';
 import { domainOfAddress, orgDomain, sameOrg } from '../../identity/org.js';
 
@@ -24,6 +24,7 @@ export const returnPathMisaligned = defineRule({
     return [
       {
         severity: routine ? 'info' : 'low',
+        ...(routine ? { title: explainedTitle(`Bounces go to ${orgDomain(bounce)}, not to the author's ${orgDomain(from)}`, contextNote(c)) } : {}),
         evidence: [...firstEvidence(ctx.message, 'return-path'), ...firstEvidence(ctx.message, 'from')],
         data: {
           returnPathDomain: orgDomain(bounce),

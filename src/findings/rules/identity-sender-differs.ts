@@ -1,5 +1,6 @@
 import { defineRule } from '../define.js';
-import { authorDomain, contextOf, firstEvidence } from '../../identity/support.js';
+import { authorDomain, contextOf, explainedTitle, firstEvidence } from '../../identity/support.js';
+import { contextNote } from '../../identity/context.js';
 import { orgDomain, sameOrg } from '../../identity/org.js';
 
 // From: CEO <ceo@victim.example>
@@ -16,9 +17,11 @@ export const senderDiffers = defineRule({
     const from = authorDomain(ctx);
     if (!sender?.domain || !from || sameOrg(sender.domain, from)) return [];
     const c = contextOf(ctx);
+    const routine = c.list.length > 0 || c.forwarded.length > 0;
     return [
       {
-        severity: c.list.length || c.forwarded.length ? 'info' : 'low',
+        severity: routine ? 'info' : 'low',
+        ...(routine ? { title: explainedTitle(`Sent by ${orgDomain(sender.domain)} on behalf of ${orgDomain(from)}`, contextNote(c)) } : {}),
         evidence: [...firstEvidence(ctx.message, 'sender'), ...firstEvidence(ctx.message, 'from')],
         data: { sender: sender.address, senderDomain: orgDomain(sender.domain), fromDomain: orgDomain(from) },
       },
