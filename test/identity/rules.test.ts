@@ -218,3 +218,18 @@ for (const c of CASES) {
     for (const f of report.findings) assert.ok(f.evidence.length > 0 || f.id === 'identity.no-from' || f.id === 'hops.no-received', `${f.id} has evidence`);
   });
 }
+
+test('a finding lowered by context says why in its title', async () => {
+  const report = await analyze(
+    message([
+      'Return-Path: <dev-bounces@lists.project.example>',
+      'From: Alice <alice@sender.example>',
+      'To: dev@lists.project.example',
+      'List-Id: <dev.lists.project.example>',
+    ]),
+    { offline: true },
+  );
+  const rp = report.findings.find((f) => f.id === 'identity.return-path-misaligned');
+  assert.equal(rp?.severity, 'info');
+  assert.match(rp!.title, /^Bounces go to project\.example, not to the author's sender\.example: usual for list traffic \(List-Id present/);
+});
