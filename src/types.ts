@@ -208,6 +208,10 @@ export interface Identity {
   date?: { raw: string; timestamp?: string };
   subject?: string;
   listId?: string;
+  /** List-Post, the list's posting address (RFC 2369), as written. */
+  listPost?: string;
+  /** The topmost Resent-* block (RFC 5322 3.6.6): who re-sent the message, when. */
+  resent?: { from: Mailbox[]; sender?: Mailbox; to: Mailbox[]; date?: string; messageId?: string };
 }
 
 // ---------------------------------------------------------------- authentication
