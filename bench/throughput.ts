@@ -1,7 +1,8 @@
 // Batch throughput over the shared corpus, offline: `mailtrace scan --jobs N` when the CLI has it, else analyze()
 // of the built library in N worker threads (read + analyse, the work a scan does per message).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -79,13 +80,12 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
     clearInterval(poller);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (code !== 0) throw new Error(`scan exited ${code}: ${stderr.slice(0, 500)}`);
-    const lines = readFileSync(out, 'utf8').split('\n').filter(Boolean);
-    const errors = lines.filter((l) => l.startsWith('{"') && /"error":\{/.test(l.slice(0, 400))).length;
+    const { lines, errors } = await countRecords(out);
     return {
       how: `mailtrace scan --jobs ${jobs}`,
       command: ['node', ...options, inputsLabel].join(' ').replace(out, '<tmp>/out.ndjson'),
       jobs,
-      messages: lines.length,
+      messages: lines,
       bytes: inputBytes,
       errors,
       seconds,
@@ -94,6 +94,18 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Output lines and error records, streamed: a scan of a 1 GB mbox writes more than a string can hold. */
+async function countRecords(path: string): Promise<{ lines: number; errors: number }> {
+  let lines = 0;
+  let errors = 0;
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (!line) continue;
+    lines++;
+    if (/"error":\{/.test(line.slice(0, 400))) errors++;
+  }
+  return { lines, errors };
 }
 
 export function totalBytes(paths: string[]): number {

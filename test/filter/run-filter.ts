@@ -34,16 +34,3 @@ export function runFilterAsync(input: Buffer | string, args: string[] = [], env:
   });
 }
 
-/** Split the filter output into the fields added on top and the rest, which must be the input bytes. */
-export function splitAdded(output: Buffer, addedFieldCount: number): { added: string; rest: Buffer } {
-  const text = output.toString('latin1');
-  let pos = 0;
-  for (let i = 0; i < addedFieldCount; i++) {
-    // A field is its first line plus continuation lines starting with whitespace.
-    do {
-      const nl = text.indexOf('\n', pos);
-      pos = nl < 0 ? text.length : nl + 1;
-    } while (text[pos] === '\t' || text[pos] === ' ');
-  }
-  return { added: text.slice(0, pos), rest: output.subarray(pos) };
-}
