@@ -12,6 +12,8 @@ export interface Timing {
   stddevMs: number;
   /** The ratio uses medians: this VM's noise comes in bursts that drag a mean. */
   medianMs: number;
+  /** Mean user + system CPU time (hyperfine only): hardly moved by other processes on a busy machine. */
+  cpuMs?: number;
 }
 
 export interface ColdStart {
@@ -45,10 +47,10 @@ function viaHyperfine(cases: ColdStartCase[], env: NodeJS.ProcessEnv, runs: numb
     const out = join(dir, 'hyperfine.json');
     const commands = cases.map(commandLine);
     execFileSync('hyperfine', ['--warmup', '5', '--runs', String(runs), '--style', 'none', '--export-json', out, ...commands], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const data = JSON.parse(readFileSync(out, 'utf8')) as { results: { mean: number; stddev: number; median: number }[] };
+    const data = JSON.parse(readFileSync(out, 'utf8')) as { results: { mean: number; stddev: number; median: number; user: number; system: number }[] };
     return cases.map((c, i) => {
       const r = data.results[i]!;
-      return { name: c.name, command: commands[i]!, meanMs: r.mean * 1000, stddevMs: r.stddev * 1000, medianMs: r.median * 1000 };
+      return { name: c.name, command: commands[i]!, meanMs: r.mean * 1000, stddevMs: r.stddev * 1000, medianMs: r.median * 1000, cpuMs: (r.user + r.system) * 1000 };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -48,7 +48,14 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .command<FilterArgs>(
       'filter',
       'mail filter: read one message on stdin, write it to stdout with Authentication-Results and X-Mailtrace-* headers',
-      (y) => y.options(FILTER_OPTIONS as never).example(FILTER_EXAMPLES) as never,
+      (y) =>
+        y
+          .options(FILTER_OPTIONS as never)
+          .example(FILTER_EXAMPLES)
+          .check((argv: { _: unknown[] }) => {
+            if (argv._.length > 1) throw new UsageError('filter reads the message on stdin and takes no file: mailtrace filter < msg.eml');
+            return true;
+          }) as never,
       async (args) => {
         const { runFilterProcess } = await import('./filter-main.js');
         await runFilterProcess(args);

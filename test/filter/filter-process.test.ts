@@ -114,10 +114,13 @@ test('the fast path and yargs give the same output (--no-exit-code is only under
   assert.ok(viaYargs.stdout.equals(fast.stdout));
 });
 
-test('an unknown flag is a usage error from yargs, not a silent pass', () => {
+test('an unknown flag or a file argument is a usage error from yargs, not a silent pass', () => {
   const r = runFilter(SAMPLE, ['--no-such-flag']);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /Unknown argument/i);
+  const file = runFilter(SAMPLE, ['fixtures/sample/message.eml']);
+  assert.equal(file.code, 64);
+  assert.match(file.stderr, /takes no file/);
 });
 
 test('a reader that goes away (EPIPE): exit 74, one line on stderr, no stack trace', async () => {
