@@ -169,6 +169,8 @@ export interface Hop {
   delaySeconds?: number;
   trust: TrustLevel;
   trustReason: string;
+  /** Why a hop is 'partial' (a repeated clause, a stray ';', a date not understood, ...). */
+  notes?: string[];
 }
 
 /** The chain as a whole. */

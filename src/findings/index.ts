@@ -4,6 +4,11 @@ import type { Rule, RuleContext } from './define.js';
 import { noReceived } from './rules/no-received.js';
 import { unparseableHop } from './rules/unparseable-hop.js';
 import { malformedHeader } from './rules/malformed-header.js';
+import { hopsBrokenChain } from './rules/hops-broken-chain.js';
+import { hopsTimeReversal } from './rules/hops-time-reversal.js';
+import { hopsPrivateRelay } from './rules/hops-private-relay.js';
+import { hopsHeloIpMismatch } from './rules/hops-helo-ip-mismatch.js';
+import { hopsHeloProvider } from './rules/hops-helo-provider.js';
 
 export const RULES = [
   // message framing
@@ -12,6 +17,11 @@ export const RULES = [
   // hop chain
   noReceived,
   unparseableHop,
+  hopsBrokenChain,
+  hopsTimeReversal,
+  hopsPrivateRelay,
+  hopsHeloIpMismatch,
+  hopsHeloProvider,
 
   // identity
 
