@@ -88,7 +88,24 @@ function decideTrust(hops: Hop[], message: Message, config: TrustConfig): number
     }
     return i;
   }
-  return undefined;
+  return internalOrigin(hops);
+}
+
+/**
+ * Every client was the receiving side's own: the message was sent from inside the organisation (Gmail to Gmail,
+ * one Microsoft 365 tenant to itself). The entry point is then the oldest hop whose client has a public address:
+ * the sending server that the receiver's side recorded, the address SPF is about. None when all clients are private.
+ */
+function internalOrigin(hops: Hop[]): number | undefined {
+  const entry = hops.find((h) => h.kind === 'relay' && h.from?.ip && ipScope(h.from.ip) === 'public');
+  if (!entry) return undefined;
+  entry.trust = 'boundary';
+  entry.trustReason = `entry point: sent from inside the receiving side's organisation; ${entry.by ?? 'the receiver'} recorded ${describeClient(entry)}, the oldest public client address (${entry.trustReason})`;
+  for (const h of hops) if (h.index < entry.index) {
+    h.trust = 'untrusted';
+    h.trustReason = 'below the entry point: written before the message reached the receiving side\'s servers, may be forged';
+  }
+  return entry.index;
 }
 
 /** Why this hop's client is one of the receiving side's machines, or undefined when it is not. */

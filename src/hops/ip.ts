@@ -91,12 +91,19 @@ export function parseCidr(text: string): { value: bigint; width: 32 | 128; prefi
   return { ...bits, prefix };
 }
 
+type Bits = NonNullable<ReturnType<typeof toBits>>;
+type Net = NonNullable<ReturnType<typeof parseCidr>>;
+
+function bitsInNet(addr: Bits, net: Net): boolean {
+  if (net.width !== addr.width) return false;
+  const shift = BigInt(net.width - net.prefix);
+  return addr.value >> shift === net.value >> shift;
+}
+
 export function ipInCidr(ip: string, cidr: string | ReturnType<typeof parseCidr>): boolean {
   const net = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
   const addr = toBits(ip);
-  if (!net || !addr || net.width !== addr.width) return false;
-  const shift = BigInt(net.width - net.prefix);
-  return addr.value >> shift === net.value >> shift;
+  return !!net && !!addr && bitsInNet(addr, net);
 }
 
 /** What kind of address space an IP belongs to (RFC 6890 special-purpose registries, abridged). */
@@ -124,10 +131,27 @@ const SCOPES: [string, IpScope][] = [
 ];
 const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
 
+// Hops repeat the same few addresses; a bounded memo keeps the chain linear in practice (cleared when full, so
+// hostile input cannot grow it).
+const SCOPE_MEMO = new Map<string, IpScope | undefined>();
+const SCOPE_MEMO_MAX = 4096;
+
 export function ipScope(ip: string): IpScope | undefined {
-  if (!isIp(ip)) return undefined;
-  for (const [net, scope] of PARSED_SCOPES) if (ipInCidr(ip, net)) return scope;
-  return 'public';
+  const known = SCOPE_MEMO.get(ip);
+  if (known !== undefined || SCOPE_MEMO.has(ip)) return known;
+  const addr = toBits(ip);
+  let scope: IpScope | undefined = addr ? 'public' : undefined;
+  if (addr) {
+    for (const [net, s] of PARSED_SCOPES) {
+      if (bitsInNet(addr, net)) {
+        scope = s;
+        break;
+      }
+    }
+  }
+  if (SCOPE_MEMO.size >= SCOPE_MEMO_MAX) SCOPE_MEMO.clear();
+  SCOPE_MEMO.set(ip, scope);
+  return scope;
 }
 
 /** Not routable on the public internet: the address of the same host, a LAN, or a reserved block. */

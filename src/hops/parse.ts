@@ -102,6 +102,7 @@ const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
 function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
   const word = from.words[0] ? clean(from.words[0]) : undefined;
+  if (!word) notes.push('from clause without a name');
   const peer: HopPeer = {};
   // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
   const extra = from.words.slice(1);
@@ -208,7 +209,10 @@ function protocolOf(w: Clause): Protocol | undefined {
   if (/^Microsoft\b/i.test(text)) return w.comments.some((c) => /version=TLS|cipher=/i.test(c)) || /version=TLS/i.test(text) ? 'ESMTPS' : 'ESMTP';
   // The first word that is a protocol name: "esmtps", "IBM ESMTP SMTP Gateway", "smtp.notes.na.collabserv.com ESMTP"
   for (const word of w.words) {
-    const p = PROTOCOLS.get(word.replace(/[;,]+$/, '').toUpperCase());
+    // Cisco IronPort writes the TLS cipher into the word: "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
+    const [name, transport] = word.replace(/[;,]+$/, '').toUpperCase().split('/');
+    const p = PROTOCOLS.get(name!);
+    if (p === 'ESMTP' && transport === 'TLS') return 'ESMTPS';
     if (p) return p;
   }
   return 'OTHER';
@@ -236,7 +240,7 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
       if (exim[2]) cipher = exim[2];
     }
   }
-  const eximCipher = /\btls (\S{1,100})/i.exec(withText);
+  const eximCipher = /\btls (\S{1,100})/i.exec(withText) ?? /^\S+\/TLS\/(\S{1,100})/i.exec(withText);
   if (eximCipher && !cipher) cipher = eximCipher[1];
   const inVersion = /\bversion=(TLS\S{1,10}?),?\s+cipher=(\S{1,100})/.exec(withText); // SpamScope's unbracketed variant
   if (inVersion && !version) {
