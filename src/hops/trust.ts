@@ -1,6 +1,6 @@
 // The facts the trust boundary is decided from: who "we" are (organisation domains, --trust entries) and whether a
 // hop's client is one of ours. The walk itself, and the idea behind it, are in chain.ts.
-import { getDomain } from 'tldts';
+import { getDomain, parse as parseHost } from 'tldts';
 import type { HeaderField, Hop, Message } from '../types.js';
 import { ipInCidr, ipScope, normalizeIp, parseCidr } from './ip.js';
 
@@ -10,6 +10,19 @@ export function registrableDomain(host: string | undefined): string | undefined 
   const h = host.toLowerCase().replace(/\.$/, '');
   if (!h.includes('.') || normalizeIp(h)) return undefined;
   return getDomain(h, { allowPrivateDomains: true }) ?? undefined;
+}
+
+/** A name under no public suffix ("mailnew.nyi.internal", "exchsrv.cr2", "pc.corp.local"): a site-internal name. */
+export function isInternalName(host: string | undefined): boolean {
+  if (!host || !host.includes('.') || normalizeIp(host)) return false;
+  const p = parseHost(host.toLowerCase().replace(/\.$/, ''), { allowPrivateDomains: true });
+  return !p.isIcann && !p.isPrivate;
+}
+
+/** The organisation label of a host, without its suffix ("mail.gmx.com" and "mout.gmx.net" -> "gmx"). */
+export function organisationLabel(host: string | undefined): string | undefined {
+  const d = registrableDomain(host);
+  return d ? (parseHost(d, { allowPrivateDomains: true }).domainWithoutSuffix ?? undefined) : undefined;
 }
 
 // Networks that the big mailbox providers use between their own servers, where Exchange Online records only the

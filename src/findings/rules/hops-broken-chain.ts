@@ -1,6 +1,7 @@
 import { defineRule, hopEvidence } from '../define.js';
 import type { Hop } from '../../types.js';
-import { ipScope, normalizeIp } from '../../hops/ip.js';
+import { ipScope, isNonPublic, normalizeIp } from '../../hops/ip.js';
+import { isInternalName, organisationLabel } from '../../hops/trust.js';
 import { clientNames, sameHost } from '../../hops/names.js';
 
 // A hop is comparable when it is a network relay that names both ends. Local steps (pickup, filters, LMTP) and lines
@@ -20,6 +21,13 @@ function comparableNames(older: Hop, newer: Hop): boolean {
 function linked(older: Hop, newer: Hop): boolean {
   const names = clientNames(newer);
   if (names.some((n) => sameHost(n, older.by) || (older.byIp !== undefined && sameHost(n, older.byIp)))) return true;
+  // One company, two registries: "by mail.gmx.com" handing over as "mout.gmx.net".
+  const label = organisationLabel(older.by);
+  if (label && names.some((n) => organisationLabel(n) === label)) return true;
+  // A receiver that calls itself by a site-internal name or a private address sits behind the site's NAT or
+  // gateway; the next server sees the gateway's public name ("by mailnew.nyi.internal" then
+  // "from new1-smtp.messagingengine.com", "by mail.rafmuseum.org (172.16.0.15)").
+  if (isInternalName(older.by) || (older.byIp !== undefined && isNonPublic(older.byIp))) return true;
   // A client on a private or loopback address is a machine inside the same site; sites name their internal hosts
   // freely ("by mailhub" then "from mailhub.corp.local [10.0.0.5]"), so this says nothing about forgery.
   const ip = newer.from?.ip;
