@@ -28,25 +28,26 @@ test('real list traffic: no hop finding above info', async () => {
   assert.deepEqual(fs.filter((f) => f.severity !== 'info').map((f) => f.id), []);
 });
 
-const BOUNDARY = 'from mail.sender.example (mail.sender.example [80.96.157.234]) by mx.rcpt.example (Postfix) with ESMTP id A1; Mon, 1 Jan 2024 00:00:10 +0000';
+const BOUNDARY = 'from mail.example.com (mail.example.com [80.96.157.234]) by mx.rcpt.example (Postfix) with ESMTP id A1; Mon, 1 Jan 2024 00:00:10 +0000';
 
 test('hops.broken-chain: the line below the boundary names a receiver the boundary client is not', async () => {
-  const broken = await findings([BOUNDARY, 'from laptop (pc.isp.example [52.25.139.140]) by smtp.elsewhere.example (Postfix) with ESMTP id B2; Mon, 1 Jan 2024 00:00:05 +0000']);
+  const broken = await findings([BOUNDARY, 'from laptop (pc.isp.example [52.25.139.140]) by smtp.example-isp.net (Postfix) with ESMTP id B2; Mon, 1 Jan 2024 00:00:05 +0000']);
   const f = broken.find((x) => x.id === 'hops.broken-chain');
   assert.ok(f, 'fires');
   assert.equal(f.evidence.length, 2);
   assert.match(f.evidence[0]!.text, /mx\.rcpt\.example/);
-  assert.match(f.evidence[1]!.text, /smtp\.elsewhere\.example/);
+  assert.match(f.evidence[1]!.text, /smtp\.example-isp\.net/);
   assert.equal(typeof f.evidence[0]!.index, 'number');
-  // Short name vs FQDN, and the same registrable domain, are the same machine.
-  for (const by of ['mail', 'mail.sender.example', 'out3.sender.example', '[80.96.157.234]']) {
+  // Short name vs FQDN, the same registrable domain, the same organisation under another suffix, an internal
+  // name or a NATed receiver are all tolerated.
+  for (const by of ['mail', 'mail.example.com', 'out3.example.com', 'relay.example.net', '[80.96.157.234]', 'mx.corp.internal', 'gw.example-isp.net (10.0.0.1)']) {
     const ok = await findings([BOUNDARY, `from laptop (pc.isp.example [52.25.139.140]) by ${by} (Postfix) with ESMTP id B2; Mon, 1 Jan 2024 00:00:05 +0000`]);
     assert.equal(ok.find((x) => x.id === 'hops.broken-chain'), undefined, by);
   }
 });
 
 test('hops.time-reversal: beyond the skew it is information, beyond a day below the boundary a point', async () => {
-  const older = (date: string) => `from pc (pc.isp.example [52.25.139.140]) by mail.sender.example (Postfix) with ESMTP id B2; ${date}`;
+  const older = (date: string) => `from pc (pc.isp.example [52.25.139.140]) by mail.example.com (Postfix) with ESMTP id B2; ${date}`;
   assert.deepEqual(ids(await findings([BOUNDARY, older('Mon, 1 Jan 2024 00:04:00 +0000')])), [], 'within 300 s');
   assert.deepEqual(ids(await findings([BOUNDARY, older('Mon, 1 Jan 2024 00:04:00 +0000')], { skewSeconds: 60 })), ['hops.time-reversal:info']);
   assert.deepEqual(ids(await findings([BOUNDARY, older('Mon, 1 Jan 2024 01:00:10 +0000')])), ['hops.time-reversal:info'], 'a wrong zone');
@@ -57,11 +58,11 @@ test('hops.time-reversal: beyond the skew it is information, beyond a day below 
 
 test('hops.private-ip-relay: reserved space is medium, private space information, a site\'s own submission nothing', async () => {
   const below = (from: string, by: string) => `from ${from} by ${by} (Postfix) with ESMTP id B2; Mon, 1 Jan 2024 00:00:05 +0000`;
-  const reserved = await findings([BOUNDARY, below('x (x [192.0.2.10])', 'mail.sender.example')]);
+  const reserved = await findings([BOUNDARY, below('x (x [192.0.2.10])', 'mail.example.com')]);
   assert.ok(reserved.some((f) => f.id === 'hops.private-ip-relay' && f.severity === 'medium'));
-  const privateOther = await findings([BOUNDARY, below('pc (pc.lan [10.0.0.5])', 'mail.sender.example')]);
+  const privateOther = await findings([BOUNDARY, below('pc (pc.lan [10.0.0.5])', 'mail.example.com')]);
   assert.ok(privateOther.some((f) => f.id === 'hops.private-ip-relay' && f.severity === 'info'));
-  const ownSubmission = await findings([BOUNDARY, below('pc.sender.example (pc.sender.example [10.0.0.5])', 'mail.sender.example')]);
+  const ownSubmission = await findings([BOUNDARY, below('pc.example.com (pc.example.com [10.0.0.5])', 'mail.example.com')]);
   assert.equal(ownSubmission.find((f) => f.id === 'hops.private-ip-relay'), undefined);
 });
 

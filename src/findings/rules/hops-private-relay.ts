@@ -1,12 +1,12 @@
 import { defineRule, hopEvidence } from '../define.js';
 import type { Hop } from '../../types.js';
 import { ipScope, normalizeIp } from '../../hops/ip.js';
-import { registrableDomain } from '../../hops/trust.js';
+import { isInternalName, registrableDomain } from '../../hops/trust.js';
 
 /** The receiver is reachable from the internet: it states a public IP, or has a public DNS name (and states no IP). */
 function publicReceiver(hop: Hop): boolean {
   if (hop.byIp) return ipScope(hop.byIp) === 'public';
-  return !normalizeIp(hop.by) && registrableDomain(hop.by) !== undefined;
+  return !normalizeIp(hop.by) && registrableDomain(hop.by) !== undefined && !isInternalName(hop.by);
 }
 
 /** The client's own names put it in the receiver's organisation (a site's internal submission). */
