@@ -18,6 +18,13 @@ test('normalizeIp: the spellings Received headers use become one canonical form'
     ['256.1.1.1', undefined],
     ['mail.example.com', undefined],
     ['1.2.3', undefined],
+    ['1::2::3', undefined],
+    ['12345::1', undefined],
+    ['g::1', undefined],
+    ['1:2:3:4:5:6:7:8:9', undefined],
+    ['1:2:3:4::5:6:7:8', undefined],
+    ['::1.2.3.4', '::102:304'],
+    ['010.001.002.003', '10.1.2.3'],
     ['x'.repeat(100), undefined],
   ];
   for (const [input, want] of cases) assert.equal(normalizeIp(input), want, input);

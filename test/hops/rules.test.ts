@@ -56,10 +56,12 @@ test('hops.time-reversal: beyond the skew it is information, beyond a day below 
   assert.equal(far.data?.delaySeconds, -172790);
 });
 
-test('hops.private-ip-relay: reserved space is medium, private space information, a site\'s own submission nothing', async () => {
+test('hops.private-ip-relay: reserved space is low, private space information, a site\'s own or an authenticated submission nothing', async () => {
   const below = (from: string, by: string) => `from ${from} by ${by} (Postfix) with ESMTP id B2; Mon, 1 Jan 2024 00:00:05 +0000`;
   const reserved = await findings([BOUNDARY, below('x (x [192.0.2.10])', 'mail.example.com')]);
-  assert.ok(reserved.some((f) => f.id === 'hops.private-ip-relay' && f.severity === 'medium'));
+  assert.ok(reserved.some((f) => f.id === 'hops.private-ip-relay' && f.severity === 'low'));
+  const authenticated = await findings([BOUNDARY, 'from [192.168.10.23] (unknown [192.0.2.10]) (Authenticated sender: a@example.com) by mail.example.com (Postfix) with ESMTPSA id B2; Mon, 1 Jan 2024 00:00:05 +0000']);
+  assert.equal(authenticated.find((f) => f.id === 'hops.private-ip-relay'), undefined);
   const privateOther = await findings([BOUNDARY, below('pc (pc.lan [10.0.0.5])', 'mail.example.com')]);
   assert.ok(privateOther.some((f) => f.id === 'hops.private-ip-relay' && f.severity === 'info'));
   const ownSubmission = await findings([BOUNDARY, below('pc.example.com (pc.example.com [10.0.0.5])', 'mail.example.com')]);
