@@ -148,7 +148,8 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
     peer.ip = wordIp;
     if (literal![2]) peer.port = Number(literal![2]);
   }
-  const rdns = rdnsFromComment && !/^unknown$/i.test(rdnsFromComment) ? rdnsFromComment.replace(/\.$/, '') : undefined;
+  // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
+  const rdns = rdnsFromComment && !/^unknown$/i.test(rdnsFromComment) && !normalizeIp(rdnsFromComment) ? rdnsFromComment.replace(/\.$/, '') : undefined;
   if (wordIs === 'rdns' && word && !wordIp && from.comments.length === 0) {
     // Exim without a network peer: "from dave by dread.disaster.area with local (Exim 4.96)" names the local user.
     peer.ident = word;
