@@ -23,8 +23,10 @@ export interface SplitReceived {
   repeated: Clause[];
   /** The date text (after the last top-level ';', or a trailing date when the ';' is missing). */
   dateText?: string;
-  /** Comments and words after the date, e.g. "(envelope-from <x>)" written after the date by PowerMTA. */
-  trailer: string;
+  /** Comments outside the clauses: between the ';' and the date, and after it ("(envelope-from <x>)", PowerMTA). */
+  trailer: string[];
+  /** IBM's "for <rcpt> from <sender>": the envelope sender. */
+  envelopeSender?: string;
   /** Things that do not fit the grammar; a hop with notes is 'partial'. */
   notes: string[];
 }
@@ -111,16 +113,20 @@ export function splitReceived(rawValue: string): SplitReceived {
   }
   let clauseTokens = tokens;
   let dateText: string | undefined;
-  let trailer = '';
+  const trailer: string[] = [];
   if (semi >= 0) {
     clauseTokens = tokens.slice(0, semi);
-    const after = value.slice(tokens[semi]!.pos + 1);
+    // Comments between the ';' and the date belong to the clauses, not the date: IBM's gateway writes
+    //   "with IBM ESMTP SMTP Gateway: Authorized Use Only! Violators will be prosecuted; (version=TLSv1/SSLv3 cipher=AES128-GCM-SHA256 bits=128/128) Wed, 8 Mar 2017 ..."
+    let k = semi + 1;
+    for (; tokens[k]?.t === 'comment'; k++) trailer.push(tokens[k]!.text);
+    const after = value.slice(k < tokens.length ? tokens[k]!.pos : value.length);
     const comment = after.indexOf('(');
     // Keep "(UTC)"-style zone comments with the date; a later "(envelope-from <x>)" goes to the trailer.
     dateText = after.trim();
     if (comment >= 0 && /envelope-from|envelope-sender/i.test(after.slice(comment))) {
       dateText = after.slice(0, comment).trim();
-      trailer = after.slice(comment);
+      trailer.push(after.slice(comment).trim().replace(/^\(|\)$/g, ''));
     }
     if (tokens.slice(0, semi).some((t) => t.t === 'semi')) notes.push("stray ';' inside the clauses");
   } else {
@@ -138,6 +144,7 @@ export function splitReceived(rawValue: string): SplitReceived {
   const clauses = new Map<ClauseKey, Clause>();
   const repeated: Clause[] = [];
   let current: Clause | undefined;
+  let senderAfterFor: Clause | undefined;
   for (const tok of clauseTokens) {
     if (tok.t === 'semi') continue;
     if (tok.t === 'comment') {
@@ -147,8 +154,12 @@ export function splitReceived(rawValue: string): SplitReceived {
     const lower = tok.text.toLowerCase();
     // A keyword opens a clause only after the previous clause got its value: "from by.example" stays a value.
     if (KEYWORDS.has(lower) && (!current || current.words.length > 0 || current.comments.length > 0)) {
+      const afterFor = current?.key === 'for';
       current = { key: lower as ClauseKey, words: [], comments: [] };
-      if (clauses.has(current.key)) repeated.push(current);
+      // IBM Domino and its gateway: "for <lina.vailati@dududu.it> from <nicoletta_bernasconi@it.ibm.com>;" is the
+      // envelope sender, not a second from clause.
+      if (current.key === 'from' && afterFor && clauses.has('from')) senderAfterFor = current;
+      else if (clauses.has(current.key)) repeated.push(current);
       else clauses.set(current.key, current);
       continue;
     }
@@ -156,7 +167,11 @@ export function splitReceived(rawValue: string): SplitReceived {
     if (current) current.words.push(tok.text);
     else lead.words.push(tok.text);
   }
+  // IBM's sender is one "<address>"; anything else after "for" is a second from clause after all.
+  const sender = senderAfterFor?.words.length === 1 && /^<[^<>]*>$/.test(senderAfterFor.words[0]!) ? senderAfterFor.words[0]! : undefined;
+  if (senderAfterFor && !sender) repeated.push(senderAfterFor);
   if (repeated.length) notes.push(`repeated clause: ${[...new Set(repeated.map((c) => c.key))].join(', ')}`);
   if (lead.words.length) notes.push(`words before the first clause: ${lead.words.slice(0, 3).join(' ')}`);
-  return { lead, clauses, repeated, ...(dateText !== undefined ? { dateText } : {}), trailer, notes };
+  const envelopeSender = sender?.slice(1, -1);
+  return { lead, clauses, repeated, ...(dateText !== undefined ? { dateText } : {}), trailer, ...(envelopeSender !== undefined ? { envelopeSender } : {}), notes };
 }

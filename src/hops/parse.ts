@@ -21,7 +21,7 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
   const comments = [
     ...split.lead.comments,
     ...[...split.clauses.values(), ...split.repeated].flatMap((c) => c.comments),
-    ...(split.trailer ? [split.trailer.replace(/^\(|\)$/g, '')] : []),
+    ...split.trailer,
   ];
   const byHost = cleanHost(by?.words[0] ?? '');
   const input: DialectInput = { split, ...(from ? { from } : {}), ...(by ? { by } : {}), withText, byHost, comments };
@@ -266,9 +266,7 @@ function envelopeFromOf(comments: string[], split: SplitReceived): string | unde
     const m = /\benvelope-(?:from|sender)\s*<?([^<>\s)]{0,320})>?/i.exec(c);
     if (m) return m[1];
   }
-  // IBM Domino: "... for <user@example.it> from <sender@it.ibm.com>;"
-  const again = split.repeated.find((c) => c.key === 'from' && /^<.*>$/.test(c.words[0] ?? ''));
-  return again ? again.words[0]!.slice(1, -1) : undefined;
+  return split.envelopeSender; // IBM Domino: "... for <user@example.it> from <sender@it.ibm.com>;"
 }
 
 // ---------------------------------------------------------------- kind

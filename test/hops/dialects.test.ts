@@ -265,6 +265,23 @@ const ROWS: Row[] = [
     received: 'from orsmga003.jf.intel.com ([10.7.209.27]) by orsmga103.jf.intel.com with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384; 09 Oct 2020 12:52:14 -0700',
     expect: { protocol: 'ESMTPS', tls: true, tlsCipher: 'ECDHE-RSA-AES256-GCM-SHA384' },
   },
+  // ---------------------------------------------------------------- IBM Domino and its gateway
+  {
+    name: 'IBM "for <rcpt> from <sender>": the second from is the envelope sender (SpamScope tests/mails/mail_test_10)',
+    received: `from localhost
+	by smtp.notes.na.collabserv.com with smtp.notes.na.collabserv.com ESMTP
+	for <lina.vailati@dududu.it> from <nicoletta_bernasconi@it.ibm.com>;
+	Wed, 8 Mar 2017 16:46:15 -0000`,
+    expect: { parse: 'ok', from: { helo: 'localhost' }, for: 'lina.vailati@dududu.it', envelopeFrom: 'nicoletta_bernasconi@it.ibm.com', protocol: 'ESMTP' },
+  },
+  {
+    name: 'IBM gateway: a ";" inside the with text and the TLS comment before the date (SpamScope tests/mails/mail_test_10)',
+    received: `from smtp.notes.na.collabserv.com (192.155.248.67)
+	by d50lp03.ny.us.ibm.com (158.87.18.22) with IBM ESMTP SMTP Gateway: Authorized Use Only! Violators will be prosecuted;
+	(version=TLSv1/SSLv3 cipher=AES128-GCM-SHA256 bits=128/128)
+	Wed, 8 Mar 2017 11:46:17 -0500`,
+    expect: { parse: 'ok', from: { helo: 'smtp.notes.na.collabserv.com', ip: '192.155.248.67' }, byIp: '158.87.18.22', tlsVersion: 'TLSv1/SSLv3', tlsCipher: 'AES128-GCM-SHA256', timestamp: '2017-03-08T16:46:17.000Z' },
+  },
   // ---------------------------------------------------------------- broken and hostile (hand-written unless named)
   {
     name: '"([])": an empty address literal (spamassassin/spam, Merak)',

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { corpusPath } from '../helpers/corpus.js';
 import { chainOf } from './helpers.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { buildChain } from '../../src/hops/chain.js';
 import type { Hop } from '../../src/types.js';
 
 interface MhaCase {
@@ -186,4 +188,14 @@ test('SpamScope Received cases: every case matches except the listed representat
   }
   assert.deepEqual(unexpected, []);
   assert.equal(matched, cases.length - Object.keys(SPAMSCOPE_DIFFERS).length);
+});
+
+test('SpamScope mail_test_2: get_server_ipaddress(trust="smtp.customers.net") is 217.76.210.112, with --trust and inferred', () => {
+  const raw = readFileSync(corpusPath('suites', 'received_samples', 'spamscope_mail_parser', 'tests', 'mails', 'mail_test_2'));
+  const message = parseMessage(raw);
+  for (const trust of [['smtp.customers.net'], []]) {
+    const chain = buildChain(message, { trust, authservIds: [] });
+    assert.equal(chain.hops[chain.boundary!]!.from?.ip, '217.76.210.112', JSON.stringify(trust));
+    assert.equal(chain.hops[chain.boundary!]!.by, 'smtp.customers.net');
+  }
 });
