@@ -100,71 +100,85 @@ const HELO_IN_COMMENT = /(?:^|\s)helo=([^\s)]{1,255})|^(?:HELO|EHLO)\s+(\S{1,255
 // "root@localhost [127.0.0.1]" (Sendmail ident), "relay.kernel.org [52.25.139.140]", "unknown [1.2.3.4]"
 const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
-function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
-  const word = from.words[0] ? clean(from.words[0]) : undefined;
-  if (!word) notes.push('from clause without a name');
-  const peer: HopPeer = {};
-  // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
-  const extra = from.words.slice(1);
-  const literalAfter = extra.length === 1 && /^\[[^\]]{2,60}\]$/.test(extra[0]!) ? normalizeIp(extra[0]) : undefined;
-  if (literalAfter) peer.ip = literalAfter;
-  else if (extra.length && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
-  let rdnsFromComment: string | undefined;
-  let heloFromComment: string | undefined;
-  for (const c of from.comments) {
-    const br = BRACKET_IP.exec(c);
-    if (br && !peer.ip) {
-      const ip = normalizeIp(br[1]);
-      if (ip) {
-        peer.ip = ip;
-        if (br[2]) peer.port = Number(br[2]);
-        const name = NAME_BEFORE_BRACKET.exec(c);
-        if (name) {
-          if (name[1]) peer.ident = name[1];
-          rdnsFromComment = name[2];
-        }
-      }
-    }
-    if (!peer.ip) {
+/** What the from clause's comments say: the address (and port, ident) the receiver saw, its reverse-DNS name, a HELO. */
+interface CommentFacts {
+  ip?: string;
+  port?: number;
+  ident?: string;
+  /** The name in front of "[ip]"; undefined for "unknown" or an address in the name's place. */
+  rdns?: string;
+  helo?: string;
+}
+
+function commentFacts(comments: string[]): CommentFacts {
+  const f: CommentFacts = {};
+  for (const c of comments) {
+    const br = f.ip ? null : BRACKET_IP.exec(c);
+    const bracketIp = br ? normalizeIp(br[1]) : undefined;
+    if (bracketIp) {
+      f.ip = bracketIp;
+      if (br![2]) f.port = Number(br![2]);
+      const name = NAME_BEFORE_BRACKET.exec(c);
+      if (name?.[1]) f.ident = name[1];
+      // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
+      if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) f.rdns = name[2].replace(/\.$/, '');
+    } else if (!f.ip) {
       // "(199.204.166.217)" Exchange, "(207.61.5.143)" qmail, "(ident@1.2.3.4)" qmail with ident
       const bare = /^(?:(\S{1,64})@)?([0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)$/.exec(c);
       const ip = bare ? normalizeIp(bare[2]) : undefined;
       if (ip) {
-        peer.ip = ip;
-        if (bare![1]) peer.ident = bare![1];
+        f.ip = ip;
+        if (bare![1]) f.ident = bare![1];
       }
     }
     const helo = HELO_IN_COMMENT.exec(c);
-    if (helo && !heloFromComment) heloFromComment = helo[1] ?? helo[2] ?? helo[3];
+    if (helo && !f.helo) f.helo = helo[1] ?? helo[2] ?? helo[3];
     const port = /(?:^|\s)port=(\d{1,5})\b/.exec(c);
-    if (port && peer.port === undefined) peer.port = Number(port[1]);
+    if (port && f.port === undefined) f.port = Number(port[1]);
     const ident = /(?:^|\s)ident=(\S{1,64})/.exec(c);
-    if (ident && !peer.ident) peer.ident = ident[1]!.replace(/\)$/, '');
+    if (ident && !f.ident) f.ident = ident[1]!.replace(/\)$/, '');
   }
-  // A from word that is an address literal: "from [1.2.3.4]", Exim's "from [1.2.3.4]:1234", Yahoo's "from 1.2.3.4".
+  return f;
+}
+
+/** A from word that is an address literal: "from [1.2.3.4]", Exim's "from [1.2.3.4]:1234", Yahoo's "from 1.2.3.4". */
+function wordAddress(word: string | undefined): { ip: string; port?: number } | undefined {
   const literal = word ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
-  const wordIp = literal ? normalizeIp(literal[1]) : undefined;
-  if (!peer.ip && wordIp) {
-    peer.ip = wordIp;
-    if (literal![2]) peer.port = Number(literal![2]);
-  }
-  // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
-  const rdns = rdnsFromComment && !/^unknown$/i.test(rdnsFromComment) && !normalizeIp(rdnsFromComment) ? rdnsFromComment.replace(/\.$/, '') : undefined;
-  if (wordIs === 'rdns' && word && !wordIp && from.comments.length === 0) {
+  const ip = literal ? normalizeIp(literal[1]) : undefined;
+  return ip ? { ip, ...(literal![2] ? { port: Number(literal![2]) } : {}) } : undefined;
+}
+
+function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
+  const word = from.words[0] ? clean(from.words[0]) : undefined;
+  if (!word) notes.push('from clause without a name');
+  // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
+  const extra = from.words.slice(1);
+  const literalAfter = extra.length === 1 && /^\[[^\]]{2,60}\]$/.test(extra[0]!) ? normalizeIp(extra[0]) : undefined;
+  if (extra.length && !literalAfter && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
+  const c = commentFacts(from.comments);
+  const w = wordAddress(word);
+  const peer: HopPeer = {};
+  const ip = literalAfter ?? c.ip ?? w?.ip;
+  if (ip) peer.ip = ip;
+  const port = c.port ?? (c.ip ? undefined : w?.port);
+  if (port !== undefined) peer.port = port;
+  if (c.ident) peer.ident = c.ident;
+  const name = word && !w && !/^unknown$/i.test(word) ? word.replace(/\.$/, '') : undefined;
+  if (wordIs === 'rdns' && word && !w && from.comments.length === 0) {
     // Exim without a network peer: "from dave by dread.disaster.area with local (Exim 4.96)" names the local user.
     peer.ident = word;
-  } else if (wordIs === 'rdns' && word && !wordIp) {
-    // Exim and qmail: the word is the verified reverse-DNS name ("unknown" when there was none); HELO is in a comment
-    // and, for Exim, omitted when it equals the name.
-    if (!/^unknown$/i.test(word)) peer.rdns = word.replace(/\.$/, '');
-    const helo = heloFromComment ?? (rdns ? undefined : /^unknown$/i.test(word) ? undefined : word);
+  } else if (wordIs === 'rdns' && word && !w) {
+    // Exim and qmail: the word is the verified reverse-DNS name ("unknown" when there was none); the HELO is in a
+    // comment and, for Exim, left out when it equals the name.
+    if (name) peer.rdns = name;
+    else if (c.rdns) peer.rdns = c.rdns;
+    const helo = c.helo ?? (c.rdns ? undefined : name);
     if (helo) peer.helo = helo;
-    if (rdns && !peer.rdns) peer.rdns = rdns;
   } else {
-    const helo = word && !isPickupWords(from.words) ? word : heloFromComment;
-    if (wordIs === 'rdns' && heloFromComment) peer.helo = heloFromComment;
-    else if (helo) peer.helo = helo;
-    if (rdns) peer.rdns = rdns;
+    // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
+    const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
+    if (helo) peer.helo = helo;
+    if (c.rdns) peer.rdns = c.rdns;
   }
   return Object.keys(peer).length ? peer : undefined;
 }
