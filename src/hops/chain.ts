@@ -11,7 +11,9 @@
 // and a sender can write any such lines into the message before sending it. This is the idea of SpamAssassin's
 // trusted_networks/internal_networks (Received.pm), inferred here from the message when the site gave no list.
 // Names are believed only when the receiver looked them up (reverse DNS); a HELO is a claim, and counts only from
-// private addresses or a provider's internal networks (trust.ts), so "HELO mx.victim.example" moves nothing.
+// private addresses or a provider's internal networks (trust.ts), so "HELO mx.victim.example" moves nothing. A site
+// that lists its servers (--trust HOST|CIDR|DOMAIN) replaces the inference: then only its entries, loopback and
+// local steps are its own.
 import type { Chain, Hop, Message, TrustConfig } from '../types.js';
 import { ipScope } from './ip.js';
 import { parseReceived } from './parse.js';
