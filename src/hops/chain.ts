@@ -17,7 +17,7 @@
 import type { Chain, Hop, Message, TrustConfig } from '../types.js';
 import { ipScope } from './ip.js';
 import { parseReceived } from './parse.js';
-import { believableClientName, matchingEntry, nameMatches, parseTrustEntries, recordedOrgHints, registrableDomain, type TrustEntry } from './trust.js';
+import { believableClientName, isSharedOutbound, matchingEntry, nameMatches, parseTrustEntries, recordedOrgHints, registrableDomain, type TrustEntry } from './trust.js';
 
 export function buildChain(message: Message, trust: TrustConfig): Chain {
   const received = message.headers.filter((f) => f.key === 'received');
@@ -123,7 +123,7 @@ function clientIsOurs(hop: Hop, ours: Ours): string | undefined {
   if (scope === 'loopback') return `client ${ip} is this host (loopback)`;
   if (ours.explicit) return undefined;
   if (scope === 'private' || scope === 'link-local' || scope === 'shared') return `client ${ip} is a private address: an internal hop`;
-  if (named) {
+  if (named && !isSharedOutbound(named.name) && !isSharedOutbound(f?.helo)) {
     for (const [domain, why] of ours.orgs) {
       if (nameMatches(named.name, domain)) return `client ${named.name} (${named.how === 'rdns' ? 'reverse DNS' : 'HELO from an internal network'}) is in ${domain}, the receiving side's organisation (${why})`;
     }

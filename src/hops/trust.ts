@@ -38,6 +38,18 @@ export function inProviderNetwork(ip: string): boolean {
   return PROVIDER_NETS.some((n) => ipInCidr(ip, n));
 }
 
+// The shared outbound servers of multi-tenant providers. Their names share a registrable domain with the provider's
+// inbound servers, but they send for every other customer: when Exchange Online delivers from one tenant to another,
+//   Received: from NAM11-BN8-obe.outbound.protection.outlook.com (40.92.20.10) by DB8EUR06FT022.mail.protection.outlook.com
+// is where the receiving tenant accepted the message from outside (phishing_pot/sample-1086), and Gmail to Gmail is
+//   Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41]) by mx.google.com with SMTPS id ...
+// So these names are never "the receiving side's organisation" by inference (a --trust entry still can say so).
+const SHARED_OUTBOUND = [/\.outbound\.protection\.outlook\.com$/i, /^mail-[a-z0-9-]{1,40}\.google\.com$/i];
+
+export function isSharedOutbound(name: string | undefined): boolean {
+  return !!name && SHARED_OUTBOUND.some((re) => re.test(name.replace(/\.$/, '')));
+}
+
 /** A --trust entry: an IP or CIDR, or a host/domain name (the name itself and everything below it). */
 export interface TrustEntry {
   text: string;

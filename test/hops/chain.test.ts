@@ -58,11 +58,11 @@ const GMAIL = [
   'from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41]) by mx.google.com with SMTPS id d11-20020a67c10b000000b004436536adc4sor1811290vsj.14.2023.07.03.09.29.47 for <kyftdstrtdyuiouytreastuiytrseastdyfug@supernova12.click> (Google Transport Security); Mon, 03 Jul 2023 09:29:47 -0700 (PDT)',
 ];
 
-test('Gmail: a hop with no from clause on top is a trusted local step; mail from Google to Google enters at its oldest public client', () => {
+test('Gmail: a hop with no from clause on top is a trusted local step; Gmail to Gmail enters at Google\'s shared outbound server', () => {
   const chain = chainOf(GMAIL);
   assert.equal(chain.hops[1]!.trust, 'trusted');
-  assert.equal(chain.boundary, 0, 'every client is Google: the entry point is the sending Google server');
-  assert.match(chain.hops[0]!.trustReason, /inside the receiving side's organisation.*reverse DNS.*google\.com/);
+  assert.equal(chain.boundary, 0, 'mail-*.google.com sends for every Google customer: it is outside the receiving mailbox');
+  assert.match(chain.hops[0]!.trustReason, /mx\.google\.com accepted the message from 209\.85\.220\.41/);
   assert.equal(chain.hops[0]!.from?.ip, '209.85.220.41');
   const external = chainOf([GMAIL[0]!, GMAIL[1]!.replace('mail-sor-f41.google.com. [209.85.220.41]', 'mail.sender.example. [198.51.100.9]')]);
   assert.equal(external.boundary, 0);
@@ -140,4 +140,23 @@ test('delays: clock skew is negative seconds, never a wrapped 23 hours; a missin
   assert.equal(chain.hops[1]!.delaySeconds, undefined);
   assert.equal(chain.hops[2]!.delaySeconds, -30);
   assert.equal(chain.totalDelaySeconds, -30);
+});
+
+// phishing_pot/sample-1086.eml: from one Exchange Online tenant to another. Every host is *.outlook.com, but the
+// sending tenant's outbound server (*.outbound.protection.outlook.com) is outside the receiving tenant.
+const TENANT_TO_TENANT = [
+  'from SN7PR19MB4784.namprd19.prod.outlook.com (2603:10b6:806:f7::12) by MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Tue, 15 Aug 2023 15:25:53 +0000',
+  'from DB9PR06CA0014.eurprd06.prod.outlook.com (2603:10a6:10:1db::19) by SN7PR19MB4784.namprd19.prod.outlook.com (2603:10b6:806:f7::12) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6678.26; Tue, 15 Aug 2023 15:25:52 +0000',
+  'from DB8EUR06FT022.eop-eur06.prod.protection.outlook.com (2603:10a6:10:1db:cafe::4c) by DB9PR06CA0014.outlook.office365.com (2603:10a6:10:1db::19) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6652.33 via Frontend Transport; Tue, 15 Aug 2023 15:25:51 +0000',
+  'from NAM11-BN8-obe.outbound.protection.outlook.com (40.92.20.10) by DB8EUR06FT022.mail.protection.outlook.com (10.233.253.31) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6699.15 via Frontend Transport; Tue, 15 Aug 2023 15:25:51 +0000',
+  'from SJ0PR03MB5951.namprd03.prod.outlook.com (2603:10b6:a03:2de::13) by LV3PR03MB7359.namprd03.prod.outlook.com (2603:10b6:408:1a2::10) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6678.26; Tue, 15 Aug 2023 15:25:46 +0000',
+  'from SJ0PR03MB5951.namprd03.prod.outlook.com ([fe80::1f00:2583:f2ad:fccf]) by SJ0PR03MB5951.namprd03.prod.outlook.com ([fe80::1f00:2583:f2ad:fccf%3]) with mapi id 15.20.6678.025; Tue, 15 Aug 2023 15:25:46 +0000',
+];
+
+test('Exchange Online tenant to tenant: the boundary is the frontend accepting from the sending tenant\'s outbound server', () => {
+  const chain = chainOf(TENANT_TO_TENANT);
+  assert.equal(chain.boundary, 2);
+  assert.equal(chain.hops[2]!.from?.ip, '40.92.20.10');
+  assert.deepEqual(chain.hops.map((h) => h.trust), ['untrusted', 'untrusted', 'boundary', 'trusted', 'trusted', 'trusted']);
+  assert.equal(chain.hops[0]!.kind, 'local', 'mapi submission in the sending tenant');
 });
