@@ -86,7 +86,8 @@ function clean(word: string | undefined): string | undefined {
 
 /** A host name as written, without the trailing root dot Gmail adds, or the address of an IP literal. */
 function cleanHost(word: string): string {
-  const w = (clean(word) ?? '').replace(/\.$/, '');
+  // "by spica26.mgt.mul.t-online.de:8080 with HTTP/1.1": a port after a name (never after a bare IPv6 address)
+  const w = (clean(word) ?? '').replace(/^([^:]+\.[^:]+):\d{1,5}$/, '$1').replace(/\.$/, '');
   return normalizeIp(w) ?? w;
 }
 

@@ -282,6 +282,11 @@ const ROWS: Row[] = [
 	Wed, 8 Mar 2017 11:46:17 -0500`,
     expect: { parse: 'ok', from: { helo: 'smtp.notes.na.collabserv.com', ip: '192.155.248.67' }, byIp: '158.87.18.22', tlsVersion: 'TLSv1/SSLv3', tlsCipher: 'AES128-GCM-SHA256', timestamp: '2017-03-08T16:46:17.000Z' },
   },
+  {
+    name: 'a by host with a port, an HTTP client with a port (phishing_pot/sample-1288, t-online webmail)',
+    received: 'from 217.160.10.139:13012 by cmpweb26.aul.t-online.de with HTTP/1.1 (Lisa V7-5-5-0.0 on API V5-51-3-2); Thu, 07 Sep 23 14:07:33 +0200',
+    expect: { kind: 'relay', from: { helo: '217.160.10.139:13012', ip: '217.160.10.139', port: 13012 }, by: 'cmpweb26.aul.t-online.de', with: 'HTTP/1.1', protocol: 'HTTP', timestamp: '2023-09-07T12:07:33.000Z' },
+  },
   // ---------------------------------------------------------------- broken and hostile (hand-written unless named)
   {
     name: '"([])": an empty address literal (spamassassin/spam, Merak)',

@@ -1,39 +1,17 @@
 import { defineRule, hopEvidence } from '../define.js';
 import type { Hop } from '../../types.js';
 import { registrableDomain } from '../../hops/trust.js';
-
-// Big mailbox providers and the domains their outbound servers' reverse DNS uses. A HELO in the key's family from a
-// host whose reverse DNS is outside it is someone pretending to be the provider.
-const PROVIDERS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['gmail.com', ['google.com', 'gmail.com', 'googlemail.com', '1e100.net']],
-  ['googlemail.com', ['google.com', 'gmail.com', 'googlemail.com', '1e100.net']],
-  ['google.com', ['google.com', 'gmail.com', 'googlemail.com', '1e100.net']],
-  ['outlook.com', ['outlook.com', 'hotmail.com', 'live.com', 'microsoft.com', 'office365.com']],
-  ['hotmail.com', ['outlook.com', 'hotmail.com', 'live.com', 'microsoft.com']],
-  ['live.com', ['outlook.com', 'hotmail.com', 'live.com', 'microsoft.com']],
-  ['microsoft.com', ['outlook.com', 'microsoft.com', 'office365.com']],
-  ['office365.com', ['outlook.com', 'microsoft.com', 'office365.com']],
-  ['yahoo.com', ['yahoo.com', 'yahoo.net', 'yahoodns.net', 'aol.com']],
-  ['aol.com', ['aol.com', 'yahoo.com', 'yahoodns.net', 'aol.net']],
-  ['icloud.com', ['icloud.com', 'apple.com', 'me.com']],
-  ['me.com', ['icloud.com', 'apple.com', 'me.com']],
-  ['apple.com', ['icloud.com', 'apple.com', 'me.com']],
-  ['yandex.ru', ['yandex.ru', 'yandex.net']],
-  ['mail.ru', ['mail.ru']],
-  ['gmx.net', ['gmx.net', 'gmx.com', 'web.de']],
-  ['protonmail.ch', ['protonmail.ch', 'proton.ch', 'protonmail.com']],
-  ['zoho.com', ['zoho.com', 'zohomail.com']],
-  ['amazonses.com', ['amazonses.com']],
-]);
+import { providerFamily } from '../../hops/names.js';
 
 // Dialects whose from comment carries the receiver's reverse DNS lookup: "(rdns [ip])" or "(unknown [ip])".
 // Exchange records the HELO and the IP only, so there the question cannot be asked.
-const RECORDS_RDNS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim', 'qmail', 'gmail', 'amavis', 'ses', 'sendgrid', 'generic']);
+const RECORDS_RDNS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim', 'qmail', 'zmailer', 'gmail', 'amavis', 'ses', 'sendgrid', 'generic']);
 
 function impersonation(hop: Hop): { helo: string; provider: string; rdns?: string } | undefined {
   const helo = hop.from?.helo;
   const domain = registrableDomain(helo);
-  const family = domain ? PROVIDERS.get(domain) : undefined;
+  // A HELO under a big provider's name; its servers' reverse DNS is always in the same family (hops/names.ts).
+  const family = providerFamily(domain);
   if (!helo || !family || !hop.from?.ip || !RECORDS_RDNS.has(hop.dialect)) return undefined;
   const rdnsDomain = registrableDomain(hop.from.rdns);
   if (rdnsDomain && family.includes(rdnsDomain)) return undefined;
