@@ -108,6 +108,8 @@ interface CommentFacts {
   ident?: string;
   /** The name in front of "[ip]"; undefined for "unknown" or an address in the name's place. */
   rdns?: string;
+  /** A name or "unknown" stood in front of "[ip]": the receiver did look the address up. */
+  rdnsLooked?: boolean;
   helo?: string;
 }
 
@@ -121,6 +123,7 @@ function commentFacts(comments: string[]): CommentFacts {
       if (br![2]) f.port = Number(br![2]);
       const name = NAME_BEFORE_BRACKET.exec(c);
       if (name?.[1]) f.ident = name[1];
+      if (name?.[2] && !normalizeIp(name[2])) f.rdnsLooked = true;
       // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
       if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) f.rdns = name[2].replace(/\.$/, '');
     } else if (!f.ip) {
@@ -173,6 +176,7 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
     // comment and, for Exim, left out when it equals the name.
     if (name) peer.rdns = name;
     else if (c.rdns) peer.rdns = c.rdns;
+    peer.rdnsLooked = true; // the word itself is the lookup's result ("unknown" when there was none)
     const helo = c.helo ?? (c.rdns ? undefined : name);
     if (helo) peer.helo = helo;
   } else {
@@ -180,6 +184,7 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
     const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
     if (helo) peer.helo = helo;
     if (c.rdns) peer.rdns = c.rdns;
+    if (c.rdnsLooked) peer.rdnsLooked = true;
   }
   return Object.keys(peer).length ? peer : undefined;
 }

@@ -82,6 +82,9 @@ test('hops.helo-impersonates-provider: HELO gmail.com from a host whose reverse 
   assert.equal(f?.data?.provider, 'gmail.com');
   assert.ok((await findings([hop('smtp.outlook.com', 'unknown')])).some((x) => x.id === 'hops.helo-impersonates-provider'), 'no reverse DNS at all');
   assert.deepEqual(ids(await findings([hop('mail-sor-f41.google.com', 'mail-sor-f41.google.com')])), []);
+  // "from x (ip)" without a name slot says nothing about the reverse DNS (hard-ham "from mx15.web.de (217.72.192.174)").
+  const noSlot = 'from gmail.com (80.96.157.234) by mx.rcpt.example with SMTP; Mon, 1 Jan 2024 00:00:10 +0000';
+  assert.equal((await findings([noSlot])).find((x) => x.id === 'hops.helo-impersonates-provider'), undefined);
   // Exchange records no reverse DNS, so the question cannot be asked there.
   const exchange = 'from gmail.com (80.96.157.234) by AM7EUR03FT036.mail.protection.outlook.com (100.127.140.93) with Microsoft SMTP Server id 15.20.6813.20 via Frontend Transport; Mon, 1 Jan 2024 00:00:10 +0000';
   assert.equal((await findings([exchange])).find((x) => x.id === 'hops.helo-impersonates-provider'), undefined);

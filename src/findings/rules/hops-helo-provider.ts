@@ -12,7 +12,8 @@ function impersonation(hop: Hop): { helo: string; provider: string; rdns?: strin
   const domain = registrableDomain(helo);
   // A HELO under a big provider's name; its servers' reverse DNS is always in the same family (hops/names.ts).
   const family = providerFamily(domain);
-  if (!helo || !family || !hop.from?.ip || !RECORDS_RDNS.has(hop.dialect)) return undefined;
+  // Only where the receiver wrote its reverse-DNS result: "from x (1.2.3.4)" says nothing about the name.
+  if (!helo || !family || !hop.from?.ip || !hop.from.rdnsLooked || !RECORDS_RDNS.has(hop.dialect)) return undefined;
   const rdnsDomain = registrableDomain(hop.from.rdns);
   if (rdnsDomain && family.includes(rdnsDomain)) return undefined;
   // The provider's own servers talking to each other, written by the provider: "(HELO n19.grp.scd.yahoo.com) by mta2.grp.scd.yahoo.com".
