@@ -108,7 +108,7 @@ interface CommentFacts {
   ident?: string;
   /** The name in front of "[ip]"; undefined for "unknown" or an address in the name's place. */
   rdns?: string;
-  /** A name or "unknown" stood in front of "[ip]": the receiver did look the address up. */
+  /** The address was written as RFC 5321 TCP-info "[ip]", with or without a name: the receiver did look it up. */
   rdnsLooked?: boolean;
   helo?: string;
 }
@@ -123,7 +123,9 @@ function commentFacts(comments: string[]): CommentFacts {
       if (br![2]) f.port = Number(br![2]);
       const name = NAME_BEFORE_BRACKET.exec(c);
       if (name?.[1]) f.ident = name[1];
-      if (name?.[2] && !normalizeIp(name[2])) f.rdnsLooked = true;
+      // RFC 5321 4.4 TCP-info: "[ip]" alone, or the verified name before it ("unknown" in Postfix). Either way the
+      // receiver wrote the outcome of its lookup, unlike the bare "(ip)" of Exchange and qmail.
+      f.rdnsLooked = true;
       // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
       if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) f.rdns = name[2].replace(/\.$/, '');
     } else if (!f.ip) {

@@ -166,7 +166,7 @@ const ROWS: Row[] = [
     name: 'Exchange mapi with link-local IPv6 and a zone index (phishing_pot)',
     received:
       'from SA0PR04MB7370.namprd04.prod.outlook.com ([fe80::fc67:fd76:bf25:a3f7]) by SA0PR04MB7370.namprd04.prod.outlook.com ([fe80::fc67:fd76:bf25:a3f7%7]) with mapi id 15.20.6178.019; Thu, 9 Mar 2023 17:26:49 +0000',
-    expect: { kind: 'local', protocol: 'MAPI', with: 'mapi', from: { helo: 'SA0PR04MB7370.namprd04.prod.outlook.com', ip: 'fe80::fc67:fd76:bf25:a3f7' }, byIp: 'fe80::fc67:fd76:bf25:a3f7' },
+    expect: { kind: 'local', protocol: 'MAPI', with: 'mapi', from: { helo: 'SA0PR04MB7370.namprd04.prod.outlook.com', ip: 'fe80::fc67:fd76:bf25:a3f7', rdnsLooked: true }, byIp: 'fe80::fc67:fd76:bf25:a3f7' },
   },
   {
     name: 'Exchange HTTPS hop over loopback IPv6 (phishing_pot)',
@@ -207,7 +207,7 @@ const ROWS: Row[] = [
     received:
       'from a]b-123.smtp-out.us-east-1.amazonses.com (a]b-123.smtp-out.us-east-1.amazonses.com [54.240.0.1]) by inbound-smtp.us-east-1.amazonaws.com with SMTP id abc123def456 for user@example.com; Fri, 1 Mar 2024 12:00:00 +0000 (UTC)',
     // "]" cannot occur in a host name, so the reverse-DNS name is not taken from "(a]b-... [ip])"; the address is.
-    expect: { dialect: 'ses', from: { helo: 'a]b-123.smtp-out.us-east-1.amazonses.com', ip: '54.240.0.1' }, for: 'user@example.com', id: 'abc123def456' },
+    expect: { dialect: 'ses', from: { helo: 'a]b-123.smtp-out.us-east-1.amazonses.com', ip: '54.240.0.1', rdnsLooked: true }, for: 'user@example.com', id: 'abc123def456' },
   },
   {
     name: 'Amazon SES client into Proofpoint, Sendmail-style TLS comment (phishing_pot)',
@@ -252,7 +252,7 @@ const ROWS: Row[] = [
     name: 'Dovecot submission relay (kernel-list)',
     received:
       'from dovecot-director2.suse.de ([192.168.254.65]) by imap2.suse-dmz.suse.de with ESMTPSA id 5Kd7DOVM02RCbwAAMHmgww (envelope-from <jack@suse.cz>); Wed, 09 Aug 2023 08:23:01 +0000',
-    expect: { dialect: 'lmtp', authenticated: true, envelopeFrom: 'jack@suse.cz', from: { helo: 'dovecot-director2.suse.de', ip: '192.168.254.65' } },
+    expect: { dialect: 'lmtp', authenticated: true, envelopeFrom: 'jack@suse.cz', from: { helo: 'dovecot-director2.suse.de', ip: '192.168.254.65', rdnsLooked: true } },
   },
   {
     name: 'ZMailer at vger.kernel.org: quoted EHLO (kernel-list)',
