@@ -1,8 +1,8 @@
 // The README's procmail and maildrop recipes, run for real (Debian's procmail and maildrop, installed by
 // scripts/ensure-deps.sh --with-filters): deliver into a Maildir or mbox under a temporary HOME and read back.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,12 @@ const SAMPLE = readFileSync('fixtures/sample/message.eml');
 const FILTER = `${process.execPath} ${BIN} filter --offline --authserv-id mx.test`;
 const ADDED = /^Authentication-Results: mx\.test; none\r\nX-Mailtrace-Verdict: (pass|suspicious|forged)\r\nX-Mailtrace-Score: \d+\r\nX-Mailtrace-Findings: [^\r\n]+\r\n/;
 
+const homes: string[] = [];
+after(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+
 function freshHome(): string {
   const home = mkdtempSync(join(tmpdir(), 'mailtrace-mda-'));
+  homes.push(home);
   for (const d of ['new', 'cur', 'tmp']) mkdirSync(join(home, 'Maildir', d), { recursive: true });
   return home;
 }
