@@ -1,15 +1,110 @@
-// PLACEHOLDER: offline mode only, to be replaced (issue 3).
-import type { AuthReport, Chain, Deps, Identity, Message } from '../types.js';
+// Authentication: SPF, DKIM, DMARC and ARC for the boundary hop, the receiver's recorded results, and the two
+// compared. Computed mode evaluates against DNS (live or replayed) through mailauth; offline mode reads only the
+// recorded results the receiving side wrote and we trust.
+import type { AuthReport, Chain, DnsAnswerRecord, Deps, Identity, Message, MethodResult } from '../types.js';
+import { recordedResults, trustedIds } from './recorded.js';
+import { offlineResults } from './offline.js';
+import { compareResults } from './compare.js';
+import { spfInputs, type SpfInputs } from './spf-inputs.js';
+import { guardResolver, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
+import { mapResults, unknownResults } from './results.js';
+import { MISSING } from '../dns/replay.js';
+
+/** DNS time one message may use, all lookups together (mailauth has no timeout of its own). */
+export const DEFAULT_DNS_DEADLINE_MS = 15_000;
 
 export interface AuthInput {
   message: Message;
   chain: Chain;
   identity: Identity;
+  /** The instant t=/x= are judged against: --at, default the boundary hop's timestamp. */
   at: Date;
   offline: boolean;
   authservIds: string[];
+  /** Overall DNS deadline for this message, in ms (default DEFAULT_DNS_DEADLINE_MS). */
+  dnsDeadlineMs?: number;
+  /** RSA keys shorter than this give dkim=policy (default 1024, RFC 8301). */
+  minBitLength?: number;
 }
 
-export async function authenticate(input: AuthInput, _deps: Deps): Promise<AuthReport> {
-  return { mode: 'offline', evaluatedAt: input.at.toISOString(), results: [], recorded: [], comparison: [], dns: [] };
+export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
+  const recorded = recordedResults(input.message, input.chain, input.authservIds);
+  const inputs = spfInputs(input.message, input.chain, input.identity);
+  const base = { evaluatedAt: validDate(input.at, deps).toISOString(), inputs: reportedInputs(inputs), recorded };
+  if (input.offline || !deps.resolver) {
+    return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
+  }
+  const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
+  const results = await computedResults(input, inputs, guard);
+  return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
+}
+
+/** A corrupt --at must not turn every expiry comparison false (the mailauth 4 "Invalid Date" bug). */
+function validDate(at: Date, deps: Deps): Date {
+  return Number.isFinite(at.getTime()) ? at : deps.now();
+}
+
+function reportedInputs(inputs: SpfInputs): AuthReport['inputs'] {
+  return {
+    ...(inputs.ip ? { ip: inputs.ip } : {}),
+    ...(inputs.helo ? { helo: inputs.helo } : {}),
+    ...(inputs.mailFrom !== undefined ? { mailFrom: inputs.mailFrom } : {}),
+  };
+}
+
+async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver): Promise<MethodResult[]> {
+  if (input.message.problems.some((p) => p.code === 'header-truncated')) {
+    // mailauth buffers the whole header block without a limit; the message stage already cut it, and a cut header
+    // cannot be verified anyway.
+    return unknownResults('the header block exceeds the size cap; not evaluated', inputs);
+  }
+  const { loadMailauth } = await import('./mailauth.js');
+  const { compute } = await import('./compute.js');
+  const ma = await loadMailauth();
+  const at = input.at;
+  const outerDeadline = (input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS) + 2_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const computation = await Promise.race([
+      compute(ma, input.message.bytes, {
+        at,
+        inputs,
+        resolver: guard.resolve,
+        ...(input.minBitLength ? { minBitLength: input.minBitLength } : {}),
+        step: (name) => guard.setStep(name),
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('authentication did not finish before the deadline')), outerDeadline);
+        timer.unref?.();
+      }),
+    ]);
+    const stepQueries = new Map<string, QueryOutcome[]>();
+    for (const q of guard.queries) if (q.step) stepQueries.set(q.step, [...(stepQueries.get(q.step) ?? []), q]);
+    return mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted: trustedIds(input.chain, input.authservIds) });
+  } catch (err) {
+    return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The DNS answers this message used, once per (name, type), with their provenance from the run's log. */
+function dnsRecords(queries: QueryOutcome[], deps: Deps): DnsAnswerRecord[] {
+  const log = deps.dnsLog?.() ?? [];
+  const seen = new Set<string>();
+  const out: DnsAnswerRecord[] = [];
+  for (const q of queries) {
+    const key = `${q.type} ${q.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entry = findLast(log, (e) => e.name === q.name && e.type === q.type);
+    if (entry) out.push(entry);
+    else out.push({ name: q.name, type: q.type, provenance: q.error === MISSING ? 'missing' : 'live', ...(q.error ? { error: q.error } : {}) });
+  }
+  return out;
+}
+
+function findLast<T>(list: readonly T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i]!)) return list[i];
+  return undefined;
 }

@@ -1,0 +1,262 @@
+// mailauth's results -> our MethodResult per method (one per DKIM signature), with honest DNS provenance:
+//   - a result that rests on a replay answer the file lacked is `unknown`, never none or fail;
+//   - ARC turns every DNS error into `fail`: when an ARC key lookup failed we say temperror (or unknown);
+//   - a body-hash mismatch is `fail` (RFC 6376 6.1.3 is a PERMFAIL; RFC 8601 2.7.1 reports it as fail), where
+//     mailauth's lenient mode says neutral.
+import type { AuthResultValue, Chain, Message, MethodResult } from '../types.js';
+import type { Computation } from './compute.js';
+import type { ArcResult, DkimSignatureResult, DmarcEvaluation, SpfResult } from './mailauth.js';
+import { isLookupFailure, isMissing, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
+import { arcSets, dkimSignatureField } from './tags.js';
+import { orgDomain } from './org-domain.js';
+import type { SpfInputs } from './spf-inputs.js';
+import type { TrustedIds } from './recorded.js';
+
+const KNOWN: ReadonlySet<string> = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy']);
+
+export function asResultValue(value: string | undefined): AuthResultValue {
+  const v = (value ?? '').toLowerCase();
+  if (v === 'hardfail') return 'fail';
+  return KNOWN.has(v) ? (v as AuthResultValue) : 'unknown';
+}
+
+export interface MappingContext {
+  message: Message;
+  chain: Chain;
+  at: Date;
+  inputs: SpfInputs;
+  guard: GuardedResolver;
+  /** Queries made during each step, in order. */
+  stepQueries: Map<string, QueryOutcome[]>;
+  trusted: TrustedIds;
+}
+
+function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome | undefined {
+  return queries?.find((q) => isMissing(q));
+}
+
+function failureIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome | undefined {
+  return queries?.find((q) => isLookupFailure(q));
+}
+
+// ---------------------------------------------------------------- DKIM
+
+function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
+  const keyName = r.selector && r.signingDomain ? `${r.selector}._domainkey.${r.signingDomain}` : undefined;
+  const key = keyName ? ctx.guard.outcome(keyName, 'TXT') : undefined;
+  let result = asResultValue(r.status.result);
+  let comment = r.status.comment;
+  if (isMissing(key)) {
+    result = 'unknown';
+    comment = `replay has no answer for TXT ${keyName}`;
+  } else if (comment === 'body hash did not verify') {
+    result = 'fail';
+  }
+  const field = dkimSignatureField(ctx.message, r.id ? (r as { signature?: string }).signature : undefined);
+  const signedAt = r.signTime ? Date.parse(r.signTime) : NaN;
+  const expires = r.expiresAfter ? Date.parse(r.expiresAfter) : NaN;
+  const at = ctx.at.getTime();
+  const details: Record<string, unknown> = {
+    ...(r.selector ? { selector: r.selector } : {}),
+    ...(r.algo ? { algorithm: r.algo } : {}),
+    ...(r.format ? { canonicalization: r.format } : {}),
+    ...(r.modulusLength ? { keyBits: r.modulusLength } : {}),
+    ...(r.canonBodyLengthLimited ? { bodyLength: r.canonBodyLengthLimit, bodyLengthTotal: r.canonBodyLengthTotal } : {}),
+    ...(r.status.underSized ? { unsignedBodyBytes: r.status.underSized } : {}),
+    ...(r.signTime ? { signedAt: r.signTime } : {}),
+    ...(r.expiresAfter ? { expiresAt: r.expiresAfter } : {}),
+    ...(Number.isFinite(expires) && expires < at ? { expired: true } : {}),
+    ...(Number.isFinite(signedAt) && signedAt > at ? { signedInFuture: true } : {}),
+    aligned: r.status.aligned ?? false,
+    ...(r.status.testing ? { testing: true } : {}),
+    ...(r.status.policy ? { policy: r.status.policy } : {}),
+    ...(r.status.result !== result ? { mailauthResult: r.status.result } : {}),
+    ...(field ? { header: field.index } : {}),
+    ...(key?.error ? { keyLookup: key.error } : {}),
+  };
+  return { method: 'dkim', result, ...(r.signingDomain ? { domain: r.signingDomain } : {}), ...(comment ? { comment } : {}), details };
+}
+
+// ---------------------------------------------------------------- SPF
+
+function spfResult(s: SpfResult | undefined, identity: 'mailfrom' | 'helo', ctx: MappingContext): MethodResult {
+  const { inputs } = ctx;
+  if (!s) {
+    return { method: 'spf', result: 'unknown', comment: inputs.problem ?? 'SPF was not evaluated', details: { identity, ...inputsDetails(inputs) } };
+  }
+  let result = asResultValue(s.status.result);
+  let comment = s.status.comment;
+  const missing = missingIn(ctx.stepQueries.get('spf'));
+  if (missing && result !== 'pass') {
+    result = 'unknown';
+    comment = `replay has no answer for ${missing.type} ${missing.name}`;
+  }
+  return {
+    method: 'spf',
+    result,
+    ...(s.domain ? { domain: s.domain } : {}),
+    ...(comment ? { comment } : {}),
+    details: {
+      identity,
+      ...inputsDetails(inputs),
+      ...(s.rr ? { record: s.rr } : {}),
+      ...(s.lookups ? { lookups: s.lookups.count, voidLookups: s.lookups.void } : {}),
+      ...(s.status.result !== result ? { mailauthResult: s.status.result } : {}),
+    },
+  };
+}
+
+function inputsDetails(inputs: SpfInputs): Record<string, unknown> {
+  return {
+    ...(inputs.ip ? { ip: inputs.ip } : {}),
+    ...(inputs.helo ? { helo: inputs.helo } : {}),
+    ...(inputs.mailFrom !== undefined ? { mailFrom: inputs.mailFrom === '' ? '<>' : inputs.mailFrom } : {}),
+    ...(inputs.mailFromSource ? { mailFromSource: inputs.mailFromSource } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- ARC
+
+function arcResult(a: ArcResult, ctx: MappingContext): MethodResult {
+  const sets = arcSets(ctx.message);
+  const keyNames = sets.flatMap((s) => [s.sealTags, s.amsTags].map((t) => (t.get('s') && t.get('d') ? `${t.get('s')}._domainkey.${t.get('d')}` : '')).filter(Boolean));
+  const outcomes = keyNames.map((n) => ctx.guard.outcome(n, 'TXT'));
+  let result = asResultValue(a.status.result);
+  let comment = a.status.comment;
+  if (result === 'fail') {
+    const missing = outcomes.find(isMissing);
+    const failed = outcomes.find(isLookupFailure);
+    if (missing) {
+      result = 'unknown';
+      comment = `replay has no answer for TXT ${missing.name}`;
+    } else if (failed) {
+      // mailauth reports every ARC DNS error as fail ("all failures are permanent in the scope of ARC"); a
+      // timeout or SERVFAIL says nothing about the chain.
+      result = 'temperror';
+      comment = `key lookup for ${failed.name} failed (${failed.error})`;
+    }
+  }
+  const failing = /^i=(\d{1,2})\b/.exec(comment ?? '')?.[1];
+  const boundary = ctx.chain.boundary !== undefined ? ctx.chain.hops[ctx.chain.boundary] : undefined;
+  const instances = sets.map((s) => {
+    const sealer = s.sealTags.get('d')?.toLowerCase();
+    const sealIndex = s.seal?.index;
+    const aboveBoundary = boundary !== undefined && sealIndex !== undefined && sealIndex <= boundary.header;
+    const trustedSealer = !!sealer && (ctx.trusted.ids.has(sealer) || ctx.trusted.orgs.has(orgDomain(sealer)));
+    return {
+      instance: s.instance,
+      ...(sealer ? { sealer } : {}),
+      ...(s.sealTags.get('s') ? { selector: s.sealTags.get('s') } : {}),
+      cv: s.sealTags.get('cv')?.toLowerCase() ?? '',
+      seal: sealStatus(result, s.instance, failing),
+      ...(sealIndex !== undefined ? { header: sealIndex } : {}),
+      aboveBoundary,
+      /** A sealer the receiving side vouches for: its own organisation, or a configured trusted id. */
+      trusted: trustedSealer,
+    };
+  });
+  const signature = a.signature && typeof a.signature === 'object' ? a.signature : undefined;
+  return {
+    method: 'arc',
+    result,
+    ...(sets[0]?.sealTags.get('d') ? { domain: sets[0].sealTags.get('d')!.toLowerCase() } : {}),
+    ...(comment ? { comment } : {}),
+    details: {
+      instances,
+      trustedSealers: instances.filter((i) => i.trusted).map((i) => i.sealer),
+      ...(signature ? { lastMessageSignature: signature.status.result } : {}),
+      ...(a.status.result !== result ? { mailauthResult: a.status.result } : {}),
+    },
+  };
+}
+
+/** Seals are verified newest first (RFC 8617 5.2 step 6): newer than the failing one passed, older not checked. */
+function sealStatus(result: AuthResultValue, instance: number, failing: string | undefined): string {
+  if (result === 'pass') return 'pass';
+  if (result !== 'fail' || failing === undefined) return 'not-checked';
+  const f = Number(failing);
+  return instance === f ? 'fail' : instance > f ? 'pass' : 'not-checked';
+}
+
+// ---------------------------------------------------------------- DMARC
+
+const SKIP_REASONS: Record<NonNullable<DmarcEvaluation['reason']>, string> = {
+  'no-author-domain': 'no From address with a domain: DMARC cannot be evaluated (RFC 7489 6.6.1)',
+  'multiple-author-domains': 'From holds mailboxes of several domains: DMARC cannot be evaluated (RFC 7489 6.6.1)',
+  'invalid-author-domain': 'the From domain is not a valid domain name: DMARC cannot be evaluated',
+  'multiple-from-fields': 'more than one From header field: DMARC cannot be evaluated (RFC 7489 6.6.1)',
+};
+
+function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: MappingContext): MethodResult {
+  const r = d.response;
+  if (!r) {
+    const reason = d.reason ?? 'no-author-domain';
+    return {
+      method: 'dmarc',
+      result: 'permerror',
+      comment: SKIP_REASONS[reason],
+      details: { skipReason: reason, ...(d.authorDomains ? { authorDomains: d.authorDomains } : {}) },
+    };
+  }
+  let result = asResultValue(r.status.result);
+  let comment = r.status.comment;
+  const missing = missingIn(ctx.stepQueries.get('dmarc'));
+  const undetermined = dependsOn.find((m) => m.result === 'unknown' || m.result === 'temperror');
+  if (missing && result !== 'pass') {
+    result = 'unknown';
+    comment = `replay has no answer for ${missing.type} ${missing.name}`;
+  } else if (result === 'fail' && undetermined) {
+    // A fail built on an SPF or DKIM result we could not determine is not a fail.
+    result = undetermined.result;
+    comment = `depends on ${undetermined.method} ${undetermined.domain ?? ''} which is ${undetermined.result}`.replace(/\s+/g, ' ');
+  }
+  const policy = (r.policy ?? 'none').toLowerCase();
+  return {
+    method: 'dmarc',
+    result,
+    ...(r.status.header?.from ? { domain: r.status.header.from } : {}),
+    ...(comment ? { comment } : {}),
+    details: {
+      ...(r.domain ? { orgDomain: r.domain } : {}),
+      ...(r.policyDomain ? { policyDomain: r.policyDomain } : {}),
+      policy,
+      ...(r.p ? { p: r.p } : {}),
+      ...(r.sp ? { sp: r.sp } : {}),
+      ...(r.np ? { np: r.np } : {}),
+      ...(r.testMode ? { testMode: true } : {}),
+      ...(r.rr ? { record: r.rr } : {}),
+      alignment: {
+        spf: { aligned: r.alignment?.spf?.result || false, mode: r.alignment?.spf?.strict ? 'strict' : 'relaxed' },
+        dkim: { aligned: r.alignment?.dkim?.result || false, mode: r.alignment?.dkim?.strict ? 'strict' : 'relaxed' },
+      },
+      /** What the domain asks receivers to do with this message. */
+      disposition: result === 'fail' ? (r.testMode ? 'none (t=y test mode)' : policy) : 'none',
+      ...(r.error ? { error: r.error } : {}),
+      ...(r.status.result !== result ? { mailauthResult: r.status.result } : {}),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- all
+
+export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
+  const dkim = c.dkim.results.map((r) => dkimResult(r, ctx));
+  const spf = spfResult(c.spf, c.spf && !ctx.inputs.mailFrom ? 'helo' : 'mailfrom', ctx);
+  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx)] : [];
+  const arc = arcResult(c.arc, ctx);
+  const relevant = [spf, ...dkim.filter((d) => d.domain)];
+  const dmarc = dmarcResult(c.dmarc, relevant, ctx);
+  return [spf, ...spfHelo, ...dkim, dmarc, arc];
+}
+
+/** Results when nothing could be computed (no DNS deadline left, oversized header, a bug in a dependency). */
+export function unknownResults(reason: string, inputs: SpfInputs): MethodResult[] {
+  return (['spf', 'dkim', 'dmarc', 'arc'] as const).map((method) => ({
+    method,
+    result: 'unknown' as const,
+    comment: reason,
+    ...(method === 'spf' ? { details: { identity: 'mailfrom', ...inputsDetails(inputs) } } : {}),
+  }));
+}
+
+export { failureIn };
