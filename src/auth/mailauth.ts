@@ -87,7 +87,7 @@ export interface DmarcEvaluation {
 
 export interface MailauthParts {
   dkimVerify(input: Buffer, opts: { resolver: Resolver; sender?: string; minBitLength?: number; curTime: Date }): Promise<DkimVerifyResult>;
-  spf(opts: { sender?: string; ip: string; helo?: string; mta?: string; resolver: Resolver; maxResolveCount?: number; maxVoidCount?: number; maxElapsedTime?: number }): Promise<SpfResult>;
+  spf(opts: { sender?: string; ip: string; helo?: string; mta?: string; resolver: Resolver; maxResolveCount?: number; maxVoidCount?: number; maxElapsedTime?: number; strict?: boolean }): Promise<SpfResult>;
   arc(data: unknown, opts: { resolver: Resolver; minBitLength?: number; ip?: string }): Promise<ArcResult>;
   evaluateDmarc(opts: {
     headerFrom: string[];

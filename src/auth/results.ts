@@ -35,9 +35,6 @@ function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome |
   return queries?.find((q) => isMissing(q));
 }
 
-function failureIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome | undefined {
-  return queries?.find((q) => isLookupFailure(q));
-}
 
 // ---------------------------------------------------------------- DKIM
 
@@ -79,14 +76,13 @@ function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
 
 // ---------------------------------------------------------------- SPF
 
-function spfResult(s: SpfResult | undefined, identity: 'mailfrom' | 'helo', ctx: MappingContext): MethodResult {
-  const { inputs } = ctx;
+export function spfResult(s: SpfResult | undefined, identity: 'mailfrom' | 'helo', inputs: SpfInputs, queries: readonly QueryOutcome[] | undefined): MethodResult {
   if (!s) {
     return { method: 'spf', result: 'unknown', comment: inputs.problem ?? 'SPF was not evaluated', details: { identity, ...inputsDetails(inputs) } };
   }
   let result = asResultValue(s.status.result);
   let comment = s.status.comment;
-  const missing = missingIn(ctx.stepQueries.get('spf'));
+  const missing = missingIn(queries);
   if (missing && result !== 'pass') {
     result = 'unknown';
     comment = `replay has no answer for ${missing.type} ${missing.name}`;
@@ -241,8 +237,9 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
   const dkim = c.dkim.results.map((r) => dkimResult(r, ctx));
-  const spf = spfResult(c.spf, c.spf && !ctx.inputs.mailFrom ? 'helo' : 'mailfrom', ctx);
-  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx)] : [];
+  const spfQueries = ctx.stepQueries.get('spf');
+  const spf = spfResult(c.spf, c.spf && !ctx.inputs.mailFrom ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
+  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, spfQueries)] : [];
   const arc = arcResult(c.arc, ctx);
   const relevant = [spf, ...dkim.filter((d) => d.domain)];
   const dmarc = dmarcResult(c.dmarc, relevant, ctx);
@@ -258,5 +255,3 @@ export function unknownResults(reason: string, inputs: SpfInputs): MethodResult[
     ...(method === 'spf' ? { details: { identity: 'mailfrom', ...inputsDetails(inputs) } } : {}),
   }));
 }
-
-export { failureIn };
