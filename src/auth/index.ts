@@ -25,13 +25,18 @@ export interface AuthInput {
   dnsDeadlineMs?: number;
   /** RSA keys shorter than this give dkim=policy (default 1024, RFC 8301). */
   minBitLength?: number;
+  /**
+   * The SMTP facts, when the caller knows them first-hand (a mail filter at the receiving server, a test suite):
+   * used instead of the boundary hop's. An absent ip means there was no SMTP client (local submission): SPF none.
+   */
+  smtp?: { ip?: string; helo?: string; mailFrom?: string };
   /** SPF in mailauth's RFC-exact mode (default true: it passes all 203 RFC 7208 suite tests, lenient 196). */
   strictSpf?: boolean;
 }
 
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
   const recorded = recordedResults(input.message, input.chain, input.authservIds);
-  const inputs = spfInputs(input.message, input.chain, input.identity);
+  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain, input.identity);
   const base = { evaluatedAt: validDate(input.at, deps).toISOString(), inputs: reportedInputs(inputs), recorded };
   if (input.offline || !deps.resolver) {
     return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
@@ -39,6 +44,14 @@ export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthRe
   const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
   const results = await computedResults(input, inputs, guard);
   return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
+}
+
+function statedInputs(smtp: NonNullable<AuthInput['smtp']>): SpfInputs {
+  return {
+    ...(smtp.ip ? { ip: smtp.ip } : { problem: 'no SMTP client IP: the caller stated the message was not received over SMTP', noSmtpClient: true }),
+    ...(smtp.helo ? { helo: smtp.helo } : {}),
+    ...(smtp.mailFrom !== undefined ? { mailFrom: smtp.mailFrom, mailFromSource: 'stated by the caller' } : {}),
+  };
 }
 
 /** A corrupt --at must not turn every expiry comparison false (the mailauth 4 "Invalid Date" bug). */

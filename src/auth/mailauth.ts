@@ -14,12 +14,16 @@ export interface DkimStatus {
   aligned?: string | false;
   underSized?: number;
   testing?: boolean;
+  /** What mailauth's lenient mode accepted that its strict mode would reject ("invalid-v", "query-method", ...). */
+  warnings?: string[];
   policy?: Record<string, string>;
   header?: { i?: string | false; s?: string; a?: string };
 }
 
 export interface DkimSignatureResult {
   id: string;
+  /** The b= value. */
+  signature?: string;
   signingDomain?: string;
   selector?: string;
   algo?: string;

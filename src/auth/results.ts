@@ -7,7 +7,8 @@ import type { AuthResultValue, Chain, Message, MethodResult } from '../types.js'
 import type { Computation } from './compute.js';
 import type { ArcResult, DkimSignatureResult, DmarcEvaluation, SpfResult } from './mailauth.js';
 import { isLookupFailure, isMissing, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
-import { arcSets, dkimSignatureField } from './tags.js';
+import { arcSets, pairSignatures, parseTags } from './tags.js';
+import type { HeaderField } from '../types.js';
 import { orgDomain } from './org-domain.js';
 import type { SpfInputs } from './spf-inputs.js';
 import type { TrustedIds } from './recorded.js';
@@ -38,7 +39,28 @@ function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome |
 
 // ---------------------------------------------------------------- DKIM
 
-function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
+/**
+ * Signature faults RFC 6376 6.1.1 says a verifier MUST treat as PERMFAIL (ignore the signature), which mailauth's
+ * lenient mode only notes as warnings and still passes: v= not 1, a query method other than dns/txt, an i= outside
+ * d=, a malformed tag list, a missing required tag, x= before t=.
+ */
+const PERMFAIL_WARNINGS: ReadonlyMap<string, string> = new Map([
+  ['invalid-v', 'v= is not 1'],
+  ['query-method', 'q= names no dns/txt query method'],
+  ['identity-domain', 'the i= domain is not d= or a subdomain of it'],
+  ['tag-syntax', 'the tag list is malformed'],
+  ['invalid-expiration', 'x= is before t='],
+]);
+
+function permfailOf(warnings: readonly string[] | undefined): string | undefined {
+  for (const w of warnings ?? []) {
+    const why = PERMFAIL_WARNINGS.get(w) ?? (w.startsWith('missing-') ? `required tag ${w.slice(8)}= is missing` : undefined);
+    if (why) return why;
+  }
+  return undefined;
+}
+
+function dkimResult(r: DkimSignatureResult, field: HeaderField | undefined, ctx: MappingContext): MethodResult {
   const keyName = r.selector && r.signingDomain ? `${r.selector}._domainkey.${r.signingDomain}` : undefined;
   const key = keyName ? ctx.guard.outcome(keyName, 'TXT') : undefined;
   let result = asResultValue(r.status.result);
@@ -46,10 +68,12 @@ function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
   if (isMissing(key)) {
     result = 'unknown';
     comment = `replay has no answer for TXT ${keyName}`;
+  } else if (permfailOf(r.status.warnings)) {
+    result = 'neutral';
+    comment = `RFC 6376 6.1.1: ${permfailOf(r.status.warnings)}; the signature is ignored`;
   } else if (comment === 'body hash did not verify') {
     result = 'fail';
   }
-  const field = dkimSignatureField(ctx.message, r.id ? (r as { signature?: string }).signature : undefined);
   const signedAt = r.signTime ? Date.parse(r.signTime) : NaN;
   const expires = r.expiresAfter ? Date.parse(r.expiresAfter) : NaN;
   const at = ctx.at.getTime();
@@ -67,6 +91,7 @@ function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
     aligned: r.status.aligned ?? false,
     ...(r.status.testing ? { testing: true } : {}),
     ...(r.status.policy ? { policy: r.status.policy } : {}),
+    ...(r.status.warnings?.length ? { warnings: r.status.warnings } : {}),
     ...(r.status.result !== result ? { mailauthResult: r.status.result } : {}),
     ...(field ? { header: field.index } : {}),
     ...(key?.error ? { keyLookup: key.error } : {}),
@@ -74,11 +99,23 @@ function dkimResult(r: DkimSignatureResult, ctx: MappingContext): MethodResult {
   return { method: 'dkim', result, ...(r.signingDomain ? { domain: r.signingDomain } : {}), ...(comment ? { comment } : {}), details };
 }
 
+/** A DKIM-Signature mailauth's lenient mode dropped without a result: unknown c=, unparseable. Never silent. */
+function skippedSignature(field: HeaderField): MethodResult {
+  const tags = parseTags(field.value);
+  return {
+    method: 'dkim',
+    result: 'neutral',
+    ...(tags.get('d') ? { domain: tags.get('d')!.toLowerCase() } : {}),
+    comment: 'signature could not be processed (unsupported or malformed tags); ignored',
+    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index, skipped: true },
+  };
+}
+
 // ---------------------------------------------------------------- SPF
 
 export function spfResult(s: SpfResult | undefined, identity: 'mailfrom' | 'helo', inputs: SpfInputs, queries: readonly QueryOutcome[] | undefined): MethodResult {
   if (!s) {
-    return { method: 'spf', result: 'unknown', comment: inputs.problem ?? 'SPF was not evaluated', details: { identity, ...inputsDetails(inputs) } };
+    return { method: 'spf', result: inputs.noSmtpClient ? 'none' : 'unknown', comment: inputs.problem ?? 'SPF was not evaluated', details: { identity, ...inputsDetails(inputs) } };
   }
   let result = asResultValue(s.status.result);
   let comment = s.status.comment;
@@ -236,7 +273,10 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 // ---------------------------------------------------------------- all
 
 export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
-  const dkim = c.dkim.results.map((r) => dkimResult(r, ctx));
+  const paired = pairSignatures(ctx.message, c.dkim.results);
+  const dkim = [...c.dkim.results.map((r, i) => dkimResult(r, paired.fields[i], ctx)), ...paired.skipped.map(skippedSignature)]
+    .filter((d, _, all) => d.domain !== undefined || d.result !== 'none' || all.length === 1)
+    .sort((a, b) => ((a.details?.['header'] as number | undefined) ?? Infinity) - ((b.details?.['header'] as number | undefined) ?? Infinity));
   const spfQueries = ctx.stepQueries.get('spf');
   const spf = spfResult(c.spf, c.spf && !ctx.inputs.mailFrom ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
   const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, spfQueries)] : [];

@@ -18,6 +18,8 @@ export interface SpfInputs {
   mailFromSource?: string;
   /** Why SPF cannot be evaluated, when it cannot. */
   problem?: string;
+  /** The caller stated there was no SMTP client at all: SPF is none (nothing to check), not unknown. */
+  noSmtpClient?: boolean;
 }
 
 /** An address SPF must never be evaluated for: loopback, unspecified, or not an IP at all. */

@@ -17,10 +17,32 @@ export function parseTags(value: string): Map<string, string> {
   return tags;
 }
 
-/** The DKIM-Signature field whose b= is this signature (mailauth reports b= but not the header). */
-export function dkimSignatureField(message: Message, signature: string | undefined): HeaderField | undefined {
-  if (!signature) return undefined;
-  return message.headers.find((f) => f.key === 'dkim-signature' && parseTags(f.value).get('b') === signature);
+/** c= as a full "header/body" pair (RFC 6376 3.5: default simple, a lone value is the header part). */
+function canonPair(c: string | undefined): string {
+  const v = (c ?? '').toLowerCase();
+  if (!v) return 'simple/simple';
+  return v.includes('/') ? v : `${v}/simple`;
+}
+
+export interface SignatureRef {
+  signature?: string;
+  format?: string;
+}
+
+/**
+ * Pairs mailauth's DKIM results with the DKIM-Signature fields they came from (mailauth reports b= and c= but
+ * not the header), in order. Fields no result belongs to are the ones mailauth skipped without a word (an
+ * unknown c=, an unparseable field): returned in `skipped`, so that no signature goes unreported.
+ */
+export function pairSignatures(message: Message, results: readonly SignatureRef[]): { fields: (HeaderField | undefined)[]; skipped: HeaderField[] } {
+  const candidates = message.headers.filter((f) => f.key === 'dkim-signature').map((f) => ({ f, tags: parseTags(f.value), used: false }));
+  const fields = results.map((r) => {
+    if (!r.signature) return undefined;
+    const hit = candidates.find((c) => !c.used && c.tags.get('b') === r.signature && (r.format === undefined || canonPair(c.tags.get('c')) === canonPair(r.format)));
+    if (hit) hit.used = true;
+    return hit?.f;
+  });
+  return { fields, skipped: candidates.filter((c) => !c.used).map((c) => c.f) };
 }
 
 export interface ArcSetHeaders {
