@@ -88,3 +88,12 @@ test('a site config file supplies trust, and a broken one is a usage error', () 
   assert.equal(r.code, 64);
   assert.match(r.stderr, /config\.json: not valid JSON/);
 });
+
+test('shell completion: the script, and completions of flags', () => {
+  const script = runCli(['completion']);
+  assert.equal(script.code, 0, script.stderr);
+  assert.match(script.stdout, /complete .* mailtrace/);
+  assert.equal(script.stderr, '');
+  const words = runCli(['--get-yargs-completions', 'mailtrace', '--dns']);
+  assert.match(words.stdout, /--dns-replay/);
+});
