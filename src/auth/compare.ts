@@ -28,6 +28,7 @@ function probableReason(method: AuthMethod, ours: MethodResult, theirs: Recorded
     const d = ours.details ?? {};
     if (d['expired']) return 'the signature has expired (x=) since receipt';
     if (ours.comment === 'no key') return 'the key was rotated or removed since receipt (no key now)';
+    if (ours.comment === 'key revoked (empty p=)') return 'the key was revoked since receipt (empty p= now)';
     if (ours.result === 'fail' && ours.comment === 'body hash did not verify') return 'the body changed after the receiver checked it';
     if (ours.result === 'fail') return 'the key record changed since receipt, or the signed headers were altered after receipt';
     if (ours.result === 'temperror') return 'a DNS failure now';

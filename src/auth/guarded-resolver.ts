@@ -64,7 +64,6 @@ export function guardResolver(inner: Resolver, deadlineMs: number, now: () => nu
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(codedError(DEADLINE, name, type)), left);
-      timer.unref?.();
     });
     try {
       const answer = await Promise.race([inner(name, type), timeout]);

@@ -91,7 +91,6 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('authentication did not finish before the deadline')), outerDeadline);
-        timer.unref?.();
       }),
     ]);
     const stepQueries = new Map<string, QueryOutcome[]>();

@@ -68,6 +68,9 @@ function dkimResult(r: DkimSignatureResult, field: HeaderField | undefined, ctx:
   if (isMissing(key)) {
     result = 'unknown';
     comment = `replay has no answer for TXT ${keyName}`;
+  } else if (comment === 'invalid public key' && r.rr && /(^|;)\s*p=\s*(;|$)/.test(r.rr)) {
+    // RFC 6376 3.6.1: an empty p= means the key has been revoked.
+    comment = 'key revoked (empty p=)';
   } else if (permfailOf(r.status.warnings)) {
     result = 'neutral';
     comment = `RFC 6376 6.1.1: ${permfailOf(r.status.warnings)}; the signature is ignored`;
@@ -181,7 +184,7 @@ function arcResult(a: ArcResult, ctx: MappingContext): MethodResult {
       ...(sealer ? { sealer } : {}),
       ...(s.sealTags.get('s') ? { selector: s.sealTags.get('s') } : {}),
       cv: s.sealTags.get('cv')?.toLowerCase() ?? '',
-      seal: sealStatus(result, s.instance, failing),
+      seal: sealStatus(result, s.instance, failing, comment),
       ...(sealIndex !== undefined ? { header: sealIndex } : {}),
       aboveBoundary,
       /** A sealer the receiving side vouches for: its own organisation, or a configured trusted id. */
@@ -204,11 +207,13 @@ function arcResult(a: ArcResult, ctx: MappingContext): MethodResult {
 }
 
 /** Seals are verified newest first (RFC 8617 5.2 step 6): newer than the failing one passed, older not checked. */
-function sealStatus(result: AuthResultValue, instance: number, failing: string | undefined): string {
+function sealStatus(result: AuthResultValue, instance: number, failing: string | undefined, comment: string | undefined): string {
   if (result === 'pass') return 'pass';
   if (result !== 'fail' || failing === undefined) return 'not-checked';
   const f = Number(failing);
-  return instance === f ? 'fail' : instance > f ? 'pass' : 'not-checked';
+  // "i=2 cv=fail": that sealer itself declared the chain it received broken (RFC 8617 5.1.2).
+  if (instance === f) return comment?.includes('cv=fail') ? 'declared cv=fail' : 'fail';
+  return instance > f ? 'pass' : 'not-checked';
 }
 
 // ---------------------------------------------------------------- DMARC

@@ -1,0 +1,131 @@
+// The authentication stage's own decisions: which SPF inputs it uses, what it trusts, how it reports what it
+// could not evaluate, and that it neither hangs nor loads mailauth when it must not.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { authenticateBytes } from './helpers.js';
+import { replayResolver } from '../../src/dns/replay.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { buildChain } from '../../src/hops/index.js';
+import { recordedResults } from '../../src/auth/recorded.js';
+import { analyze } from '../../src/analyze.js';
+import { ROOT } from '../helpers/cli.js';
+import type { DnsSnapshot } from '../../src/dns/snapshot.js';
+
+const HOP = 'Received: from mail.sender.example (mail.sender.example [192.0.2.10])\r\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4AbC\r\n\tfor <bob@rcpt.example>; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+const CONTENT = 'From: Alice <alice@sender.example>\r\nTo: bob@rcpt.example\r\nSubject: hi\r\nDate: Mon, 23 Nov 2026 06:59:00 +0000\r\n\r\nHello.\r\n';
+const msg = (...parts: string[]) => Buffer.from(parts.join(''));
+
+/** The answers a complete replay needs for sender.example (SPF pass for 192.0.2.10, DMARC p=reject). */
+function senderSnapshot(): DnsSnapshot {
+  const s: DnsSnapshot = Object.create(null);
+  s['sender.example'] = { TXT: [['v=spf1 ip4:192.0.2.0/24 -all']] };
+  s['mail.sender.example'] = { TXT: { error: 'ENODATA' } };
+  s['_dmarc.sender.example'] = { TXT: [['v=DMARC1; p=reject']] };
+  s['_dmarc.example'] = { TXT: { error: 'ENOTFOUND' } };
+  return s;
+}
+
+test('SPF uses the boundary hop and the Return-Path above it; a Return-Path below the boundary is ignored', async () => {
+  const planted = msg(HOP, 'Return-Path: <attacker@evil.example>\r\n', CONTENT);
+  const r = await authenticateBytes(planted, { resolver: replayResolver(senderSnapshot(), []) });
+  assert.deepEqual(r.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example' });
+  const top = msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT);
+  const r2 = await authenticateBytes(top, { resolver: replayResolver(senderSnapshot(), []) });
+  assert.deepEqual(r2.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example', mailFrom: 'alice@sender.example' });
+  const spf = r2.results.find((x) => x.method === 'spf' && x.details?.['identity'] === 'mailfrom')!;
+  assert.equal(spf.result, 'pass');
+  assert.equal(r2.results.find((x) => x.method === 'dmarc')!.result, 'pass');
+});
+
+test('a loopback boundary client is never used for SPF: unknown with the reason', async () => {
+  const local = 'Received: from localhost (localhost [127.0.0.1])\r\n\tby mx.rcpt.example (Postfix) with ESMTP id 1; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+  const r = await authenticateBytes(msg('Return-Path: <alice@sender.example>\r\n', local, CONTENT), { resolver: replayResolver(senderSnapshot(), []) });
+  const spf = r.results.find((x) => x.method === 'spf')!;
+  assert.equal(spf.result, 'unknown');
+  assert.match(spf.comment ?? '', /loopback/);
+  assert.equal(r.inputs?.ip, undefined);
+});
+
+test('replay with answers missing: unknown (never none or fail), marked missing, and no fail findings', async () => {
+  const log: never[] = [];
+  const empty: DnsSnapshot = Object.create(null);
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT);
+  const report = await analyze(raw, { deps: { resolver: replayResolver(empty, log), dnsLog: () => log } });
+  for (const m of report.auth.results) {
+    if (m.method === 'dkim' || m.method === 'arc') continue; // unsigned, unsealed: none without any DNS
+    assert.equal(m.result, 'unknown', `${m.method}: ${m.comment}`);
+  }
+  assert.ok(report.auth.dns.length > 0 && report.auth.dns.every((d) => d.provenance === 'missing'));
+  assert.deepEqual(report.findings.filter((f) => f.id.startsWith('auth.')), []);
+});
+
+test('a resolver that never settles: the per-message deadline ends the DNS work', async () => {
+  const never = () => new Promise<never>(() => {});
+  const started = Date.now();
+  const r = await authenticateBytes(msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT), { resolver: never, dnsDeadlineMs: 300 });
+  assert.ok(Date.now() - started < 5_000);
+  const spf = r.results.find((x) => x.method === 'spf')!;
+  assert.equal(spf.result, 'temperror', spf.comment);
+});
+
+test('offline: recorded results only, mode offline, and mailauth is never loaded', () => {
+  const script = `
+    import { analyze } from './src/analyze.ts';
+    import { createRequire } from 'node:module';
+    const raw = Buffer.from(${JSON.stringify(msg('Authentication-Results: mx.rcpt.example; spf=pass smtp.mailfrom=sender.example; dmarc=fail header.from=sender.example\r\n', HOP, CONTENT).toString())});
+    const r = await analyze(raw, { offline: true });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('mailauth'));
+    console.log(JSON.stringify({ mode: r.auth.mode, results: r.auth.results.map((m) => m.method + '=' + m.result), loaded }));
+  `;
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const r = JSON.parse(out.stdout.trim().split('\n').pop()!);
+  assert.equal(r.mode, 'offline');
+  assert.deepEqual(r.results, ['spf=pass', 'dkim=unknown', 'dmarc=fail', 'arc=unknown']);
+  assert.deepEqual(r.loaded, []);
+});
+
+test('an oversized header block is not handed to mailauth: every method unknown', async () => {
+  const big = 'X-Filler: ' + 'a'.repeat(200) + '\r\n';
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', HOP, big.repeat(6000), CONTENT);
+  const message = parseMessage(raw, 64 * 1024);
+  assert.ok(message.problems.some((p) => p.code === 'header-truncated'));
+  const report = await analyze(raw, { maxHeaderBytes: 64 * 1024, deps: { resolver: replayResolver(senderSnapshot(), []) } });
+  assert.ok(report.auth.results.every((m) => m.result === 'unknown'));
+});
+
+test('recorded results: trusted above the boundary, Gmail-style just below it, foreign or planted ones not', () => {
+  const raw = msg(
+    'Authentication-Results: mx.rcpt.example; dkim=pass header.d=sender.example\r\n',
+    'Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example\r\n',
+    HOP,
+    'Received-SPF: pass client-ip=192.0.2.10\r\n',
+    'Authentication-Results: mx.rcpt.example; dmarc=pass header.from=sender.example\r\n',
+    'Authentication-Results: mx.rcpt.example; dmarc=pass header.from=sender.example\r\n',
+    'X-Mailer: x\r\n',
+    'Authentication-Results: other.example; dkim=pass\r\n',
+    CONTENT,
+  );
+  const message = parseMessage(raw);
+  const rows = recordedResults(message, buildChain(message, { trust: [], authservIds: [] }), []);
+  assert.deepEqual(
+    rows.map((r) => [r.header, r.authservId, r.method, r.trusted]),
+    [
+      [0, 'mx.rcpt.example', 'dkim', true], // above the boundary, the receiver's id
+      [1, '', 'spf', true], // Exchange style: no id, above the boundary
+      [4, 'mx.rcpt.example', 'dmarc', true], // in the receiver's trace block just below its Received
+      [5, 'mx.rcpt.example', 'dmarc', false], // a second one of the same id: the sender's
+      [7, 'other.example', 'dkim', false], // below the boundary, a foreign id
+    ],
+  );
+  assert.match(rows[3]!.trustReason, /below the boundary/);
+});
+
+test('--trust-authserv-id makes a configured id trusted above the boundary', () => {
+  const raw = msg('Authentication-Results: filter.corp.example; spf=fail smtp.mailfrom=sender.example\r\n', HOP, CONTENT);
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  assert.equal(recordedResults(message, chain, [])[0]!.trusted, false);
+  assert.equal(recordedResults(message, chain, ['filter.corp.example'])[0]!.trusted, true);
+});
