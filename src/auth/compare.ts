@@ -7,9 +7,13 @@ import { asResultValue } from './results.js';
 const METHODS: AuthMethod[] = ['spf', 'dkim', 'dmarc', 'arc'];
 const RANK: Record<AuthResultValue, number> = { pass: 9, policy: 5, neutral: 4, softfail: 3, fail: 2, none: 1, temperror: 0, permerror: 0, unknown: -1 };
 
-/** The method's overall result: for DKIM the best signature (one valid signature is enough, RFC 6376 6.1). */
+/**
+ * The method's overall result: for SPF the first row (the MAIL FROM identity; the HELO check comes after it), for
+ * DKIM the best signature (one valid signature is enough, RFC 6376 6.1).
+ */
 function oursFor(method: AuthMethod, results: MethodResult[]): MethodResult | undefined {
-  const rows = results.filter((r) => r.method === method && (method !== 'spf' || r.details?.['identity'] !== 'helo' || results.filter((x) => x.method === 'spf').length === 1));
+  const rows = results.filter((r) => r.method === method);
+  if (method === 'spf') return rows[0];
   return rows.sort((a, b) => RANK[b.result] - RANK[a.result])[0];
 }
 

@@ -1,8 +1,10 @@
 // The authentication stage's own decisions: which SPF inputs it uses, what it trusts, how it reports what it
 // could not evaluate, and that it neither hangs nor loads mailauth when it must not.
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { authenticateBytes } from './helpers.js';
 import { replayResolver } from '../../src/dns/replay.js';
 import { parseMessage } from '../../src/message/parse.js';
@@ -10,7 +12,7 @@ import { buildChain } from '../../src/hops/index.js';
 import { recordedResults } from '../../src/auth/recorded.js';
 import { analyze } from '../../src/analyze.js';
 import { ROOT } from '../helpers/cli.js';
-import type { DnsSnapshot } from '../../src/dns/snapshot.js';
+import { loadSnapshot, type DnsSnapshot } from '../../src/dns/snapshot.js';
 
 const HOP = 'Received: from mail.sender.example (mail.sender.example [192.0.2.10])\r\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4AbC\r\n\tfor <bob@rcpt.example>; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
 const CONTENT = 'From: Alice <alice@sender.example>\r\nTo: bob@rcpt.example\r\nSubject: hi\r\nDate: Mon, 23 Nov 2026 06:59:00 +0000\r\n\r\nHello.\r\n';
@@ -128,4 +130,39 @@ test('--trust-authserv-id makes a configured id trusted above the boundary', () 
   const chain = buildChain(message, { trust: [], authservIds: [] });
   assert.equal(recordedResults(message, chain, [])[0]!.trusted, false);
   assert.equal(recordedResults(message, chain, ['filter.corp.example'])[0]!.trusted, true);
+});
+
+describe('DNS provenance on the bundled sample (DKIM by example.org, ARC seal by example.net)', () => {
+  const sample = readFileSync(join(ROOT, 'fixtures', 'sample', 'message.eml'));
+  const snapshot = (edit: (s: DnsSnapshot) => void): DnsSnapshot => {
+    const s = loadSnapshot(join(ROOT, 'fixtures', 'sample', 'dns.json'));
+    edit(s);
+    return s;
+  };
+  const run = (s: DnsSnapshot) => authenticateBytes(sample, { resolver: replayResolver(s, []) });
+  const result = (r: Awaited<ReturnType<typeof run>>, m: string) => r.results.find((x) => x.method === m)!;
+
+  test('complete recording: dkim, dmarc and arc pass', async () => {
+    const r = await run(snapshot(() => {}));
+    assert.deepEqual(['dkim', 'dmarc', 'arc'].map((m) => result(r, m).result), ['pass', 'pass', 'pass']);
+    const arc = result(r, 'arc');
+    assert.deepEqual((arc.details?.['instances'] as { sealer: string }[]).map((i) => i.sealer), ['example.net']);
+  });
+
+  test('the DKIM key missing from the recording: dkim unknown (not neutral "no key"), and no DMARC fail', async () => {
+    const r = await run(snapshot((s) => delete s['mail2024._domainkey.example.org']));
+    assert.equal(result(r, 'dkim').result, 'unknown');
+    assert.match(result(r, 'dkim').comment ?? '', /replay has no answer/);
+    assert.notEqual(result(r, 'dmarc').result, 'fail');
+  });
+
+  test('ARC: a missing seal key is unknown, a SERVFAIL on it temperror, an NXDOMAIN a real fail', async () => {
+    const missing = await run(snapshot((s) => delete s['arc2024._domainkey.example.net']));
+    assert.equal(result(missing, 'arc').result, 'unknown');
+    const servfail = await run(snapshot((s) => (s['arc2024._domainkey.example.net'] = { TXT: { error: 'ESERVFAIL' } })));
+    assert.equal(result(servfail, 'arc').result, 'temperror');
+    assert.equal(result(servfail, 'arc').details?.['mailauthResult'], 'fail', 'mailauth itself says fail');
+    const nx = await run(snapshot((s) => (s['arc2024._domainkey.example.net'] = { TXT: { error: 'ENOTFOUND' } })));
+    assert.equal(result(nx, 'arc').result, 'fail');
+  });
 });
