@@ -2,7 +2,8 @@
 // compared. Computed mode evaluates against DNS (live or replayed) through mailauth; offline mode reads only the
 // recorded results the receiving side wrote and we trust.
 import type { AuthReport, Chain, DnsAnswerRecord, Deps, Identity, Message, MethodResult } from '../types.js';
-import { recordedResults, trustedIds } from './recorded.js';
+import { recordedResults, trustedIds, type TrustedIds } from './recorded.js';
+import { loadOrgDomain, type OrgDomain } from './org-domain.js';
 import { offlineResults } from './offline.js';
 import { compareResults } from './compare.js';
 import { spfInputs, type SpfInputs } from './spf-inputs.js';
@@ -35,14 +36,15 @@ export interface AuthInput {
 }
 
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
-  const recorded = recordedResults(input.message, input.chain, input.authservIds);
+  const trusted = trustedIds(input.chain, input.authservIds, await orgDomainFor(input.message));
+  const recorded = recordedResults(input.message, input.chain, trusted);
   const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain, input.identity);
   const base = { evaluatedAt: validDate(input.at, deps).toISOString(), inputs: reportedInputs(inputs), recorded };
   if (input.offline || !deps.resolver) {
     return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
   }
   const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
-  const results = await computedResults(input, inputs, guard);
+  const results = await computedResults(input, inputs, guard, trusted);
   return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
 }
 
@@ -67,7 +69,13 @@ function reportedInputs(inputs: SpfInputs): AuthReport['inputs'] {
   };
 }
 
-async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver): Promise<MethodResult[]> {
+/** The public suffix list only for messages that need it: recorded results or ARC sets to judge. */
+async function orgDomainFor(message: Message): Promise<OrgDomain> {
+  const needed = message.headers.some((f) => f.key === 'authentication-results' || f.key.startsWith('arc-'));
+  return needed ? loadOrgDomain() : (host) => host.trim().toLowerCase().replace(/\.$/, '');
+}
+
+async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver, trusted: TrustedIds): Promise<MethodResult[]> {
   if (input.message.problems.some((p) => p.code === 'header-truncated')) {
     // mailauth buffers the whole header block without a limit; the message stage already cut it, and a cut header
     // cannot be verified anyway.
@@ -95,7 +103,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
     ]);
     const stepQueries = new Map<string, QueryOutcome[]>();
     for (const q of guard.queries) if (q.step) stepQueries.set(q.step, [...(stepQueries.get(q.step) ?? []), q]);
-    return mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted: trustedIds(input.chain, input.authservIds) });
+    return mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
   } catch (err) {
     return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);
   } finally {

@@ -12,7 +12,7 @@
 // receiver removes look-alikes of its own id (RFC 8601 section 5), so a second one is the sender's.
 import type { Chain, HeaderField, Hop, Message, RecordedResult } from '../types.js';
 import { parseAuthResults } from './recorded-parse.js';
-import { orgDomain } from './org-domain.js';
+import type { OrgDomain } from './org-domain.js';
 
 /** Recorded headers read per message; a message with more is hostile or broken. */
 const MAX_RECORDED_HEADERS = 100;
@@ -25,10 +25,11 @@ export interface TrustedIds {
   ids: Set<string>;
   /** Organisational domains of the receiving side. */
   orgs: Set<string>;
+  orgDomain: OrgDomain;
 }
 
 /** The authserv-ids that belong to the trusted side: configured ones, trusted hosts, the topmost receiver's org. */
-export function trustedIds(chain: Chain, configured: readonly string[]): TrustedIds {
+export function trustedIds(chain: Chain, configured: readonly string[], orgDomain: OrgDomain): TrustedIds {
   const ids = new Set(configured.map((id) => id.trim().toLowerCase()).filter(Boolean));
   const orgs = new Set<string>();
   const boundary = chain.boundary;
@@ -41,12 +42,13 @@ export function trustedIds(chain: Chain, configured: readonly string[]): Trusted
   const b = boundary !== undefined ? chain.hops[boundary] : undefined;
   if (b?.by && b.by.includes('.')) orgs.add(orgDomain(b.by));
   for (const id of configured) if (id.includes('.')) orgs.add(orgDomain(id));
-  return { ids, orgs };
+  return { ids, orgs, orgDomain };
 }
 
-function idTrusted(id: string, trusted: TrustedIds): boolean {
+/** Does this authserv-id (or sealer domain) belong to the receiving side, wherever it sits? */
+export function belongsToReceiver(id: string, trusted: TrustedIds): boolean {
   if (id === '') return false;
-  return trusted.ids.has(id) || (id.includes('.') && trusted.orgs.has(orgDomain(id)));
+  return trusted.ids.has(id) || (id.includes('.') && trusted.orgs.has(trusted.orgDomain(id)));
 }
 
 /** Header indexes of the trace block directly under the boundary Received (see the top of the file). */
@@ -69,7 +71,7 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
   const b = place.boundary;
   if (!b) return { trusted: false, reason: 'no trust boundary in the Received chain, so no position can be trusted' };
   const above = field.index <= b.header;
-  const idOk = idTrusted(authservId, trusted);
+  const idOk = belongsToReceiver(authservId, trusted);
   if (above && idOk) return { trusted: true, reason: `authserv-id ${authservId} is the receiving side's and the header sits above the boundary` };
   if (above && authservId === '') {
     // Exchange Online writes no authserv-id; above the boundary only the receiving side can have added it.
@@ -78,7 +80,7 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
   if (above) return { trusted: false, reason: `authserv-id ${authservId} does not belong to the receiving side` };
   const boundaryId = b.by?.toLowerCase();
   const key = `${field.key}\u0000${authservId}`;
-  if (place.block.has(field.index) && idOk && boundaryId && (authservId === boundaryId || orgDomain(authservId) === orgDomain(boundaryId)) && !seen.has(key)) {
+  if (place.block.has(field.index) && idOk && boundaryId && (authservId === boundaryId || trusted.orgDomain(authservId) === trusted.orgDomain(boundaryId)) && !seen.has(key)) {
     seen.add(key);
     return { trusted: true, reason: `authserv-id ${authservId} is the boundary receiver's, in its trace block just below its Received line` };
   }
@@ -86,8 +88,7 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
 }
 
 /** Every recorded result of the message, each marked trusted or not with the reason. */
-export function recordedResults(message: Message, chain: Chain, configuredIds: readonly string[]): RecordedResult[] {
-  const trusted = trustedIds(chain, configuredIds);
+export function recordedResults(message: Message, chain: Chain, trusted: TrustedIds): RecordedResult[] {
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const place: Placement = { ...(boundary ? { boundary } : {}), block: boundary ? traceBlockBelow(message, boundary.header) : new Set() };
   const seen = new Set<string>();
@@ -107,6 +108,7 @@ export function recordedResults(message: Message, chain: Chain, configuredIds: r
         properties: r.properties,
         ...(r.comment ? { comment: r.comment } : {}),
         ...(parsed.instance !== undefined ? { instance: parsed.instance } : {}),
+        receiverId: belongsToReceiver(parsed.authservId, trusted),
         trusted: verdict.trusted,
         trustReason: verdict.reason,
       });

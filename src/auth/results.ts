@@ -9,9 +9,8 @@ import type { ArcResult, DkimSignatureResult, DmarcEvaluation, SpfResult } from 
 import { isLookupFailure, isMissing, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
 import { arcSets, pairSignatures, parseTags } from './tags.js';
 import type { HeaderField } from '../types.js';
-import { orgDomain } from './org-domain.js';
 import type { SpfInputs } from './spf-inputs.js';
-import type { TrustedIds } from './recorded.js';
+import { belongsToReceiver, type TrustedIds } from './recorded.js';
 
 const KNOWN: ReadonlySet<string> = new Set(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror', 'policy']);
 
@@ -178,7 +177,7 @@ function arcResult(a: ArcResult, ctx: MappingContext): MethodResult {
     const sealer = s.sealTags.get('d')?.toLowerCase();
     const sealIndex = s.seal?.index;
     const aboveBoundary = boundary !== undefined && sealIndex !== undefined && sealIndex <= boundary.header;
-    const trustedSealer = !!sealer && (ctx.trusted.ids.has(sealer) || ctx.trusted.orgs.has(orgDomain(sealer)));
+    const trustedSealer = !!sealer && belongsToReceiver(sealer, ctx.trusted);
     return {
       instance: s.instance,
       ...(sealer ? { sealer } : {}),

@@ -9,7 +9,8 @@ import { authenticateBytes } from './helpers.js';
 import { replayResolver } from '../../src/dns/replay.js';
 import { parseMessage } from '../../src/message/parse.js';
 import { buildChain } from '../../src/hops/index.js';
-import { recordedResults } from '../../src/auth/recorded.js';
+import { recordedResults, trustedIds } from '../../src/auth/recorded.js';
+import { loadOrgDomain } from '../../src/auth/org-domain.js';
 import { analyze } from '../../src/analyze.js';
 import { ROOT } from '../helpers/cli.js';
 import { loadSnapshot, type DnsSnapshot } from '../../src/dns/snapshot.js';
@@ -97,7 +98,7 @@ test('an oversized header block is not handed to mailauth: every method unknown'
   assert.ok(report.auth.results.every((m) => m.result === 'unknown'));
 });
 
-test('recorded results: trusted above the boundary, Gmail-style just below it, foreign or planted ones not', () => {
+test('recorded results: trusted above the boundary, Gmail-style just below it, foreign or planted ones not', async () => {
   const raw = msg(
     'Authentication-Results: mx.rcpt.example; dkim=pass header.d=sender.example\r\n',
     'Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example\r\n',
@@ -110,26 +111,28 @@ test('recorded results: trusted above the boundary, Gmail-style just below it, f
     CONTENT,
   );
   const message = parseMessage(raw);
-  const rows = recordedResults(message, buildChain(message, { trust: [], authservIds: [] }), []);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const rows = recordedResults(message, chain, trustedIds(chain, [], await loadOrgDomain()));
   assert.deepEqual(
-    rows.map((r) => [r.header, r.authservId, r.method, r.trusted]),
+    rows.map((r) => [r.header, r.authservId, r.method, r.trusted, r.receiverId]),
     [
-      [0, 'mx.rcpt.example', 'dkim', true], // above the boundary, the receiver's id
-      [1, '', 'spf', true], // Exchange style: no id, above the boundary
-      [4, 'mx.rcpt.example', 'dmarc', true], // in the receiver's trace block just below its Received
-      [5, 'mx.rcpt.example', 'dmarc', false], // a second one of the same id: the sender's
-      [7, 'other.example', 'dkim', false], // below the boundary, a foreign id
+      [0, 'mx.rcpt.example', 'dkim', true, true], // above the boundary, the receiver's id
+      [1, '', 'spf', true, false], // Exchange style: no id, above the boundary
+      [4, 'mx.rcpt.example', 'dmarc', true, true], // in the receiver's trace block just below its Received
+      [5, 'mx.rcpt.example', 'dmarc', false, true], // a second one of the same id: the sender's
+      [7, 'other.example', 'dkim', false, false], // below the boundary, a foreign id
     ],
   );
   assert.match(rows[3]!.trustReason, /below the boundary/);
 });
 
-test('--trust-authserv-id makes a configured id trusted above the boundary', () => {
+test('--trust-authserv-id makes a configured id trusted above the boundary', async () => {
   const raw = msg('Authentication-Results: filter.corp.example; spf=fail smtp.mailfrom=sender.example\r\n', HOP, CONTENT);
   const message = parseMessage(raw);
   const chain = buildChain(message, { trust: [], authservIds: [] });
-  assert.equal(recordedResults(message, chain, [])[0]!.trusted, false);
-  assert.equal(recordedResults(message, chain, ['filter.corp.example'])[0]!.trusted, true);
+  const orgDomain = await loadOrgDomain();
+  assert.equal(recordedResults(message, chain, trustedIds(chain, [], orgDomain))[0]!.trusted, false);
+  assert.equal(recordedResults(message, chain, trustedIds(chain, ['filter.corp.example'], orgDomain))[0]!.trusted, true);
 });
 
 describe('DNS provenance on the bundled sample (DKIM by example.org, ARC seal by example.net)', () => {

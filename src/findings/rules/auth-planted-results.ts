@@ -1,7 +1,5 @@
 import { defineRule } from '../define.js';
 import type { AuthReport, RecordedResult } from '../../types.js';
-import { trustedIds } from '../../auth/recorded.js';
-import { orgDomain } from '../../auth/org-domain.js';
 
 /**
  * Is a planted "pass" contradicted by evidence we trust: the receiver's own recorded result for the method, or
@@ -27,10 +25,8 @@ export const authPlantedResults = defineRule({
     'An Authentication-Results or ARC-Authentication-Results header names the receiving side\'s authserv-id and reports a pass, but sits below the trust boundary, where the sender can have written it. High when the receiver\'s own result or ours contradicts it; low when nothing can confirm or refute it.',
   explain:
     'Receivers record their checks in Authentication-Results. A sender who writes "dmarc=pass" in the receiver\'s name hopes that a mail client or filter trusts it. A genuine receiver adds its results at or above its own Received line (RFC 8601 5) and removes copies of its own id; a pass there that the real checks contradict is forged.',
-  check: ({ auth, chain, message, options }) => {
-    const trusted = trustedIds(chain, options.authservIds ?? []);
-    const belongs = (id: string) => id !== '' && (trusted.ids.has(id) || (id.includes('.') && trusted.orgs.has(orgDomain(id))));
-    const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && belongs(r.authservId));
+  check: ({ auth, message }) => {
+    const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && r.receiverId);
     const proven = planted.map((r) => ({ r, why: contradiction(r, auth) }));
     const high = proven.filter((p) => p.why);
     const unconfirmed = proven.filter((p) => !p.why);
