@@ -21,6 +21,17 @@ function domainOf(r: RecordedResult): string | undefined {
   return v.slice(v.lastIndexOf('@') + 1).toLowerCase() || undefined;
 }
 
+/**
+ * The DMARC policy the receiver noted, if any: "policy.dmarc=reject" (RFC 8601 policy ptype), Gmail's comment
+ * "(p=REJECT sp=REJECT dis=NONE)", OpenDMARC's "(p=reject dis=none)".
+ */
+function recordedPolicy(r: RecordedResult): string | undefined {
+  const prop = r.properties['policy.dmarc'];
+  if (prop) return prop.toLowerCase();
+  const m = /(?:^|\s)p=(reject|quarantine|none)\b/i.exec(r.comment ?? '');
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
 export function offlineResults(recorded: RecordedResult[]): MethodResult[] {
   const out: MethodResult[] = [];
   for (const method of METHODS) {
@@ -36,7 +47,14 @@ export function offlineResults(recorded: RecordedResult[]): MethodResult[] {
         result: asResultValue(r.result),
         ...(domain ? { domain } : {}),
         comment: `recorded by ${r.authservId || '(no authserv-id)'}${r.reason ? `: ${r.reason}` : r.comment ? `: ${r.comment}` : ''}`,
-        details: { source: 'recorded', header: r.header, authservId: r.authservId, properties: r.properties, ...(r.result !== asResultValue(r.result) ? { recordedResult: r.result } : {}) },
+        details: {
+          source: 'recorded',
+          header: r.header,
+          authservId: r.authservId,
+          properties: r.properties,
+          ...(method === 'dmarc' && recordedPolicy(r) ? { policy: recordedPolicy(r) } : {}),
+          ...(r.result !== asResultValue(r.result) ? { recordedResult: r.result } : {}),
+        },
       });
     }
   }

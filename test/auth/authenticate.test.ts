@@ -169,3 +169,13 @@ describe('DNS provenance on the bundled sample (DKIM by example.org, ARC seal by
     assert.equal(result(nx, 'arc').result, 'fail');
   });
 });
+
+test('offline: a trusted recorded dmarc=fail under p=reject is a high finding; an untrusted one is not', async () => {
+  const ar = (id: string) => `Authentication-Results: ${id}; dmarc=fail (p=REJECT sp=REJECT dis=QUARANTINE) header.from=sender.example\r\n`;
+  const trusted = await analyze(msg(ar('mx.rcpt.example'), HOP, CONTENT), { offline: true });
+  assert.equal(trusted.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
+  assert.deepEqual(trusted.findings.filter((f) => f.id === 'auth.dmarc-fail').map((f) => f.severity), ['high']);
+  const foreign = await analyze(msg(ar('spoofer.example'), HOP, CONTENT), { offline: true });
+  assert.equal(foreign.auth.results.find((m) => m.method === 'dmarc')!.result, 'unknown');
+  assert.deepEqual(foreign.findings.filter((f) => f.id.startsWith('auth.')), []);
+});
