@@ -39,12 +39,13 @@ export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthRe
   const trusted = trustedIds(input.chain, input.authservIds, await orgDomainFor(input.message));
   const recorded = recordedResults(input.message, input.chain, trusted);
   const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain, input.identity);
-  const base = { evaluatedAt: validDate(input.at, deps).toISOString(), inputs: reportedInputs(inputs), recorded };
+  const at = validDate(input.at, deps);
+  const base = { evaluatedAt: at.toISOString(), inputs: reportedInputs(inputs), recorded };
   if (input.offline || !deps.resolver) {
     return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
   }
   const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
-  const results = await computedResults(input, inputs, guard, trusted);
+  const results = await computedResults({ ...input, at }, inputs, guard, trusted);
   return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
 }
 
@@ -102,7 +103,12 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
       }),
     ]);
     const stepQueries = new Map<string, QueryOutcome[]>();
-    for (const q of guard.queries) if (q.step) stepQueries.set(q.step, [...(stepQueries.get(q.step) ?? []), q]);
+    for (const q of guard.queries) {
+      if (!q.step) continue;
+      const list = stepQueries.get(q.step) ?? [];
+      list.push(q);
+      stepQueries.set(q.step, list);
+    }
     return mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
   } catch (err) {
     return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);
