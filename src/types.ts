@@ -208,6 +208,10 @@ export interface Identity {
   date?: { raw: string; timestamp?: string };
   subject?: string;
   listId?: string;
+  /** List-Post, the list's posting address (RFC 2369), as written. */
+  listPost?: string;
+  /** The topmost Resent-* block (RFC 5322 3.6.6): who re-sent the message, when. */
+  resent?: { from: Mailbox[]; sender?: Mailbox; to: Mailbox[]; date?: string; messageId?: string };
 }
 
 // ---------------------------------------------------------------- authentication
@@ -260,7 +264,7 @@ export interface RecordedResult {
   /** ARC-Authentication-Results instance (i=). */
   instance?: number;
   /** The authserv-id belongs to the receiving side, wherever the header sits (a planted one claims this too). */
-  receiverId: boolean;
+  receiverId?: boolean;
   /** Trusted only when the authserv-id belongs to the trusted side and the header sits at or above the boundary. */
   trusted: boolean;
   trustReason: string;

@@ -14,6 +14,21 @@ import { authDkimWeak } from './rules/auth-dkim-weak.js';
 import { authArcFail } from './rules/auth-arc-fail.js';
 import { authPlantedResults } from './rules/auth-planted-results.js';
 import { authDisagreement } from './rules/auth-disagreement.js';
+import { returnPathMisaligned } from './rules/identity-return-path-misaligned.js';
+import { multipleReturnPath } from './rules/identity-multiple-return-path.js';
+import { malformedReturnPath } from './rules/identity-malformed-return-path.js';
+import { noFrom } from './rules/identity-no-from.js';
+import { ambiguousFrom } from './rules/identity-ambiguous-from.js';
+import { displayNameImpersonation } from './rules/identity-display-name-impersonation.js';
+import { lookalikeDomain } from './rules/identity-lookalike-domain.js';
+import { replyToOtherOrg } from './rules/identity-reply-to-other-org.js';
+import { senderDiffers } from './rules/identity-sender-differs.js';
+import { hiddenRecipient } from './rules/identity-hidden-recipient.js';
+import { messageIdUnrelated } from './rules/identity-message-id-unrelated.js';
+import { dateSkew } from './rules/identity-date-skew.js';
+import { thirdPartyRelay } from './rules/relay-third-party.js';
+import { notViaMx } from './rules/relay-not-via-mx.js';
+import { spfPassDmarcFail } from './rules/relay-spf-pass-dmarc-fail.js';
 
 export const RULES = [
   // message framing
@@ -24,6 +39,21 @@ export const RULES = [
   unparseableHop,
 
   // identity
+  noFrom,
+  ambiguousFrom,
+  displayNameImpersonation,
+  lookalikeDomain,
+  returnPathMisaligned,
+  multipleReturnPath,
+  malformedReturnPath,
+  replyToOtherOrg,
+  senderDiffers,
+  hiddenRecipient,
+  messageIdUnrelated,
+  dateSkew,
+  thirdPartyRelay,
+  notViaMx,
+  spfPassDmarcFail,
 
   // authentication
   authPlantedResults,
