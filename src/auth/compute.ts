@@ -33,19 +33,26 @@ export interface ComputeOptions {
   strictSpf?: boolean;
 }
 
+/**
+ * SPF for the MAIL FROM identity and, when it is a different name, the HELO identity (RFC 7208 2.3, 2.4).
+ *   - MAIL FROM known: check it, and the HELO separately;
+ *   - MAIL FROM null (<>): RFC 7208 2.4 checks postmaster@HELO, which is then the identity DMARC uses;
+ *   - MAIL FROM unknown (no Return-Path above the boundary, no envelope-from): only the HELO check; the MAIL FROM
+ *     result stays unknown rather than borrowing the HELO's, which DMARC must not align on.
+ */
 export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
   const { ip, helo, mailFrom } = o.inputs;
   if (!ip) return {};
   const heloName = heloDomain(helo);
-  // mailauth writes a literal HELO as [ip]; RFC 7208 2.4: a null MAIL FROM is checked as postmaster@HELO.
+  // mailauth writes a literal HELO as [ip] (RFC 5321 4.1.3 address literal).
   const heloArg = helo ? (isIP(helo) ? `[${helo}]` : helo) : `[${ip}]`;
-  const sender = mailFrom ? mailFrom : heloName ? `postmaster@${heloName}` : undefined;
   const strict = o.strictSpf === true;
-  const spf = await ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
-  const sameIdentity = !mailFrom || (heloName !== undefined && sender === `postmaster@${heloName}`);
-  const spfHelo =
-    heloName && !sameIdentity ? await ma.spf({ ip, helo: heloArg, sender: `postmaster@${heloName}`, resolver: o.resolver, mta: 'mailtrace', strict }) : undefined;
-  return { spf, ...(spfHelo ? { spfHelo } : {}) };
+  const check = (sender: string | undefined) => ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
+  const heloCheck = heloName ? () => check(`postmaster@${heloName}`) : undefined;
+  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck() } : {};
+  if (mailFrom === '') return { spf: heloCheck ? await heloCheck() : await check(undefined) };
+  const spf = await check(mailFrom);
+  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck() } : {}) };
 }
 
 export async function compute(ma: MailauthParts, bytes: Uint8Array, o: ComputeOptions): Promise<Computation> {

@@ -117,7 +117,8 @@ function skippedSignature(field: HeaderField): MethodResult {
 
 export function spfResult(s: SpfResult | undefined, identity: 'mailfrom' | 'helo', inputs: SpfInputs, queries: readonly QueryOutcome[] | undefined): MethodResult {
   if (!s) {
-    return { method: 'spf', result: inputs.noSmtpClient ? 'none' : 'unknown', comment: inputs.problem ?? 'SPF was not evaluated', details: { identity, ...inputsDetails(inputs) } };
+    const why = inputs.problem ?? (inputs.mailFrom === undefined ? 'MAIL FROM unknown: no Return-Path above the boundary and no envelope-from on the boundary hop' : 'SPF was not evaluated');
+    return { method: 'spf', result: inputs.noSmtpClient ? 'none' : 'unknown', comment: why, details: { identity, ...inputsDetails(inputs) } };
   }
   let result = asResultValue(s.status.result);
   let comment = s.status.comment;
@@ -282,7 +283,7 @@ export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] 
     .filter((d, _, all) => d.domain !== undefined || d.result !== 'none' || all.length === 1)
     .sort((a, b) => ((a.details?.['header'] as number | undefined) ?? Infinity) - ((b.details?.['header'] as number | undefined) ?? Infinity));
   const spfQueries = ctx.stepQueries.get('spf');
-  const spf = spfResult(c.spf, c.spf && !ctx.inputs.mailFrom ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
+  const spf = spfResult(c.spf, ctx.inputs.mailFrom === '' ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
   const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, spfQueries)] : [];
   const arc = arcResult(c.arc, ctx);
   const relevant = [spf, ...dkim.filter((d) => d.domain)];

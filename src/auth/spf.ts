@@ -11,5 +11,5 @@ export async function evaluateSpf(inputs: SpfInputs, resolver: Resolver, options
   const { runSpf } = await import('./compute.js');
   const guard = guardResolver(resolver, options.deadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
   const { spf, spfHelo } = await runSpf(await loadMailauth(), { inputs, resolver: guard.resolve, strictSpf: options.strict ?? true });
-  return [spfResult(spf, spf && !inputs.mailFrom ? 'helo' : 'mailfrom', inputs, guard.queries), ...(spfHelo ? [spfResult(spfHelo, 'helo', inputs, guard.queries)] : [])];
+  return [spfResult(spf, inputs.mailFrom === '' ? 'helo' : 'mailfrom', inputs, guard.queries), ...(spfHelo ? [spfResult(spfHelo, 'helo', inputs, guard.queries)] : [])];
 }

@@ -33,6 +33,12 @@ test('SPF uses the boundary hop and the Return-Path above it; a Return-Path belo
   const planted = msg(HOP, 'Return-Path: <attacker@evil.example>\r\n', CONTENT);
   const r = await authenticateBytes(planted, { resolver: replayResolver(senderSnapshot(), []) });
   assert.deepEqual(r.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example' });
+  // MAIL FROM unknown: its SPF is unknown (never the HELO's result borrowed), the HELO is still checked.
+  const spfRows = r.results.filter((x) => x.method === 'spf').map((x) => [x.details?.['identity'], x.result, x.domain]);
+  assert.deepEqual(spfRows, [
+    ['mailfrom', 'unknown', undefined],
+    ['helo', 'none', 'mail.sender.example'],
+  ]);
   const top = msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT);
   const r2 = await authenticateBytes(top, { resolver: replayResolver(senderSnapshot(), []) });
   assert.deepEqual(r2.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example', mailFrom: 'alice@sender.example' });
