@@ -38,7 +38,7 @@ export interface AuthInput {
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
   const trusted = trustedIds(input.chain, input.authservIds, await orgDomainFor(input.message));
   const recorded = recordedResults(input.message, input.chain, trusted);
-  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain, input.identity);
+  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain);
   const at = validDate(input.at, deps);
   const base = { evaluatedAt: at.toISOString(), inputs: reportedInputs(inputs), recorded };
   if (input.offline || !deps.resolver) {

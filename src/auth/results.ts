@@ -35,7 +35,6 @@ function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome |
   return queries?.find((q) => isMissing(q));
 }
 
-
 // ---------------------------------------------------------------- DKIM
 
 /**

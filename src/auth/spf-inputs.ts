@@ -6,7 +6,7 @@
 // receiving side wrote it (above the boundary Received), else from the boundary hop's envelope-from. A Return-Path
 // below the boundary is the sender's own text: using it lets an attacker choose which domain's SPF is checked.
 import { isIP } from 'node:net';
-import type { Chain, Hop, Identity, Message } from '../types.js';
+import type { Chain, Hop, Message } from '../types.js';
 import { parsePath } from '../message/addresses.js';
 
 export interface SpfInputs {
@@ -47,7 +47,7 @@ function mailFromOf(message: Message, boundary: Hop | undefined): { mailFrom?: s
   return {};
 }
 
-export function spfInputs(message: Message, chain: Chain, _identity: Identity): SpfInputs {
+export function spfInputs(message: Message, chain: Chain): SpfInputs {
   const boundary = boundaryHop(chain);
   const { mailFrom, source } = mailFromOf(message, boundary);
   const base: SpfInputs = {
