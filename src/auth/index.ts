@@ -11,6 +11,13 @@ import { guardResolver, type GuardedResolver, type QueryOutcome } from './guarde
 import { mapResults, unknownResults } from './results.js';
 import { MISSING } from '../dns/replay.js';
 
+/**
+ * Signatures (DKIM-Signature + ARC-Message-Signature) one message may carry before we refuse to verify it: each
+ * costs a key lookup, and each distinct c=/a=/l= a body hash over the whole body, so thousands of them in a 1 MiB
+ * header would hash the body thousands of times. Real mail carries a handful (ARC allows 50 sets).
+ */
+export const MAX_SIGNATURES = 64;
+
 /** DNS time one message may use, all lookups together (mailauth has no timeout of its own). */
 export const DEFAULT_DNS_DEADLINE_MS = 15_000;
 
@@ -82,6 +89,8 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
     // cannot be verified anyway.
     return unknownResults('the header block exceeds the size cap; not evaluated', inputs);
   }
+  const signatures = input.message.headers.filter((f) => f.key === 'dkim-signature' || f.key === 'arc-message-signature').length;
+  const tooMany = signatures > MAX_SIGNATURES;
   const { loadMailauth } = await import('./mailauth.js');
   const { compute } = await import('./compute.js');
   const ma = await loadMailauth();
@@ -96,6 +105,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
         resolver: guard.resolve,
         ...(input.minBitLength ? { minBitLength: input.minBitLength } : {}),
         strictSpf: input.strictSpf ?? true,
+        ...(tooMany ? { skipSignatures: { headerFrom: input.identity.from.map((m) => m.address).filter(Boolean), fromFields: input.identity.fromFields } } : {}),
         step: (name) => guard.setStep(name),
       }),
       new Promise<never>((_, reject) => {
@@ -109,12 +119,23 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
       list.push(q);
       stepQueries.set(q.step, list);
     }
-    return mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
+    const results = mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
+    return tooMany ? withSignaturesRefused(results, signatures) : results;
   } catch (err) {
     return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * DKIM and ARC were not verified because the message carries too many signatures: say so as permerror, so that
+ * an attacker cannot hide a DMARC failure behind junk signatures (DMARC ran without any DKIM pass).
+ */
+function withSignaturesRefused(results: MethodResult[], count: number): MethodResult[] {
+  const comment = `${count} signatures (more than ${MAX_SIGNATURES}): none verified, a resource-exhaustion guard`;
+  const refused = (method: 'dkim' | 'arc'): MethodResult => ({ method, result: 'permerror', comment, details: { signatures: count } });
+  return [...results.filter((r) => r.method !== 'dkim' && r.method !== 'arc'), refused('dkim'), refused('arc')];
 }
 
 /** The DNS answers this message used, once per (name, type), with their provenance from the run's log. */

@@ -185,3 +185,17 @@ test('offline: a trusted recorded dmarc=fail under p=reject is a high finding; a
   assert.equal(foreign.auth.results.find((m) => m.method === 'dmarc')!.result, 'unknown');
   assert.deepEqual(foreign.findings.filter((f) => f.id.startsWith('auth.')), []);
 });
+
+test('more signatures than MAX_SIGNATURES: none verified (each hashes the body), yet SPF and DMARC still judge the spoof', async () => {
+  const { MAX_SIGNATURES } = await import('../../src/auth/index.js');
+  const sig = (i: number) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.example; s=s${i}; l=${i}; h=from; bh=AAAA; b=BBBB${i}\r\n`;
+  const spoofHop = HOP.replace('[192.0.2.10]', '[203.0.113.66]');
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', spoofHop, Array.from({ length: MAX_SIGNATURES + 1 }, (_, i) => sig(i)).join(''), CONTENT);
+  const r = await authenticateBytes(raw, { resolver: replayResolver(senderSnapshot(), []) });
+  const by = (m: string) => r.results.filter((x) => x.method === m).map((x) => x.result);
+  assert.deepEqual(by('dkim'), ['permerror']);
+  assert.deepEqual(by('arc'), ['permerror']);
+  assert.match(r.results.find((x) => x.method === 'dkim')!.comment ?? '', /resource-exhaustion guard/);
+  assert.equal(r.results.find((x) => x.method === 'spf' && x.details?.['identity'] === 'mailfrom')!.result, 'fail');
+  assert.equal(r.results.find((x) => x.method === 'dmarc')!.result, 'fail');
+});
