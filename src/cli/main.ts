@@ -30,6 +30,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   let exitCode: number = EXIT.pass;
   const parser = yargs(argv)
     .scriptName('mailtrace')
+    // One value per flag: "--trust mx.example.net msg.eml" must not read msg.eml as a second trust entry.
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage('Usage: $0 [options] <file.eml|-> ...\n\nWhere did this message really come from, and is it forged?')
     .command<AnalyzeArgs>(
       ['analyze [files..]', '$0 [files..]'],

@@ -29,6 +29,11 @@ import { dateSkew } from './rules/identity-date-skew.js';
 import { thirdPartyRelay } from './rules/relay-third-party.js';
 import { notViaMx } from './rules/relay-not-via-mx.js';
 import { spfPassDmarcFail } from './rules/relay-spf-pass-dmarc-fail.js';
+import { hopsBrokenChain } from './rules/hops-broken-chain.js';
+import { hopsTimeReversal } from './rules/hops-time-reversal.js';
+import { hopsPrivateRelay } from './rules/hops-private-relay.js';
+import { hopsHeloIpMismatch } from './rules/hops-helo-ip-mismatch.js';
+import { hopsHeloProvider } from './rules/hops-helo-provider.js';
 
 export const RULES = [
   // message framing
@@ -37,6 +42,11 @@ export const RULES = [
   // hop chain
   noReceived,
   unparseableHop,
+  hopsBrokenChain,
+  hopsTimeReversal,
+  hopsPrivateRelay,
+  hopsHeloIpMismatch,
+  hopsHeloProvider,
 
   // identity
   noFrom,

@@ -97,3 +97,11 @@ test('shell completion: the script, and completions of flags', () => {
   const words = runCli(['--get-yargs-completions', 'mailtrace', '--dns']);
   assert.match(words.stdout, /--dns-replay/);
 });
+
+test('--trust takes one value per flag, so a file name after it is still a file', () => {
+  const r = runCli(['--offline', '--json', '--trust', 'mx1.example.net', '--trust', '10.0.0.0/8', SAMPLE]);
+  assert.equal(r.stderr, '');
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.source.path, SAMPLE);
+  assert.match(report.hops.find((h: { trust: string }) => h.trust === 'boundary').trustReason, /.+/);
+});
