@@ -22,12 +22,28 @@ function domainOf(r: RecordedResult): string | undefined {
 }
 
 /**
+ * Exchange Online's action= names the published policy it met: "oreject" is p=reject that it overrode (sent to
+ * junk instead), "opctreject" p=reject outside pct=, "quarantine" p=quarantine, "none" p=none.
+ */
+const EXCHANGE_ACTION: ReadonlyMap<string, string> = new Map([
+  ['reject', 'reject'],
+  ['oreject', 'reject'],
+  ['opctreject', 'reject'],
+  ['quarantine', 'quarantine'],
+  ['oquarantine', 'quarantine'],
+  ['pctquarantine', 'quarantine'],
+  ['none', 'none'],
+]);
+
+/**
  * The DMARC policy the receiver noted, if any: "policy.dmarc=reject" (RFC 8601 policy ptype), Gmail's comment
- * "(p=REJECT sp=REJECT dis=NONE)", OpenDMARC's "(p=reject dis=none)".
+ * "(p=REJECT sp=REJECT dis=NONE)", OpenDMARC's "(p=reject dis=none)", Exchange Online's "action=oreject".
  */
 function recordedPolicy(r: RecordedResult): string | undefined {
   const prop = r.properties['policy.dmarc'];
   if (prop) return prop.toLowerCase();
+  const action = EXCHANGE_ACTION.get((r.properties['action'] ?? '').toLowerCase());
+  if (action) return action;
   const m = /(?:^|\s)p=(reject|quarantine|none)\b/i.exec(r.comment ?? '');
   return m ? m[1]!.toLowerCase() : undefined;
 }

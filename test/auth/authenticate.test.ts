@@ -11,6 +11,7 @@ import { parseMessage } from '../../src/message/parse.js';
 import { buildChain } from '../../src/hops/index.js';
 import { recordedResults, trustedIds } from '../../src/auth/recorded.js';
 import { loadOrgDomain } from '../../src/auth/org-domain.js';
+import { spfInputs } from '../../src/auth/spf-inputs.js';
 import { analyze } from '../../src/analyze.js';
 import { ROOT } from '../helpers/cli.js';
 import { loadSnapshot, type DnsSnapshot } from '../../src/dns/snapshot.js';
@@ -47,13 +48,21 @@ test('SPF uses the boundary hop and the Return-Path above it; a Return-Path belo
   assert.equal(r2.results.find((x) => x.method === 'dmarc')!.result, 'pass');
 });
 
-test('a loopback boundary client is never used for SPF: unknown with the reason', async () => {
+test('a loopback client is never used for SPF: unknown with the reason, end to end and in the guard itself', async () => {
   const local = 'Received: from localhost (localhost [127.0.0.1])\r\n\tby mx.rcpt.example (Postfix) with ESMTP id 1; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
-  const r = await authenticateBytes(msg('Return-Path: <alice@sender.example>\r\n', local, CONTENT), { resolver: replayResolver(senderSnapshot(), []) });
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', local, CONTENT);
+  const r = await authenticateBytes(raw, { resolver: replayResolver(senderSnapshot(), []) });
   const spf = r.results.find((x) => x.method === 'spf')!;
   assert.equal(spf.result, 'unknown');
-  assert.match(spf.comment ?? '', /loopback/);
+  assert.match(spf.comment ?? '', /loopback|no trust boundary/);
   assert.equal(r.inputs?.ip, undefined);
+  // Whatever the hop stage decides, a boundary hop that states a loopback client is refused by spfInputs.
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const hop = { ...chain.hops[0]!, trust: 'boundary' as const, from: { ip: '127.0.0.1', helo: 'localhost' } };
+  const inputs = spfInputs(message, { hops: [hop], boundary: 0 });
+  assert.equal(inputs.ip, undefined);
+  assert.match(inputs.problem ?? '', /loopback/);
 });
 
 test('replay with answers missing: unknown (never none or fail), marked missing, and no fail findings', async () => {
@@ -198,4 +207,10 @@ test('more signatures than MAX_SIGNATURES: none verified (each hashes the body),
   assert.match(r.results.find((x) => x.method === 'dkim')!.comment ?? '', /resource-exhaustion guard/);
   assert.equal(r.results.find((x) => x.method === 'spf' && x.details?.['identity'] === 'mailfrom')!.result, 'fail');
   assert.equal(r.results.find((x) => x.method === 'dmarc')!.result, 'fail');
+});
+
+test("offline: Exchange Online's action=oreject is read as p=reject", async () => {
+  const ar = 'Authentication-Results: spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=sender.example;compauth=fail reason=000\r\n';
+  const r = await analyze(msg(ar, HOP, CONTENT), { offline: true });
+  assert.equal(r.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
 });
