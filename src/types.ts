@@ -263,6 +263,12 @@ export interface RecordedResult {
   result: string;
   reason?: string;
   properties: Record<string, string>;
+  /** The receiver's comment after the result ("2048-bit key"). */
+  comment?: string;
+  /** ARC-Authentication-Results instance (i=). */
+  instance?: number;
+  /** The authserv-id belongs to the receiving side, wherever the header sits (a planted one claims this too). */
+  receiverId?: boolean;
   /** Trusted only when the authserv-id belongs to the trusted side and the header sits at or above the boundary. */
   trusted: boolean;
   trustReason: string;
