@@ -7,7 +7,7 @@
 // below the boundary is the sender's own text: using it lets an attacker choose which domain's SPF is checked.
 import { isIP } from 'node:net';
 import type { Chain, Hop, Message } from '../types.js';
-import { parsePath } from '../message/addresses.js';
+import { envelopeMailFrom } from '../identity/mail-from.js';
 
 export interface SpfInputs {
   ip?: string;
@@ -38,18 +38,12 @@ function boundaryHop(chain: Chain): Hop | undefined {
   return chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
 }
 
-function mailFromOf(message: Message, boundary: Hop | undefined): { mailFrom?: string; source?: string } {
-  const returnPath = message.headers.find((f) => f.key === 'return-path');
-  if (returnPath && boundary && returnPath.index < boundary.header) {
-    return { mailFrom: parsePath(returnPath.value), source: `Return-Path (header ${returnPath.index}, above the boundary)` };
-  }
-  if (boundary?.envelopeFrom !== undefined) return { mailFrom: parsePath(boundary.envelopeFrom), source: 'the boundary hop envelope-from' };
-  return {};
-}
-
 export function spfInputs(message: Message, chain: Chain): SpfInputs {
   const boundary = boundaryHop(chain);
-  const { mailFrom, source } = mailFromOf(message, boundary);
+  // Only with a boundary: without one there is no client IP to check either.
+  const from = boundary ? envelopeMailFrom(message, chain) : undefined;
+  const mailFrom = from?.mailFrom;
+  const source = from?.source;
   const base: SpfInputs = {
     ...(mailFrom !== undefined ? { mailFrom } : {}),
     ...(source ? { mailFromSource: source } : {}),
