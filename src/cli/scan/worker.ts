@@ -1,0 +1,59 @@
+// A scan worker thread: analyses the messages the main thread sends, one result message back per task.
+// DNS goes to the main thread, which owns the run's single DnsSession (one cache, so a name is looked up once
+// for the whole scan, whatever worker asks).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DnsAnswerRecord, Resolver } from '../../types.js';
+import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
+import type { DnsReply, ToWorker, WorkerData } from './protocol.js';
+
+const port = parentPort!;
+const { settings, dns } = workerData as WorkerData;
+const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let nextQuery = 0;
+
+const remote: Resolver = (name, rrtype) =>
+  new Promise((resolve, reject) => {
+    const id = nextQuery++;
+    waiting.set(id, { resolve, reject });
+    port.postMessage({ type: 'dns', id, name, rrtype });
+  });
+
+/** Per message: the answers this message used, for its report's provenance. */
+function loggingResolver(log: DnsAnswerRecord[]): Resolver {
+  return async (name, rrtype) => {
+    const key = name.toLowerCase().replace(/\.$/, '');
+    const type = rrtype.toUpperCase();
+    try {
+      const answer = await remote(name, rrtype);
+      log.push({ name: key, type, provenance: dns === 'replay' ? 'replayed' : 'live', answer });
+      return answer;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'ERROR';
+      log.push({ name: key, type, provenance: code === 'EMISSING' ? 'missing' : dns === 'replay' ? 'replayed' : 'live', error: code });
+      throw err;
+    }
+  };
+}
+
+function onDnsReply(reply: DnsReply): void {
+  const w = waiting.get(reply.id);
+  if (!w) return;
+  waiting.delete(reply.id);
+  if (reply.error) {
+    const err = new Error(reply.error.message) as NodeJS.ErrnoException;
+    if (reply.error.code) err.code = reply.error.code;
+    w.reject(err);
+  } else w.resolve(reply.answer);
+}
+
+async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSettings): Promise<void> {
+  const log: DnsAnswerRecord[] = [];
+  const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
+  const record = await analyzeOne(task.source, task.bytes, s, deps);
+  port.postMessage({ type: 'result', seq: task.seq, result: resultOf(record, s.format, task.size) });
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'dns-reply') onDnsReply(msg);
+  else if (msg.type === 'task') void runTask(msg, settings);
+});
