@@ -5,6 +5,7 @@ import { EXIT } from '../verdict/index.js';
 import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
 import type { ScanArgs } from './scan-command.js';
+import { rewriteScanArgv } from './scan/argv.js';
 
 const EXIT_CODES_HELP = `Exit codes:
   0   pass            no finding worth attention
@@ -37,7 +38,7 @@ const SCAN_EXAMPLES: [string, string][] = [
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   let exitCode: number = EXIT.pass;
-  const parser = yargs(argv)
+  const parser = yargs(rewriteScanArgv(argv))
     .scriptName('mailtrace')
     .usage('Usage: $0 [options] <file.eml|-> ...\n\nWhere did this message really come from, and is it forged?')
     .command<AnalyzeArgs>(

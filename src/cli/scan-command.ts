@@ -23,6 +23,7 @@ import { fileOutput, streamOutput, type ScanOutput } from './scan/output.js';
 import { ScanPool } from './scan/pool.js';
 import { createProgress } from './scan/progress.js';
 import { summarise, Tally } from './scan/tally.js';
+import { STDIN_TOKEN } from './scan/argv.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -39,7 +40,8 @@ export interface ScanArgs extends CommonArgs {
   quiet: boolean;
 }
 
-const CHECKPOINT_EVERY_MS = 1000;
+/** How often --resume writes its state; MAILTRACE_CHECKPOINT_MS overrides it (the kill-and-resume tests use it). */
+const CHECKPOINT_EVERY_MS = Number(process.env.MAILTRACE_CHECKPOINT_MS) > 0 ? Number(process.env.MAILTRACE_CHECKPOINT_MS) : 1000;
 
 function settingsFrom(args: ScanArgs): ScanSettings {
   const config = loadConfig(args.config);
@@ -75,7 +77,7 @@ async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode
 /** What a resume state belongs to: the same inputs, output and analysis settings. */
 function fingerprintOf(args: ScanArgs, settings: ScanSettings): string {
   return JSON.stringify({
-    inputs: (args.inputs ?? []).map((p) => (p === '-' ? '-' : resolvePath(p))),
+    inputs: (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : resolvePath(p))),
     out: args.out ? resolvePath(args.out) : undefined,
     nul: args.null,
     settings,
@@ -83,7 +85,7 @@ function fingerprintOf(args: ScanArgs, settings: ScanSettings): string {
 }
 
 function validate(args: ScanArgs): string[] {
-  const inputs = args.inputs ?? [];
+  const inputs = (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : p));
   if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read a list of paths from stdin');
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
@@ -191,7 +193,8 @@ export async function runScan(args: ScanArgs): Promise<number> {
   process.on('SIGINT', onSigint);
 
   const window = Math.max(32, jobs * 16);
-  const items = enumerateInputs(inputs, { nulSeparated: args.null })[Symbol.asyncIterator]();
+  const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
+  const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
   let skipped = 0;
   try {
     for (;;) {

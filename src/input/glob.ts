@@ -1,7 +1,7 @@
 // Quoted globs ("abuse/*/*.eml"): the shell normally expands them, but a quoted pattern, a pattern from a path
 // list, or one on Windows reaches us as is. Supported: * and ? within one path segment, [abc] classes, and ** for
 // any number of directories. Segments become anchored regexes without nested quantifiers (linear matching).
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 
 export function hasGlobMagic(pattern: string): boolean {
@@ -27,9 +27,10 @@ function segmentRegex(segment: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
-async function isDir(path: string): Promise<boolean> {
+/** A real directory, not a symlink to one: ** does not follow links, so a link to an ancestor cannot loop. */
+async function isRealDir(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isDirectory();
+    return (await lstat(path)).isDirectory();
   } catch {
     return false;
   }
@@ -53,7 +54,7 @@ export async function expandGlob(pattern: string): Promise<string[]> {
     const segment = segments[s]!;
     const next: string[] = [];
     if (segment === '**') {
-      // Zero or more directories: every directory below each base (no symlinks followed: a glob cannot loop).
+      // Zero or more directories: every directory below each base.
       const stack = [...bases];
       while (stack.length) {
         const dir = stack.pop()!;
@@ -61,7 +62,7 @@ export async function expandGlob(pattern: string): Promise<string[]> {
         for (const name of await listDir(dir)) {
           if (name.startsWith('.')) continue;
           const p = join(dir, name);
-          if (await isDir(p)) stack.push(p);
+          if (await isRealDir(p)) stack.push(p);
         }
       }
     } else if (!hasGlobMagic(segment)) {

@@ -10,6 +10,7 @@
 // mbox offset and index. Every other file is one message.
 import { open, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Source } from '../types.js';
 import { readMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE } from './mbox.js';
 import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
@@ -33,6 +34,8 @@ export interface InputOptions {
   /** The path list on stdin is NUL-separated (find -print0), not newline-separated. */
   nulSeparated?: boolean;
   maxMessageBytes?: number;
+  /** Files never read as input: the scan's own output, summary and resume state (and its temporary file). */
+  exclude?: string[];
 }
 
 const MBOX_EXTENSION = /\.(mbox|mbx)$/i;
@@ -113,15 +116,22 @@ async function* mboxItems(path: string, kind: 'file' | 'maildir', alwaysMbox: bo
 /** Every message of every input, in argument order (directories in name order, mbox files in file order). */
 export async function* enumerateInputs(inputs: readonly string[], options: InputOptions = {}): AsyncGenerator<InputItem> {
   const seen = new Set<string>();
+  const excluded = (options.exclude ?? []).map((p) => resolve(p));
+  const isExcluded = (path: string) => {
+    const abs = resolve(path);
+    return excluded.some((e) => abs === e || abs.startsWith(`${e}.tmp-`));
+  };
+  const withExclusion = { ...options, isExcluded };
   for (const input of inputs) {
     if (input === '-') {
       const stdin = options.stdin ?? process.stdin;
-      for await (const path of readPathList(stdin, options.nulSeparated === true)) yield* pathItems(path, seen, options);
-    } else yield* pathItems(input, seen, options);
+      for await (const path of readPathList(stdin, options.nulSeparated === true)) yield* pathItems(path, seen, withExclusion);
+    } else yield* pathItems(input, seen, withExclusion);
   }
 }
 
-async function* pathItems(path: string, seen: Set<string>, options: InputOptions): AsyncGenerator<InputItem> {
+async function* pathItems(path: string, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+  if (options.isExcluded?.(path)) return;
   let info: Stats;
   try {
     info = await stat(path);
@@ -141,7 +151,7 @@ async function* pathItems(path: string, seen: Set<string>, options: InputOptions
   if (info.isDirectory()) {
     for await (const found of walkDirectory(path, seen)) {
       if ('code' in found) yield errorItem({ kind: 'file', path: found.path }, 'read-error', found.message);
-      else yield* readFileMessages(found.path, (found as FoundFile).maildir ? 'maildir' : 'file', found.size, options);
+      else if (!options.isExcluded?.(found.path)) yield* readFileMessages(found.path, (found as FoundFile).maildir ? 'maildir' : 'file', found.size, options);
     }
   } else if (info.isFile()) yield* readFileMessages(path, 'file', info.size, options);
   else yield errorItem({ kind: 'file', path }, 'no-input', 'not a regular file or directory');

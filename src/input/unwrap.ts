@@ -101,8 +101,39 @@ function isContainerCandidate(contentType: string, mode: UnwrapMode): boolean {
   return mode === 'all' && contentType === 'multipart/mixed';
 }
 
+function mentionsEmbeddedMessage(bytes: Buffer): boolean {
+  return bytes.indexOf('rfc822') !== -1 || bytes.indexOf('RFC822') !== -1 || bytes.indexOf('Rfc822') !== -1;
+}
+
+/**
+ * Quick look at the top header block: does the message declare a container type, or Apple's unsubscribe marker?
+ * Reads only the lines that start with those field names; the full header split runs only for a candidate.
+ */
+function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
+  const end = headerEnd(buf);
+  const head = buf.toString('latin1', 0, end).toLowerCase().replace(/\r\n?/g, '\n');
+  if (head.includes('\nx-apple-unsubscribe:')) return true;
+  const at = head.startsWith('content-type:') ? 0 : head.indexOf('\ncontent-type:');
+  if (at === -1) return false;
+  const value = head.slice(head.indexOf(':', at) + 1, head.indexOf(':', at) + 200).replace(/^\s+/, '');
+  if (value.startsWith('multipart/report')) return true;
+  return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
+}
+
+/** Offset of the blank line ending the header block (LF, CRLF or CR-only), capped. */
+function headerEnd(buf: Buffer): number {
+  const limit = Math.min(buf.length, TOP_HEADER_CAP);
+  for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
+    const at = buf.indexOf(sep);
+    if (at !== -1 && at < limit) return at + 1;
+  }
+  return limit;
+}
+
 export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
   if (mode === 'none') return { bytes: input };
+  const buf = toBuffer(input);
+  if (!quickLook(buf, mode)) return { bytes: input };
   const top = splitHeader(input, TOP_HEADER_CAP);
   const { type } = parseContentType(first(top.fields, 'content-type') ?? 'text/plain');
   // X-Apple-Unsubscribe: true  -- Apple Mail's "unsubscribe" message, an opt-out request (sisimai arf-26)
