@@ -179,17 +179,23 @@ export async function runScan(args: ScanArgs): Promise<number> {
 
   // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
   let interrupted = false;
-  let stop: () => void = () => {};
-  const stopped = new Promise<'stop'>((resolve) => {
-    stop = () => resolve('stop');
-  });
+  let cancelWait: (() => void) | undefined;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
     process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
-    stop();
+    cancelWait?.();
     run.wake?.();
   };
+  // The next input, or 'stop' on SIGINT (a path list on stdin can block for ever). A fresh promise each time: racing
+  // against one long-lived promise would keep every settled item (and its bytes) reachable until the scan ends.
+  const nextItem = (items: AsyncIterator<InputItem>) =>
+    new Promise<IteratorResult<InputItem> | 'stop'>((resolve, reject) => {
+      cancelWait = () => resolve('stop');
+      items.next().then(resolve, reject);
+    }).finally(() => {
+      cancelWait = undefined;
+    });
   process.on('SIGINT', onSigint);
 
   const window = Math.max(32, jobs * 16);
@@ -198,7 +204,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
   let skipped = 0;
   try {
     for (;;) {
-      const next = await Promise.race([items.next(), stopped]);
+      const next = interrupted ? 'stop' : await nextItem(items);
       if (next === 'stop' || next.done) break;
       const item: InputItem = next.value;
       if (skipped < resumed) {

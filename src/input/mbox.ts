@@ -112,7 +112,8 @@ export async function* readMbox(path: string, options: MboxOptions = {}): AsyncG
     };
     const finish = (): MboxMessage => {
       const msg: MboxMessage = { offset: msgOffset, index, size: msgSize };
-      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(parts.length === 1 ? parts[0]! : Buffer.concat(parts, held)));
+      // Always a copy: a slice would keep its whole 1 MiB read chunk alive (and be cloned whole to a worker).
+      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(Buffer.concat(parts, held)));
       parts = [];
       held = 0;
       msgSize = 0;

@@ -10,11 +10,18 @@ import type { DnsSession } from '../../dns/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import type { FromWorker, Task, WorkerData } from './protocol.js';
+import { DnsBridge } from './dns-bridge.js';
 
 interface Slot {
   worker: Worker;
+  /** Tasks sent and not answered, oldest first (Map keeps insertion order). Bytes kept for a resubmit. */
   inFlight: Map<number, Task>;
+  /** Last time the worker said anything (a result, a DNS question, a heartbeat). */
+  lastSeen: number;
 }
+
+/** Extra time beyond the per-message timeout before a silent worker is considered stuck. */
+const STALL_GRACE_MS = 5000;
 
 /** The worker script: dist/scan-worker.mjs in the bundle, or worker.ts when running from source (tsx). */
 function workerScript(): { url: URL; execArgv?: string[] } {
@@ -30,17 +37,22 @@ function workerScript(): { url: URL; execArgv?: string[] } {
 export class ScanPool {
   private slots: Slot[] = [];
   private closing = false;
-  private readonly dnsInFlight = new Map<string, Promise<unknown>>();
-  readonly dnsQueries = { asked: 0, sent: 0 };
+  private readonly watchdog: NodeJS.Timeout;
+  readonly dnsBridge: DnsBridge;
 
   constructor(
     jobs: number,
     private readonly settings: ScanSettings,
-    private readonly dns: DnsSession | undefined,
+    dns: DnsSession | undefined,
     private readonly dnsMode: WorkerData['dns'],
     private readonly onResult: (seq: number, result: ScanResult) => void,
   ) {
+    this.dnsBridge = new DnsBridge(dns?.resolver);
     for (let i = 0; i < jobs; i++) this.slots.push(this.spawn());
+    // The per-message timeout runs inside the worker, so it cannot fire while the worker's event loop is blocked
+    // (a runaway parse). A worker silent for longer than that is stopped from here.
+    this.watchdog = setInterval(() => this.checkStalls(), 1000);
+    this.watchdog.unref();
   }
 
   get inFlight(): number {
@@ -49,60 +61,65 @@ export class ScanPool {
 
   submit(task: Task): void {
     const slot = this.slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
-    slot.inFlight.set(task.seq, task);
-    slot.worker.postMessage(task);
+    this.send(slot, task);
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private send(slot: Slot, task: Task): void {
+    // Structured clone copies a view's whole ArrayBuffer (a pooled or chunk-sized one included), so hand over an
+    // exact-size copy and transfer it: one copy of the message, never of its neighbours.
+    const bytes = new Uint8Array(task.bytes);
+    if (slot.inFlight.size === 0) slot.lastSeen = Date.now();
+    slot.inFlight.set(task.seq, task);
+    slot.worker.postMessage({ ...task, bytes }, [bytes.buffer]);
   }
 
   private spawn(): Slot {
     const script = workerScript();
     const data: WorkerData = { settings: this.settings, dns: this.dnsMode };
     const worker = new Worker(script.url, { workerData: data, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
-    const slot: Slot = { worker, inFlight: new Map() };
+    const slot: Slot = { worker, inFlight: new Map(), lastSeen: Date.now() };
     worker.on('message', (msg: FromWorker) => {
+      slot.lastSeen = Date.now();
       if (msg.type === 'result') {
         slot.inFlight.delete(msg.seq);
         this.onResult(msg.seq, msg.result);
-      } else if (msg.type === 'dns') void this.answerDns(worker, msg);
+      } else if (msg.type === 'dns') void this.dnsBridge.answer(msg).then((reply) => worker.postMessage(reply));
     });
-    const lost = (reason: string) => {
-      if (this.closing) return;
-      const i = this.slots.indexOf(slot);
-      if (i === -1) return;
-      this.slots[i] = this.spawn();
-      for (const task of slot.inFlight.values()) {
-        this.onResult(task.seq, resultOf(errorRecord(task.source, 'internal', `worker stopped: ${reason}`), this.settings.format, task.size));
-      }
-      slot.inFlight.clear();
-    };
-    worker.on('error', (err) => lost(err.message.split('\n')[0]!));
-    worker.on('exit', (code) => lost(`exit code ${code}`));
+    worker.on('error', (err) => this.replace(slot, 'internal', `worker stopped: ${err.message.split('\n')[0]}`));
+    worker.on('exit', (code) => this.replace(slot, 'internal', `worker stopped: exit code ${code}`));
     return slot;
   }
 
-  private async answerDns(worker: Worker, q: { id: number; name: string; rrtype: string }): Promise<void> {
-    this.dnsQueries.asked++;
-    const key = `${q.name.toLowerCase().replace(/\.$/, '')}|${q.rrtype.toUpperCase()}`;
-    let pending = this.dnsInFlight.get(key);
-    if (!pending) {
-      this.dnsQueries.sent++;
-      pending = this.dns ? this.dns.resolver(q.name, q.rrtype) : Promise.reject(Object.assign(new Error('offline'), { code: 'EOFFLINE' }));
-      this.dnsInFlight.set(key, pending);
-      pending.then(
-        () => this.dnsInFlight.delete(key),
-        () => this.dnsInFlight.delete(key),
-      );
-    }
-    try {
-      const answer = await pending;
-      worker.postMessage({ type: 'dns-reply', id: q.id, answer });
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      worker.postMessage({ type: 'dns-reply', id: q.id, error: { ...(e.code ? { code: e.code } : {}), message: String(e.message ?? e) } });
+  /**
+   * Replace a dead or stuck worker. The oldest task in flight is the one it was working on: it becomes an error
+   * record. The others had not been looked at yet and go to the new worker.
+   */
+  private replace(slot: Slot, code: 'internal' | 'timeout', reason: string): void {
+    if (this.closing) return;
+    const i = this.slots.indexOf(slot);
+    if (i === -1) return;
+    const fresh = this.spawn();
+    this.slots[i] = fresh;
+    const tasks = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    void slot.worker.terminate();
+    const [guilty, ...innocent] = tasks;
+    if (guilty) this.onResult(guilty.seq, resultOf(errorRecord(guilty.source, code, reason), this.settings.format, guilty.size));
+    for (const task of innocent) this.send(fresh, task);
+  }
+
+  private checkStalls(): void {
+    const limit = this.settings.timeoutMs + STALL_GRACE_MS;
+    for (const slot of [...this.slots]) {
+      if (slot.inFlight.size > 0 && Date.now() - slot.lastSeen > limit) {
+        this.replace(slot, 'timeout', `no answer from the analysis for ${Math.round(limit / 1000)} s: the worker was stopped`);
+      }
     }
   }
 }

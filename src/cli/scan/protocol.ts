@@ -28,4 +28,5 @@ export type ToWorker = Task | DnsReply;
 
 export type FromWorker =
   | { type: 'result'; seq: number; result: ScanResult }
-  | { type: 'dns'; id: number; name: string; rrtype: string };
+  | { type: 'dns'; id: number; name: string; rrtype: string }
+  | { type: 'alive' };

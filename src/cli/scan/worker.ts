@@ -4,19 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
 import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
-import type { DnsReply, ToWorker, WorkerData } from './protocol.js';
+import type { ToWorker, WorkerData } from './protocol.js';
+import { remoteResolver } from './dns-bridge.js';
 
 const port = parentPort!;
 const { settings, dns } = workerData as WorkerData;
-const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-let nextQuery = 0;
-
-const remote: Resolver = (name, rrtype) =>
-  new Promise((resolve, reject) => {
-    const id = nextQuery++;
-    waiting.set(id, { resolve, reject });
-    port.postMessage({ type: 'dns', id, name, rrtype });
-  });
+const { resolver: remote, settle } = remoteResolver((q) => port.postMessage(q));
 
 /** Per message: the answers this message used, for its report's provenance. */
 function loggingResolver(log: DnsAnswerRecord[]): Resolver {
@@ -35,17 +28,6 @@ function loggingResolver(log: DnsAnswerRecord[]): Resolver {
   };
 }
 
-function onDnsReply(reply: DnsReply): void {
-  const w = waiting.get(reply.id);
-  if (!w) return;
-  waiting.delete(reply.id);
-  if (reply.error) {
-    const err = new Error(reply.error.message) as NodeJS.ErrnoException;
-    if (reply.error.code) err.code = reply.error.code;
-    w.reject(err);
-  } else w.resolve(reply.answer);
-}
-
 async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSettings): Promise<void> {
   const log: DnsAnswerRecord[] = [];
   const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
@@ -53,7 +35,10 @@ async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSetting
   port.postMessage({ type: 'result', seq: task.seq, result: resultOf(record, s.format, task.size) });
 }
 
+// Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
+setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
+
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'dns-reply') onDnsReply(msg);
+  if (msg.type === 'dns-reply') settle(msg);
   else if (msg.type === 'task') void runTask(msg, settings);
 });
