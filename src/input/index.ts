@@ -9,10 +9,11 @@
 // SpamAssassin corpus stores single messages that way), the message is reported as a plain file, without
 // mbox offset and index. Every other file is one message.
 import { open, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
-import { readMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE } from './mbox.js';
+import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
 import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
@@ -56,10 +57,28 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Files up to this size are read in one synchronous call: for a directory of small .eml files, the async
+ * open/fstat/read/close round trips cost the main thread more than the read itself.
+ */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
 /** One file: an mbox (streamed) or a single message. */
 export async function* readFileMessages(path: string, kind: 'file' | 'maildir', size: number, options: InputOptions = {}): AsyncGenerator<InputItem> {
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
   const byExtension = MBOX_EXTENSION.test(path);
+  if (size <= READ_WHOLE_BYTES) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+      return;
+    }
+    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems(path, kind, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }));
+    else yield { source: { kind, path }, bytes, size: bytes.length };
+    return;
+  }
   let head: Buffer;
   try {
     head = await readHead(path);
@@ -68,7 +87,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
     return;
   }
   if (byExtension || startsWithSeparator(head)) {
-    yield* mboxItems(path, kind, byExtension, max);
+    yield* mboxItems(path, kind, byExtension, max, readMbox(path, { maxMessageBytes: max }));
     return;
   }
   if (size > max) {
@@ -83,16 +102,16 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
   }
 }
 
-async function* mboxItems(path: string, kind: 'file' | 'maildir', alwaysMbox: boolean, max: number): AsyncGenerator<InputItem> {
-  const asItem = (m: { offset: number; index: number; size: number; bytes?: Uint8Array }, single: boolean): InputItem => {
+async function* mboxItems(path: string, kind: 'file' | 'maildir', alwaysMbox: boolean, max: number, messages: AsyncIterable<MboxMessage>): AsyncGenerator<InputItem> {
+  const asItem = (m: MboxMessage, single: boolean): InputItem => {
     const source: Source = single ? { kind, path } : { kind: 'mbox', path, offset: m.offset, index: m.index };
     return m.bytes ? { source, bytes: m.bytes, size: m.size } : { ...errorItem(source, 'too-large', `message larger than ${max} bytes`), size: m.size };
   };
   // Hold the first message back until we know whether a second follows (single-message files are plain files).
-  let first: Parameters<typeof asItem>[0] | undefined;
+  let first: MboxMessage | undefined;
   let count = 0;
   try {
-    for await (const m of readMbox(path, { maxMessageBytes: max })) {
+    for await (const m of messages) {
       count++;
       if (count === 1 && !alwaysMbox) {
         first = m;

@@ -82,12 +82,31 @@ function dropFramingBlankLine(bytes: Buffer): Buffer {
   return bytes;
 }
 
-/** Stream the messages of an mbox file, in order. Reading stops early when the consumer stops iterating. */
-export async function* readMbox(path: string, options: MboxOptions = {}): AsyncGenerator<MboxMessage> {
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+/** The file in chunks of chunkBytes, each a fresh buffer. */
+async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Stream the messages of an mbox file, in order. Reading stops early when the consumer stops iterating. */
+export function readMbox(path: string, options: MboxOptions = {}): AsyncGenerator<MboxMessage> {
+  return splitMbox(fileChunks(path, options.chunkBytes ?? DEFAULT_CHUNK), options);
+}
+
+/** Cut a stream of chunks (a file, or one buffer already in memory) into mbox messages. */
+export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: MboxOptions = {}): AsyncGenerator<MboxMessage> {
+  const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+  const source = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<Buffer> | Iterator<Buffer>;
+  {
     let parts: Buffer[] = [];
     let held = 0; // bytes in parts
     let msgSize = 0; // bytes of the current message seen so far
@@ -123,10 +142,10 @@ export async function* readMbox(path: string, options: MboxOptions = {}): AsyncG
     };
 
     while (!eof) {
-      const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
-      eof = bytesRead === 0;
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const step = await source.next();
+      eof = step.done === true;
+      const chunk = eof ? Buffer.alloc(0) : (step.value as Buffer);
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const dataOffset = carryOffset;
       let segStart = 0;
       let searchFrom = 0;
@@ -156,7 +175,5 @@ export async function* readMbox(path: string, options: MboxOptions = {}): AsyncG
       carryOffset = dataOffset + keepFrom;
     }
     if (msgSize > 0) yield finish();
-  } finally {
-    await handle.close();
   }
 }

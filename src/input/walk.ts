@@ -2,8 +2,7 @@
 // Symbolic links are followed, but a directory already seen (same dev:ino) is not entered again: a link back to
 // an ancestor ("loop -> ..") or two links to one tree would otherwise scan forever or count messages twice.
 // Maildir (cur/, new/, tmp/): tmp/ holds messages still being written by the delivery agent, so it is skipped.
-import { readdir, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export interface FoundFile {
@@ -41,7 +40,7 @@ function isMaildir(names: ReadonlySet<string>): boolean {
 export async function* walkDirectory(root: string, seen: Set<string>, maildir = false): AsyncGenerator<FoundFile | WalkProblem> {
   let entries: string[];
   try {
-    entries = (await readdir(root)).sort();
+    entries = readdirSync(root).sort();
   } catch (err) {
     yield { path: root, code: 'read-error', message: describeFsError(err) };
     return;
@@ -54,7 +53,7 @@ export async function* walkDirectory(root: string, seen: Set<string>, maildir = 
     const path = join(root, name);
     let info: Stats;
     try {
-      info = await stat(path); // follows symlinks; loops are stopped by dev:ino below
+      info = statSync(path); // follows symlinks; loops are stopped by dev:ino below (sync: ~5 µs, the async round trip costs more)
     } catch (err) {
       yield { path, code: 'read-error', message: describeFsError(err) };
       continue;
