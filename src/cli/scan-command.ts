@@ -147,9 +147,20 @@ export async function runScan(args: ScanArgs): Promise<number> {
   }
 
   const dns = await openScanDns(args);
-  const output = args.out ? fileOutput(args.out, state?.outputBytes) : streamOutput(process.stdout);
+  let cancelWait: (() => void) | undefined; // ends the wait for the next input (SIGINT, reader gone)
+  let wakeRun = () => {};
+  // The reader of stdout went away (| head): stop taking inputs, as after ^C, but that is not a failure (exit 0).
+  let readerGone = false;
+  const output = args.out
+    ? fileOutput(args.out, state?.outputBytes)
+    : streamOutput(process.stdout, () => {
+        readerGone = true;
+        cancelWait?.();
+        wakeRun();
+      });
   if (!state && args.format === 'csv') output.write(csvHeader());
   const run: RunState = { tally, output, waiting: new Map(), nextWrite: 0, submitted: 0, runMessages: 0, runBytes: 0 };
+  wakeRun = () => run.wake?.();
   const jobs = args.jobs ?? availableParallelism();
   const progress = args.quiet ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs));
   const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => {
@@ -179,7 +190,6 @@ export async function runScan(args: ScanArgs): Promise<number> {
 
   // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
   let interrupted = false;
-  let cancelWait: (() => void) | undefined;
   const onSigint = () => {
     if (interrupted) process.exit(EXIT_INTERRUPTED);
     interrupted = true;
@@ -204,7 +214,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
   let skipped = 0;
   try {
     for (;;) {
-      const next = interrupted ? 'stop' : await nextItem(items);
+      const next = interrupted || readerGone ? 'stop' : await nextItem(items);
       if (next === 'stop' || next.done) break;
       const item: InputItem = next.value;
       if (skipped < resumed) {
@@ -216,23 +226,23 @@ export async function runScan(args: ScanArgs): Promise<number> {
         run.waiting.set(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), args.format, item.size));
         writeReady(run);
       } else pool.submit({ type: 'task', seq, source: item.source, bytes: item.bytes!, size: item.size });
-      while (run.submitted - run.nextWrite >= window && !interrupted) await waitForResults(run);
+      while (run.submitted - run.nextWrite >= window && !interrupted && !readerGone) await waitForResults(run);
       if (args.resume && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) await checkpoint(false);
     }
-    if (interrupted) void items.return?.(undefined);
+    if (interrupted || readerGone) void items.return?.(undefined);
     while (run.nextWrite < run.submitted) await waitForResults(run);
   } finally {
     process.off('SIGINT', onSigint);
     await pool.close();
   }
   progress.done();
-  await checkpoint(!interrupted);
+  await checkpoint(!interrupted && !readerGone);
   await output.close();
   await dns.session?.close();
   const elapsedSeconds = (Date.now() - startedAt) / 1000;
   finishSummary(
     args,
-    summarise(run.tally, { elapsedSeconds, runMessages: run.runMessages, runBytes: run.runBytes, resumedMessages: resumed, complete: !interrupted }),
+    summarise(run.tally, { elapsedSeconds, runMessages: run.runMessages, runBytes: run.runBytes, resumedMessages: resumed, complete: !interrupted && !readerGone }),
   );
   return interrupted ? EXIT_INTERRUPTED : EXIT.pass;
 }

@@ -115,3 +115,21 @@ test('usage errors: no input, --resume without --out', () => {
   assert.equal(r.code, 64);
   assert.match(r.stderr, /--resume needs --out/);
 });
+
+test('the reader of stdout goes away (| head): the scan stops early and exits 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const summary = join(mkdtempSync(join(tmpdir(), 'mailtrace-epipe-')), 'summary.json');
+  const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-q', '-j', '1', '--summary', summary, corpusPath('phishing_pot')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let lines = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    lines += chunk.toString().split('\n').length - 1;
+    if (lines >= 3) child.stdout.destroy();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0);
+  assert.ok(lines >= 3);
+  const s = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.equal(s.complete, false);
+  assert.ok(s.messages < 2500, `stopped after ${s.messages} of 2500`);
+});

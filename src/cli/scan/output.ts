@@ -49,13 +49,16 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
   };
 }
 
-export function streamOutput(stream: NodeJS.WritableStream = process.stdout): ScanOutput {
+/** onGone: the reader closed the pipe (EPIPE), so there is no point going on. */
+export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onGone: () => void = () => {}): ScanOutput {
   let pending: string[] = [];
   let pendingBytes = 0;
   let written = 0;
   let broken = false;
   stream.on('error', () => {
-    broken = true; // EPIPE (| head): stop writing, the scan still ends cleanly
+    if (broken) return;
+    broken = true; // EPIPE (| head): stop writing and tell the scan
+    onGone();
   });
   const drain = async () => {
     if (!pending.length || broken) return;
