@@ -18,7 +18,13 @@ interface Slot {
   inFlight: Map<number, Task>;
   /** Last time the worker said anything (a result, a DNS question, a heartbeat). */
   lastSeen: number;
+  /** The worker has said something: it is loaded (start-up is not counted as a stall). */
+  ready: boolean;
+  spawnedAt: number;
 }
+
+/** A worker that has not loaded after this long is considered stuck too. */
+const BOOT_LIMIT_MS = 60_000;
 
 /** Extra time beyond the per-message timeout before a silent worker is considered stuck. */
 const STALL_GRACE_MS = 5000;
@@ -34,6 +40,12 @@ function workerScript(): { url: URL; execArgv?: string[] } {
   throw new Error('scan worker script not found next to the bundle (run "npm run build")');
 }
 
+export interface PoolOptions {
+  /** Another worker script speaking the same protocol (the pool's own tests use one that hangs or crashes). */
+  script?: URL;
+  stallGraceMs?: number;
+}
+
 export class ScanPool {
   private slots: Slot[] = [];
   private closing = false;
@@ -46,13 +58,18 @@ export class ScanPool {
     dns: DnsSession | undefined,
     private readonly dnsMode: WorkerData['dns'],
     private readonly onResult: (seq: number, result: ScanResult) => void,
+    private readonly options: PoolOptions = {},
   ) {
     this.dnsBridge = new DnsBridge(dns?.resolver);
     for (let i = 0; i < jobs; i++) this.slots.push(this.spawn());
     // The per-message timeout runs inside the worker, so it cannot fire while the worker's event loop is blocked
     // (a runaway parse). A worker silent for longer than that is stopped from here.
-    this.watchdog = setInterval(() => this.checkStalls(), 1000);
+    this.watchdog = setInterval(() => this.checkStalls(), Math.min(1000, this.stallLimit() / 2));
     this.watchdog.unref();
+  }
+
+  private stallLimit(): number {
+    return this.settings.timeoutMs + (this.options.stallGraceMs ?? STALL_GRACE_MS);
   }
 
   get inFlight(): number {
@@ -74,18 +91,19 @@ export class ScanPool {
     // Structured clone copies a view's whole ArrayBuffer (a pooled or chunk-sized one included), so hand over an
     // exact-size copy and transfer it: one copy of the message, never of its neighbours.
     const bytes = new Uint8Array(task.bytes);
-    if (slot.inFlight.size === 0) slot.lastSeen = Date.now();
+    if (slot.inFlight.size === 0 && slot.ready) slot.lastSeen = Date.now();
     slot.inFlight.set(task.seq, task);
     slot.worker.postMessage({ ...task, bytes }, [bytes.buffer]);
   }
 
   private spawn(): Slot {
-    const script = workerScript();
+    const script = this.options.script ? { url: this.options.script } : workerScript();
     const data: WorkerData = { settings: this.settings, dns: this.dnsMode };
     const worker = new Worker(script.url, { workerData: data, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
-    const slot: Slot = { worker, inFlight: new Map(), lastSeen: Date.now() };
+    const slot: Slot = { worker, inFlight: new Map(), lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };
     worker.on('message', (msg: FromWorker) => {
       slot.lastSeen = Date.now();
+      slot.ready = true;
       if (msg.type === 'result') {
         slot.inFlight.delete(msg.seq);
         this.onResult(msg.seq, msg.result);
@@ -115,9 +133,10 @@ export class ScanPool {
   }
 
   private checkStalls(): void {
-    const limit = this.settings.timeoutMs + STALL_GRACE_MS;
+    const limit = this.stallLimit();
     for (const slot of [...this.slots]) {
-      if (slot.inFlight.size > 0 && Date.now() - slot.lastSeen > limit) {
+      const stuck = slot.ready ? Date.now() - slot.lastSeen > limit : Date.now() - slot.spawnedAt > BOOT_LIMIT_MS;
+      if (slot.inFlight.size > 0 && stuck) {
         this.replace(slot, 'timeout', `no answer from the analysis for ${Math.round(limit / 1000)} s: the worker was stopped`);
       }
     }

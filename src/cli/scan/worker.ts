@@ -36,6 +36,8 @@ async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSetting
 }
 
 // Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
+// The first one says the worker has loaded.
+port.postMessage({ type: 'alive' });
 setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
 
 port.on('message', (msg: ToWorker) => {
