@@ -12,16 +12,15 @@ import { openDns, type DnsSession } from '../dns/index.js';
 import { enumerateInputs, knownTotalBytes, type InputItem } from '../input/index.js';
 import type { UnwrapMode } from '../input/unwrap.js';
 import { csvHeader } from '../render/csv.js';
-import { errorRecord } from '../render/ndjson.js';
 import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError, parseAt, type CommonArgs } from './common.js';
 import { loadConfig } from './config.js';
-import { resultOf, type ScanFormat, type ScanResult, type ScanSettings } from './scan/analyze-one.js';
-import { readCheckpoint, writeCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
-import { fileOutput, streamOutput, type ScanOutput } from './scan/output.js';
-import { ScanPool } from './scan/pool.js';
+import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
+import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
+import { fileOutput, streamOutput } from './scan/output.js';
 import { createProgress } from './scan/progress.js';
+import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { STDIN_TOKEN } from './scan/argv.js';
 
@@ -93,40 +92,70 @@ function validate(args: ScanArgs): string[] {
   return inputs;
 }
 
-interface RunState {
-  tally: Tally;
-  output: ScanOutput;
-  /** Results waiting for their turn (input order). */
-  waiting: Map<number, ScanResult>;
-  nextWrite: number;
-  submitted: number;
-  runMessages: number;
-  runBytes: number;
-  wake?: () => void;
-}
-
-function writeReady(run: RunState): void {
-  while (run.waiting.has(run.nextWrite)) {
-    const r = run.waiting.get(run.nextWrite)!;
-    run.waiting.delete(run.nextWrite);
-    run.output.write(r.text);
-    run.tally.add(r.fact);
-    run.runMessages++;
-    run.runBytes += r.fact.bytes;
-    run.nextWrite++;
+/** Read past the inputs an earlier run wrote; false when the input at the checkpoint is not the one it recorded. */
+async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Promise<boolean> {
+  let key: string | undefined;
+  for (let i = 0; i < state.done; i++) {
+    const next = await items.next();
+    if (next.done) return false;
+    key = inputKey(next.value);
   }
-}
-
-function waitForResults(run: RunState): Promise<void> {
-  return new Promise((resolve) => {
-    run.wake = resolve;
-  });
+  return state.lastInput === undefined || key === state.lastInput;
 }
 
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
   const settings = settingsFrom(args);
   const fingerprint = fingerprintOf(args, settings);
+  const state = loadState(args, fingerprint);
+  const startedAt = Date.now();
+  const resumed = state?.done ?? 0;
+  const tally = state ? Tally.fromJSON(state.tally) : new Tally();
+  if (state?.complete) {
+    process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
+    finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
+    return EXIT.pass;
+  }
+  const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
+  const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
+  // Before the output is touched: the inputs must still be the ones the checkpoint counted.
+  if (state && !(await skipDone(items, state))) {
+    throw new ArgumentError(`${args.resume}: the inputs changed since the checkpoint (input ${state.done} is not ${state.lastInput}); start a new scan`);
+  }
+
+  const dns = await openScanDns(args);
+  let scan: ScanRun | undefined;
+  const output = args.out ? fileOutput(args.out, state?.outputBytes) : streamOutput(process.stdout, () => scan?.stop('reader-gone'));
+  if (!state && args.format === 'csv') output.write(csvHeader());
+  scan = new ScanRun({
+    jobs: args.jobs ?? availableParallelism(),
+    settings,
+    dns,
+    output,
+    tally,
+    progress: args.quiet ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs)),
+    ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
+  });
+  // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
+  const onSigint = () => {
+    if (scan.stopped === 'interrupted') process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
+    scan.stop('interrupted');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await scan.run(items, state?.lastInput);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  await output.close();
+  await dns.session?.close();
+  const figures = { elapsedSeconds: (Date.now() - startedAt) / 1000, runMessages: scan.figures.messages, runBytes: scan.figures.bytes };
+  finishSummary(args, summarise(tally, { ...figures, resumedMessages: resumed, complete: !scan.stopped }));
+  return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
+}
+
+function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined {
   let state: Checkpoint | undefined;
   try {
     state = args.resume ? readCheckpoint(args.resume) : undefined;
@@ -137,114 +166,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
   if (state && state.fingerprint !== fingerprint) {
     throw new ArgumentError(`${args.resume}: this resume state belongs to a different scan (other inputs, output or options)`);
   }
-  const startedAt = Date.now();
-  const resumed = state?.done ?? 0;
-  const tally = state ? Tally.fromJSON(state.tally) : new Tally();
-  if (state?.complete) {
-    process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
-    finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
-    return EXIT.pass;
-  }
-
-  const dns = await openScanDns(args);
-  let cancelWait: (() => void) | undefined; // ends the wait for the next input (SIGINT, reader gone)
-  let wakeRun = () => {};
-  // The reader of stdout went away (| head): stop taking inputs, as after ^C, but that is not a failure (exit 0).
-  let readerGone = false;
-  const output = args.out
-    ? fileOutput(args.out, state?.outputBytes)
-    : streamOutput(process.stdout, () => {
-        readerGone = true;
-        cancelWait?.();
-        wakeRun();
-      });
-  if (!state && args.format === 'csv') output.write(csvHeader());
-  const run: RunState = { tally, output, waiting: new Map(), nextWrite: 0, submitted: 0, runMessages: 0, runBytes: 0 };
-  wakeRun = () => run.wake?.();
-  const jobs = args.jobs ?? availableParallelism();
-  const progress = args.quiet ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs));
-  const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => {
-    run.waiting.set(seq, result);
-    writeReady(run);
-    progress.update(resumed + run.nextWrite, run.runBytes);
-    const wake = run.wake;
-    run.wake = undefined;
-    wake?.();
-  });
-
-  let lastCheckpoint = Date.now();
-  const checkpoint = async (complete: boolean) => {
-    if (!args.resume) return;
-    await output.flush(true); // the lines are on disk before the state claims them
-    writeCheckpoint(args.resume, {
-      version: 1,
-      fingerprint,
-      done: resumed + run.nextWrite,
-      outputBytes: output.bytes,
-      tally: run.tally.toJSON(),
-      complete,
-      updatedAt: new Date().toISOString(),
-    });
-    lastCheckpoint = Date.now();
-  };
-
-  // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
-    cancelWait?.();
-    run.wake?.();
-  };
-  // The next input, or 'stop' on SIGINT (a path list on stdin can block for ever). A fresh promise each time: racing
-  // against one long-lived promise would keep every settled item (and its bytes) reachable until the scan ends.
-  const nextItem = (items: AsyncIterator<InputItem>) =>
-    new Promise<IteratorResult<InputItem> | 'stop'>((resolve, reject) => {
-      cancelWait = () => resolve('stop');
-      items.next().then(resolve, reject);
-    }).finally(() => {
-      cancelWait = undefined;
-    });
-  process.on('SIGINT', onSigint);
-
-  const window = Math.max(32, jobs * 16);
-  const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
-  const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
-  let skipped = 0;
-  try {
-    for (;;) {
-      const next = interrupted || readerGone ? 'stop' : await nextItem(items);
-      if (next === 'stop' || next.done) break;
-      const item: InputItem = next.value;
-      if (skipped < resumed) {
-        skipped++;
-        continue;
-      }
-      const seq = run.submitted++;
-      if (item.error) {
-        run.waiting.set(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), args.format, item.size));
-        writeReady(run);
-      } else pool.submit({ type: 'task', seq, source: item.source, bytes: item.bytes!, size: item.size });
-      while (run.submitted - run.nextWrite >= window && !interrupted && !readerGone) await waitForResults(run);
-      if (args.resume && Date.now() - lastCheckpoint >= CHECKPOINT_EVERY_MS) await checkpoint(false);
-    }
-    if (interrupted || readerGone) void items.return?.(undefined);
-    while (run.nextWrite < run.submitted) await waitForResults(run);
-  } finally {
-    process.off('SIGINT', onSigint);
-    await pool.close();
-  }
-  progress.done();
-  await checkpoint(!interrupted && !readerGone);
-  await output.close();
-  await dns.session?.close();
-  const elapsedSeconds = (Date.now() - startedAt) / 1000;
-  finishSummary(
-    args,
-    summarise(run.tally, { elapsedSeconds, runMessages: run.runMessages, runBytes: run.runBytes, resumedMessages: resumed, complete: !interrupted && !readerGone }),
-  );
-  return interrupted ? EXIT_INTERRUPTED : EXIT.pass;
+  return state;
 }
 
 function finishSummary(args: ScanArgs, summary: ScanSummary): void {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,4 +118,28 @@ test('a state file from another scan is refused', () => {
   const r = runCli(['scan', '--offline', '-q', '--resume', state, '--out', join(dir, 'other.ndjson'), mbox]);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /different scan/);
+});
+
+test('inputs that changed since the checkpoint are refused before the output is touched', () => {
+  const d = mkdtempSync(join(tmpdir(), 'mailtrace-resume-changed-'));
+  const inbox = join(d, 'inbox');
+  const msg = (n: number) => `From: a${n}@example.com\nSubject: ${n}\n\nbody\n`;
+  mkdirSync(inbox);
+  for (const n of [1, 2, 3]) writeFileSync(join(inbox, `${n}.eml`), msg(n));
+  const state = join(d, 'state.json');
+  const out = join(d, 'out.ndjson');
+  const args = ['scan', '--offline', '-q', '--resume', state, '--out', out, inbox];
+  assert.equal(runCli(args).code, 0);
+  // Pretend the run stopped after two messages (what a kill leaves behind)...
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
+  assert.equal(saved.lastInput, `${join(inbox, '3.eml')}#@`);
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), lastInput: `${join(inbox, '2.eml')}#@` }));
+  const before = readFileSync(out);
+  // ...then the second message disappears: position 2 is now another file.
+  renameSync(join(inbox, '2.eml'), join(inbox, '9.eml'));
+  const r = runCli(args);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /inputs changed since the checkpoint/);
+  assert.ok(readFileSync(out).equals(before), 'output untouched');
 });

@@ -15,6 +15,8 @@ export interface Checkpoint {
   done: number;
   /** Length of the output file holding exactly those `done` records. */
   outputBytes: number;
+  /** Key of the last input written (path#index@offset): on resume, the input at that position must be the same. */
+  lastInput?: string;
   tally: TallyJson;
   complete: boolean;
   updatedAt: string;
