@@ -329,12 +329,15 @@ export interface Report {
   container?: ContainerInfo;
 }
 
-/** The report a message was unwrapped from: an ARF feedback report (RFC 5965) or a forward as an attachment. */
+/**
+ * The report a message was unwrapped from: an ARF feedback report (RFC 5965), a forward as an attachment, or a
+ * bounce (RFC 3464 delivery status notification) returning the original, as backscatter of forged mail does.
+ */
 export interface ContainerInfo {
-  kind: 'arf' | 'forwarded';
+  kind: 'arf' | 'forwarded' | 'bounce';
   /** What the container held of the original: the whole message, its headers only, or nothing (the container itself was analysed). */
   embedded: 'message' | 'headers' | 'none';
-  /** Which report format was recognised: 'rfc5965', or a provider's own ('hotmail-jmrp', 'apple-unsubscribe'). */
+  /** Which report format was recognised: 'rfc5965', 'rfc3464', or a provider's own ('hotmail-jmrp', 'apple-unsubscribe'). */
   format?: string;
   /** RFC 5965 3.1 Feedback-Type (abuse, fraud, virus, other, not-spam, auth-failure, opt-out...), lower case. */
   feedbackType?: string;

@@ -4,6 +4,8 @@
 //   - ARF, RFC 5965: multipart/report; report-type=feedback-report, holding a message/feedback-report part and the
 //     original as message/rfc822, or text/rfc822-headers when only its headers were kept (RFC 5965 2, RFC 6591);
 //   - a message forwarded as an attachment: multipart/mixed with a message/rfc822 (or text/rfc822-headers) part;
+//   - a bounce (RFC 3464 multipart/report with message/delivery-status) returning the original: in an abuse
+//     mailbox that is backscatter, mail forged in the mailbox owner's name (not with --unwrap arf);
 //   - two provider formats without a feedback-report part: Hotmail/Outlook JMRP (a multipart/mixed complaint
 //     whose original carries X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe mail (X-Apple-Unsubscribe).
 // Cheap first: only the top header block is split for the common case; the MIME walk runs only on a multipart.
@@ -153,6 +155,10 @@ export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
     return { bytes: original?.bytes ?? input, container: info };
   }
   if (!original || mode === 'arf') return { bytes: input };
+  // Content-Type: multipart/report; report-type=delivery-status  -- a bounce (RFC 3464) returning the original
+  if (parts.some((p) => p.contentType === 'message/delivery-status' || p.contentType === 'message/global-delivery-status')) {
+    return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, top.fields, { format: 'rfc3464' }) };
+  }
   // Hotmail/Outlook JMRP complaints: the original carries "X-HmXmrOriginalRecipient: <rcpt>" (sisimai arf-22..24).
   const inner = splitHeader(original.bytes, TOP_HEADER_CAP).fields;
   if (first(inner, 'x-hmxmroriginalrecipient') !== undefined) {

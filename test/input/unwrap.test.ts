@@ -154,3 +154,17 @@ test('hostile structure: deep nesting and thousands of parts stay bounded', () =
   const many = Buffer.from('From: x@example.org\r\nContent-Type: multipart/mixed; boundary="m"\r\n\r\n' + '--m\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(5000) + '--m\r\nContent-Type: message/rfc822\r\n\r\n' + original + '\r\n--m--\r\n');
   assert.equal(unwrap(many).container, undefined, 'the embedded part beyond the part budget is not reached');
 });
+
+test('a bounce (RFC 3464) returning the original is unwrapped as kind bounce, not as a forward', () => {
+  const dsn = Buffer.from(
+    'From: MAILER-DAEMON@mx.example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n' +
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="d"\r\n\r\n' +
+      '--d\r\nContent-Type: text/plain\r\n\r\nI am sorry\r\n' +
+      '--d\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; nobody@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n' +
+      `--d\r\nContent-Type: message/rfc822\r\n\r\n${original}\r\n--d--\r\n`,
+  );
+  const { container, bytes } = unwrap(dsn);
+  assert.deepEqual(container, { kind: 'bounce', embedded: 'message', reporter: 'MAILER-DAEMON@mx.example.org', subject: 'Undelivered Mail Returned to Sender', format: 'rfc3464' });
+  assert.equal(Buffer.from(bytes).toString(), original);
+  assert.equal(unwrap(dsn, 'arf').container, undefined);
+});
