@@ -53,7 +53,7 @@ function settingsFrom(args: ScanArgs): ScanSettings {
     analyze: {
       trust: [...(config.trust ?? []), ...(args.trust ?? [])],
       authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-      offline: args.offline,
+      offline: args.offline === true,
       ...(at ? { at: at.toISOString() } : {}),
       ...(skew !== undefined ? { skewSeconds: skew } : {}),
     },
@@ -61,15 +61,22 @@ function settingsFrom(args: ScanArgs): ScanSettings {
 }
 
 async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
-  if (args.offline) return { mode: false };
+  if (args.offline === true) return { mode: false };
   const config = loadConfig(args.config);
   const servers = args.dnsServer ?? config.dnsServers;
-  const session = await openDns({
-    ...(servers ? { servers } : {}),
-    ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
-    ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
-    ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
-  });
+  let session: DnsSession | undefined;
+  try {
+    session = await openDns({
+      ...(servers ? { servers } : {}),
+      ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
+      ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
+      ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+    });
+  } catch (err) {
+    // A bad --dns-* option or snapshot file is a usage error (dns/ throws SnapshotError, DnsConfigError).
+    if (err instanceof Error && /(Snapshot|Config)Error$/.test(err.name)) throw new ArgumentError(err.message);
+    throw err;
+  }
   return session ? { session, mode: args.dnsReplay ? 'replay' : 'live' } : { mode: false };
 }
 
@@ -151,7 +158,8 @@ export async function runScan(args: ScanArgs): Promise<number> {
   await output.close();
   await dns.session?.close();
   const figures = { elapsedSeconds: (Date.now() - startedAt) / 1000, runMessages: scan.figures.messages, runBytes: scan.figures.bytes };
-  finishSummary(args, summarise(tally, { ...figures, resumedMessages: resumed, complete: !scan.stopped }));
+  const dnsFigures = dns.session ? { dns: scan.dnsCounts } : {};
+  finishSummary(args, summarise(tally, { ...figures, ...dnsFigures, resumedMessages: resumed, complete: !scan.stopped }));
   return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
 }
 

@@ -32,6 +32,8 @@ export interface ScanSummary {
   resumedMessages: number;
   /** False when the scan stopped early (SIGINT). */
   complete: boolean;
+  /** This run's DNS: questions asked by the workers, lookups handed to the DNS session (which caches). */
+  dns?: { asked: number; resolved: number };
 }
 
 export const TOP_N = 10;

@@ -50,6 +50,8 @@ export class ScanRun {
   private lastCheckpoint = Date.now();
   stopped: StopReason | undefined;
   readonly figures = { messages: 0, bytes: 0 };
+  /** DNS questions the workers asked, and lookups handed to the session (identical questions in flight joined). */
+  dnsCounts = { asked: 0, resolved: 0 };
 
   constructor(private readonly setup: RunSetup) {}
 
@@ -76,6 +78,7 @@ export class ScanRun {
       if (this.stopped) void items.return?.(undefined);
       while (this.nextWrite < this.submitted) await this.waitForResults();
     } finally {
+      this.dnsCounts = { ...pool.dnsBridge.counts };
       await pool.close();
     }
     await this.checkpoint(!this.stopped);

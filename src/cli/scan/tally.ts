@@ -141,6 +141,7 @@ export interface RunFigures {
   runBytes: number;
   resumedMessages: number;
   complete: boolean;
+  dns?: { asked: number; resolved: number };
 }
 
 export function summarise(t: Tally, run: RunFigures): ScanSummary {
@@ -166,5 +167,6 @@ export function summarise(t: Tally, run: RunFigures): ScanSummary {
     megabytesPerSecond: Number((run.runBytes / 1e6 / seconds).toFixed(2)),
     resumedMessages: run.resumedMessages,
     complete: run.complete,
+    ...(run.dns ? { dns: run.dns } : {}),
   };
 }
