@@ -158,7 +158,9 @@ export async function runScan(args: ScanArgs): Promise<number> {
   await output.close();
   await dns.session?.close();
   const figures = { elapsedSeconds: (Date.now() - startedAt) / 1000, runMessages: scan.figures.messages, runBytes: scan.figures.bytes };
-  const dnsFigures = dns.session ? { dns: scan.dnsCounts } : {};
+  // The session's own counters (unique questions, queries sent), when this dns/ provides them.
+  const sessionStats = (dns.session as { stats?: () => Record<string, number> } | undefined)?.stats?.();
+  const dnsFigures = dns.session ? { dns: { ...scan.dnsCounts, ...(sessionStats ? { session: sessionStats } : {}) } } : {};
   finishSummary(args, summarise(tally, { ...figures, ...dnsFigures, resumedMessages: resumed, complete: !scan.stopped }));
   return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
 }

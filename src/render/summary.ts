@@ -32,8 +32,11 @@ export interface ScanSummary {
   resumedMessages: number;
   /** False when the scan stopped early (SIGINT). */
   complete: boolean;
-  /** This run's DNS: questions asked by the workers, lookups handed to the DNS session (which caches). */
-  dns?: { asked: number; resolved: number };
+  /**
+   * This run's DNS: questions asked by the workers, lookups handed to the DNS session (identical questions in flight
+   * joined), and the session's own counters (unique questions, queries sent) when it keeps them.
+   */
+  dns?: { asked: number; resolved: number; session?: Record<string, number> };
 }
 
 export const TOP_N = 10;

@@ -141,7 +141,7 @@ export interface RunFigures {
   runBytes: number;
   resumedMessages: number;
   complete: boolean;
-  dns?: { asked: number; resolved: number };
+  dns?: { asked: number; resolved: number; session?: Record<string, number> };
 }
 
 export function summarise(t: Tally, run: RunFigures): ScanSummary {
