@@ -6,8 +6,8 @@
 //   - its name ends in .mbox or .mbx, or
 //   - its first line is an mbox separator ("From " + sender + a date with a time of day, see mbox.ts).
 // Such a file is cut at its separators. When it holds exactly one message and has no mbox extension (the
-// SpamAssassin corpus stores single messages that way), the message is reported as a plain file, without
-// mbox offset and index. Every other file is one message.
+// SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
+// and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
 import { open, readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -75,7 +75,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
       yield errorItem({ kind, path }, 'read-error', describeFsError(err));
       return;
     }
-    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems(path, kind, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }));
+    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems(path, kind, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
     else yield { source: { kind, path }, bytes, size: bytes.length };
     return;
   }
@@ -102,9 +102,18 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
   }
 }
 
-async function* mboxItems(path: string, kind: 'file' | 'maildir', alwaysMbox: boolean, max: number, messages: AsyncIterable<MboxMessage>): AsyncGenerator<InputItem> {
+/** `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. */
+async function* mboxItems(
+  path: string,
+  kind: 'file' | 'maildir',
+  alwaysMbox: boolean,
+  max: number,
+  messages: AsyncIterable<MboxMessage>,
+  whole?: Buffer,
+): AsyncGenerator<InputItem> {
   const asItem = (m: MboxMessage, single: boolean): InputItem => {
     const source: Source = single ? { kind, path } : { kind: 'mbox', path, offset: m.offset, index: m.index };
+    if (single && whole) return { source, bytes: whole, size: whole.length };
     return m.bytes ? { source, bytes: m.bytes, size: m.size } : { ...errorItem(source, 'too-large', `message larger than ${max} bytes`), size: m.size };
   };
   // Hold the first message back until we know whether a second follows (single-message files are plain files).

@@ -113,23 +113,25 @@ function mentionsEmbeddedMessage(bytes: Buffer): boolean {
  */
 function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
   const end = headerEnd(buf);
-  const head = buf.toString('latin1', 0, end).toLowerCase().replace(/\r\n?/g, '\n');
+  const head = '\n' + buf.toString('latin1', 0, end).toLowerCase().replace(/\r\n?/g, '\n');
   if (head.includes('\nx-apple-unsubscribe:')) return true;
-  const at = head.startsWith('content-type:') ? 0 : head.indexOf('\ncontent-type:');
+  const at = head.indexOf('\ncontent-type:');
   if (at === -1) return false;
-  const value = head.slice(head.indexOf(':', at) + 1, head.indexOf(':', at) + 200).replace(/^\s+/, '');
+  const colon = head.indexOf(':', at);
+  const value = head.slice(colon + 1, colon + 200).replace(/^\s+/, '');
   if (value.startsWith('multipart/report')) return true;
   return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
 }
 
-/** Offset of the blank line ending the header block (LF, CRLF or CR-only), capped. */
+/** Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. */
 function headerEnd(buf: Buffer): number {
-  const limit = Math.min(buf.length, TOP_HEADER_CAP);
+  const window = buf.subarray(0, Math.min(buf.length, TOP_HEADER_CAP));
+  let end = window.length;
   for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
-    const at = buf.indexOf(sep);
-    if (at !== -1 && at < limit) return at + 1;
+    const at = window.indexOf(sep);
+    if (at !== -1 && at + 1 < end) end = at + 1;
   }
-  return limit;
+  return end;
 }
 
 export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {

@@ -84,3 +84,12 @@ test('path list on stdin: newline- and NUL-separated (names with spaces and newl
   for await (const p of readPathList(Readable.from([Buffer.from('x.eml\r\ny'), Buffer.from('.eml\n\n')]), false)) lines.push(p);
   assert.deepEqual(lines, ['x.eml', 'y.eml']);
 });
+
+test('a single message behind a From line is analysed exactly as the file holds it (no >From unquoting)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mailtrace-single-'));
+  const text = `From x@y Mon Jan  1 10:00:00 2024\nFrom: a@example.com\nSubject: s\n\n>From the body\n`;
+  writeFileSync(join(root, 'one'), text);
+  const [item] = await all([join(root, 'one')]);
+  assert.equal(Buffer.from(item!.bytes!).toString(), text);
+  assert.deepEqual(item!.source, { kind: 'file', path: join(root, 'one') });
+});

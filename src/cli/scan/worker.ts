@@ -31,7 +31,10 @@ function loggingResolver(log: DnsAnswerRecord[]): Resolver {
 async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSettings): Promise<void> {
   const log: DnsAnswerRecord[] = [];
   const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
-  const record = await analyzeOne(task.source, task.bytes, s, deps);
+  // A transferred message arrives as a plain Uint8Array: view it as a Buffer once, so that the stages' slices are
+  // Buffers too (each Uint8Array -> Buffer conversion deeper down costs more than the work it wraps).
+  const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  const record = await analyzeOne(task.source, bytes, s, deps);
   port.postMessage({ type: 'result', seq: task.seq, result: resultOf(record, s.format, task.size) });
 }
 
