@@ -5,6 +5,7 @@ import { ScanPool } from '../../src/cli/scan/pool.js';
 import type { ScanResult, ScanSettings } from '../../src/cli/scan/analyze-one.js';
 
 const settings: ScanSettings = { format: 'ndjson', unwrap: 'all', timeoutMs: 200, analyze: { offline: true } };
+const text = (r: ScanResult) => r.text;
 const script = new URL('../fixtures/scan/misbehaving-worker.mjs', import.meta.url);
 
 async function runPool(paths: string[], jobs: number): Promise<Map<number, ScanResult>> {
@@ -28,18 +29,18 @@ async function runPool(paths: string[], jobs: number): Promise<Map<number, ScanR
 test('a stuck worker is stopped: its message becomes a timeout record, the messages queued behind it still run', async () => {
   const results = await runPool(['a', 'hang', 'b', 'c', 'd'], 1);
   assert.equal(results.size, 5);
-  const hang = JSON.parse(results.get(1)!.text);
+  const hang = JSON.parse(text(results.get(1)!));
   assert.equal(hang.error.code, 'timeout');
   assert.equal(hang.source.path, 'hang');
   assert.equal(results.get(1)!.fact.errorCode, 'timeout');
-  for (const seq of [0, 2, 3, 4]) assert.match(results.get(seq)!.text, /^[abcd] 1\n$/);
+  for (const seq of [0, 2, 3, 4]) assert.match(text(results.get(seq)!), /^[abcd] 1\n$/);
 });
 
 test('a worker that dies: its message becomes an internal error record, the rest run on a new worker', async () => {
   const results = await runPool(['a', 'crash', 'b', 'c'], 2);
   assert.equal(results.size, 4);
-  const crash = JSON.parse(results.get(1)!.text);
+  const crash = JSON.parse(text(results.get(1)!));
   assert.equal(crash.error.code, 'internal');
   assert.match(crash.error.message, /exit code 3/);
-  assert.match(results.get(3)!.text, /^c 1\n$/);
+  assert.match(text(results.get(3)!), /^c 1\n$/);
 });

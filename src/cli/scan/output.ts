@@ -3,7 +3,7 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 
 export interface ScanOutput {
-  write(text: string): void;
+  write(data: string | Uint8Array): void;
   /** Push buffered lines out; for a file also fsync (before a checkpoint claims them). */
   flush(sync: boolean): Promise<void>;
   /** Bytes written so far (file output). */
@@ -17,11 +17,11 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
   const fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
   if (resumeAt !== undefined) ftruncateSync(fd, resumeAt);
   let position = resumeAt ?? 0;
-  let pending: string[] = [];
+  let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const drain = () => {
     if (!pending.length) return;
-    const buf = Buffer.from(pending.join(''));
+    const buf = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
     let off = 0;
@@ -29,9 +29,10 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
     position += buf.length;
   };
   return {
-    write(text) {
-      pending.push(text);
-      pendingBytes += text.length;
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
       if (pendingBytes >= BATCH_BYTES) drain();
     },
     async flush(sync) {
@@ -39,7 +40,7 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
       if (sync) fsyncSync(fd);
     },
     get bytes() {
-      return position + Buffer.byteLength(pending.join(''));
+      return position + pendingBytes;
     },
     async close() {
       drain();
@@ -51,7 +52,7 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
 
 /** onGone: the reader closed the pipe (EPIPE), so there is no point going on. */
 export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onGone: () => void = () => {}): ScanOutput {
-  let pending: string[] = [];
+  let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let written = 0;
   let broken = false;
@@ -62,11 +63,11 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onG
   });
   const drain = async () => {
     if (!pending.length || broken) return;
-    const text = pending.join('');
+    const buf = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    written += Buffer.byteLength(text);
-    if (!stream.write(text)) {
+    written += buf.length;
+    if (!stream.write(buf)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           stream.off('drain', done);
@@ -81,9 +82,10 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onG
     }
   };
   return {
-    write(text) {
-      pending.push(text);
-      pendingBytes += text.length;
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
       if (pendingBytes >= BATCH_BYTES) void drain();
     },
     flush: () => drain(),

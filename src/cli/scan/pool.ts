@@ -104,9 +104,11 @@ export class ScanPool {
     worker.on('message', (msg: FromWorker) => {
       slot.lastSeen = Date.now();
       slot.ready = true;
-      if (msg.type === 'result') {
-        slot.inFlight.delete(msg.seq);
-        this.onResult(msg.seq, msg.result);
+      if (msg.type === 'results') {
+        for (const { seq, result } of msg.items) {
+          slot.inFlight.delete(seq);
+          this.onResult(seq, result);
+        }
       } else if (msg.type === 'dns') void this.dnsBridge.answer(msg).then((reply) => worker.postMessage(reply));
     });
     worker.on('error', (err) => this.replace(slot, 'internal', `worker stopped: ${err.message.split('\n')[0]}`));

