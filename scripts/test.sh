@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --with-knot
 node node_modules/typescript/bin/tsc -p tsconfig.json
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-exec node --import tsx --test --test-reporter="${TEST_REPORTER:-spec}" "${files[@]}"
+node --import tsx --test --test-reporter="${TEST_REPORTER:-spec}" "${files[@]}"
+bash scripts/node-matrix.sh

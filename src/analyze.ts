@@ -3,7 +3,7 @@
 import type { AnalyzeOptions, Deps, Report, Source } from './types.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
 import { buildChain } from './hops/index.js';
-import { extractIdentity } from './identity/index.js';
+import { extractIdentity, gatherRelayContext } from './identity/index.js';
 import { authenticate } from './auth/index.js';
 import { runRules } from './findings/index.js';
 import { decideVerdict, exitCodeFor } from './verdict/index.js';
@@ -29,11 +29,14 @@ export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Pr
     { message, chain, identity, at, offline: options.offline === true || !deps.resolver, authservIds: trust.authservIds },
     deps,
   );
+  const offline = options.offline === true || !deps.resolver;
+  const relay = await gatherRelayContext(identity, chain, offline ? undefined : deps.resolver);
   const findings = runRules({
     message,
     chain,
     identity,
     auth,
+    relay,
     options: { ...options, skewSeconds: options.skewSeconds ?? DEFAULT_SKEW_SECONDS },
   });
   const { verdict, score, drivers } = decideVerdict(findings);

@@ -122,6 +122,8 @@ export interface HopPeer {
   helo?: string;
   /** What the receiver's reverse DNS said for the client IP. */
   rdns?: string;
+  /** The receiver wrote its reverse-DNS result (a name or "unknown"); rdns absent with this set means "no name". */
+  rdnsLooked?: boolean;
   /** The client IP the receiver saw (IPv4 dotted, IPv6 compressed lower case). */
   ip?: string;
   port?: number;
@@ -169,6 +171,8 @@ export interface Hop {
   delaySeconds?: number;
   trust: TrustLevel;
   trustReason: string;
+  /** Why a hop is 'partial' (a repeated clause, a stray ';', a date not understood, ...). */
+  notes?: string[];
 }
 
 /** The chain as a whole. */
@@ -208,6 +212,10 @@ export interface Identity {
   date?: { raw: string; timestamp?: string };
   subject?: string;
   listId?: string;
+  /** List-Post, the list's posting address (RFC 2369), as written. */
+  listPost?: string;
+  /** The topmost Resent-* block (RFC 5322 3.6.6): who re-sent the message, when. */
+  resent?: { from: Mailbox[]; sender?: Mailbox; to: Mailbox[]; date?: string; messageId?: string };
 }
 
 // ---------------------------------------------------------------- authentication

@@ -1,7 +1,7 @@
 // `mailtrace [files..]`: read each input, analyse it, print its report, fold the exit codes.
 import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
-import { openDns } from '../dns/index.js';
+import { DnsConfigError, SnapshotError, openDns, type DnsOptions, type DnsSession } from '../dns/index.js';
 import { renderHuman } from '../render/human.js';
 import { renderJson } from '../render/json.js';
 import { safeInline } from '../render/sanitize.js';
@@ -43,21 +43,28 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
   const config = loadConfig(args.config);
   const at = parseAt(args.at);
-  const dns = args.offline
-    ? undefined
-    : await openDns({
-        ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
-        ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
-        ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
-        ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
-      });
+  let dns: DnsSession | undefined;
+  try {
+    dns = args.offline
+      ? undefined
+      : await openDns({
+          ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
+          ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
+          ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
+          ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+        } satisfies DnsOptions);
+  } catch (err) {
+    if (!(err instanceof DnsConfigError || err instanceof SnapshotError)) throw err;
+    process.stderr.write(`mailtrace: ${safeInline(err.message)}\n`);
+    return err instanceof SnapshotError && err.reason === 'missing' ? EXIT.noInput : EXIT.usage;
+  }
   const base: AnalyzeOptions = {
     trust: [...(config.trust ?? []), ...(args.trust ?? [])],
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
-    offline: args.offline || !dns,
+    offline: Boolean(args.offline) || !dns,
     ...(at ? { at } : {}),
     ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
-    deps: dns ? { resolver: dns.resolver, dnsLog: dns.log } : {},
+    deps: {},
   };
   const color = useColor(args.color);
   const width = process.stdout.columns || 120;
@@ -66,7 +73,10 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   for (const path of files) {
     try {
       const raw = await readInput(path);
-      const report = await analyze(raw.bytes, { ...base, source: raw.source });
+      // One DNS view per message: the run's cache is shared, the report lists only this message's answers.
+      const view = dns?.view();
+      const deps = view ? { ...base.deps, resolver: view.resolver, dnsLog: view.log } : base.deps;
+      const report = await analyze(raw.bytes, { ...base, source: raw.source, deps });
       exit = foldExit(exit, report.exitCode);
       if (args.json) jsonItems.push(report);
       else process.stdout.write(renderHuman(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
@@ -79,7 +89,13 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       if (args.json) jsonItems.push({ source: { path: name }, error: { code, message: (err as Error).message } });
     }
   }
-  await dns?.close();
+  try {
+    await dns?.close();
+  } catch (err) {
+    // Only writing the --dns-record file can fail here (its folder was checked at start): say so, keep the reports.
+    process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+    exit = foldExit(exit, EXIT.internal);
+  }
   if (args.json) {
     const reports = jsonItems.filter((i): i is Report => 'schemaVersion' in i);
     if (files.length === 1) {

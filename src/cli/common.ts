@@ -4,7 +4,7 @@ export interface CommonArgs {
   trust?: string[];
   trustAuthservId?: string[];
   skew?: number;
-  offline: boolean;
+  offline?: boolean;
   dnsServer?: string[];
   dnsRecord?: string;
   dnsReplay?: string;

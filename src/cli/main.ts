@@ -40,6 +40,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   let exitCode: number = EXIT.pass;
   const parser = yargs(rewriteScanArgv(argv))
     .scriptName('mailtrace')
+    // One value per flag: "--trust mx.example.net msg.eml" must not read msg.eml as a second trust entry.
+    .parserConfiguration({ 'greedy-arrays': false })
     .usage('Usage: $0 [options] <file.eml|-> ...\n\nWhere did this message really come from, and is it forged?')
     .command<AnalyzeArgs>(
       ['analyze [files..]', '$0 [files..]'],
@@ -80,15 +82,20 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .option('trust', { type: 'string', array: true, describe: 'your own server: host name, domain, IP or CIDR (repeatable)' })
     .option('trust-authserv-id', { type: 'string', array: true, describe: 'authserv-id whose Authentication-Results you trust (repeatable)' })
     .option('skew', { type: 'number', describe: 'clock skew allowed between hops, seconds (default 300)' })
-    .option('offline', { type: 'boolean', default: false, describe: 'no DNS: use only the recorded Authentication-Results' })
-    .option('dns-server', { type: 'string', array: true, describe: 'resolver host[:port] to query (repeatable)' })
+    // No default: yargs counts an option with a default as given, and --offline conflicts with the DNS flags.
+    .option('offline', { type: 'boolean', describe: 'no DNS: use only the recorded Authentication-Results' })
+    .option('dns-server', { type: 'string', array: true, describe: 'resolver host[:port] or [IPv6]:port to query instead of the system\'s (repeatable)' })
     .option('dns-record', { type: 'string', describe: 'save every DNS answer used to this JSON file' })
     .option('dns-replay', { type: 'string', describe: 'answer DNS only from this JSON file' })
-    .option('dns-timeout', { type: 'number', describe: 'per-query DNS timeout in ms (default 2000)' })
+    .option('dns-timeout', { type: 'number', describe: 'DNS timeout of the first try in ms (default 500; a lookup gives up after 3× this)' })
     .option('at', { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' })
     .conflicts('dns-replay', 'dns-record')
     .conflicts('offline', ['dns-replay', 'dns-record', 'dns-server'])
-    .completion('completion', 'print a shell completion script (bash/zsh)')
+    // An explicit command: yargs' own completion command would also run the default command with "completion" as a file.
+    .command('completion', 'print a shell completion script (bash/zsh): mailtrace completion >> ~/.bashrc', {}, () => {
+      parser.showCompletionScript();
+    })
+    .completion('__completion', false)
     .epilogue(EXIT_CODES_HELP)
     .strictOptions()
     .help()

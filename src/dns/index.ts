@@ -1,33 +1,208 @@
-// One run's DNS, behind the Resolver contract mailauth accepts.
-import type { DnsAnswerRecord, Resolver } from '../types.js';
+// One run's DNS, behind the Resolver contract mailauth accepts: (name, rrtype) => Promise<answer as
+// dns.promises.resolve returns it>, failing with the same error codes (see errors.ts for how they are judged).
+//
+// Every lookup goes through one cache per run, keyed by (name lower case without the trailing dot, type):
+// DKIM names arrive in the case d= was written, and a batch must never send the same question twice. The
+// cache holds the promise, so concurrent asks for one question share a single query (in-flight
+// de-duplication), and it keeps errors too: a timed-out name is not asked again in the same run.
+//
+// Where answers come from:
+//   live    node:dns Resolver, the system's servers or --dns-server (live.ts: timeouts, deadline, concurrency)
+//   record  live, and close() writes every answer used, errors included, to a snapshot file (snapshot.ts)
+//   replay  only the snapshot; a question it lacks is 'missing' (replay.ts), never an NXDOMAIN
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DnsAnswerRecord, DnsProvenance, Resolver } from '../types.js';
+import { DnsConfigError, dnsError } from './errors.js';
+import { LiveBackend, type LiveOptions, type Outcome } from './live.js';
+import { replayLookup } from './replay.js';
+import { resolveServers } from './servers.js';
+import { loadSnapshot, normaliseName, parseSnapshot, snapshotOf, writeSnapshot, type DnsSnapshot } from './snapshot.js';
+
+export { DnsConfigError, MISSING, classifyDnsError, type DnsErrorClass } from './errors.js';
+export { SnapshotError, loadSnapshot, parseSnapshot, formatSnapshot, normaliseName, type DnsSnapshot } from './snapshot.js';
+export { parseServer } from './servers.js';
+export { ptrName } from './ptr.js';
+export { replayResolver } from './replay.js';
+
+/** The defaults, chosen so a dead server costs a message about 3 s at most (see live.ts). */
+export const DNS_DEFAULTS = {
+  timeoutMs: 500,
+  tries: 2,
+  deadlineMs: 1500,
+  concurrency: 8,
+  failFastAfter: 2,
+  failFastForMs: 10_000,
+} as const;
 
 export interface DnsOptions {
-  /** host[:port] of resolvers to use instead of the system's. */
+  /** host[:port] of resolvers to use instead of the system's ("[::1]:53" for IPv6 with a port). */
   servers?: string[];
+  /** c-ares timeout of the first try, ms (default 500; c-ares backs off on later tries). */
   timeoutMs?: number;
+  /** c-ares tries per server (default 2). */
   tries?: number;
+  /** Overall limit per lookup including queue wait, ms (default 3 × timeoutMs, so 1500). */
+  deadlineMs?: number;
+  /** Most queries on the wire at once (default 8). */
   concurrency?: number;
-  /** Save every answer used to this file. */
+  /** Timeouts in a row after which the server counts as dead and lookups fail at once (default 2; 0 = never). */
+  failFastAfter?: number;
+  /** How long a dead server is skipped before it is tried again, ms (default 10 000). */
+  failFastForMs?: number;
+  /** Save every answer used to this file, on close(). */
   recordPath?: string;
   /** Answer only from this file. */
   replayPath?: string;
+  /** Answer only from this snapshot (library use: peer suites, tests). */
+  replay?: DnsSnapshot;
+}
+
+export interface DnsStats {
+  /** Calls of a resolver, cache hits included. */
+  lookups: number;
+  /** Distinct (name, type) questions asked in the run. */
+  unique: number;
+  /** Lookups answered from an already settled cache entry. */
+  cacheHits: number;
+  /** Lookups that joined a query still in flight. */
+  inFlightJoins: number;
+  /** Questions sent to a server (live modes; 0 in replay). Equals `unique` unless fail-fast skipped some. */
+  sent: number;
+  /** Lookups failed at once because the server was judged dead. */
+  failedFast: number;
+  /** Most queries on the wire at once. */
+  peakInFlight: number;
+}
+
+/** A resolver with its own log, sharing the session's cache: one per message, so a report lists its answers. */
+export interface DnsView {
+  resolver: Resolver;
+  /** Every (name, type) this view asked, in first-use order, marked live/replayed/missing. */
+  log(): DnsAnswerRecord[];
 }
 
 /** One run's DNS: a resolver shared by every message of the run, its provenance log, and record saving. */
-export interface DnsSession {
-  resolver: Resolver;
-  log(): DnsAnswerRecord[];
-  /** Write the record file, when recording. */
+export interface DnsSession extends DnsView {
+  mode: 'live' | 'record' | 'replay';
+  /** A fresh per-message view over the shared cache. */
+  view(): DnsView;
+  stats(): DnsStats;
+  /** Write the record file, when recording, and stop any query still on the wire. */
   close(): Promise<void>;
 }
 
-import { loadSnapshot } from './snapshot.js';
-import { replayResolver } from './replay.js';
+// c-ares answers these; anything else is a programming error, not a DNS failure.
+const RRTYPES = new Set(['A', 'AAAA', 'ANY', 'CAA', 'CNAME', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SRV', 'TXT']);
 
-/** PLACEHOLDER: replay only; live DNS (system resolver or --dns-server), cache, timeouts and record arrive with issue 3. */
+/**
+ * A name we refuse to send: over 253 octets, a label over 63 (RFC 1035 2.3.4), or blanks and control
+ * characters (header text is hostile: a d= of megabytes or with CR LF must not reach the wire or the log).
+ */
+function badName(name: string): boolean {
+  return name.length === 0 || name.length > 253 || /[\u0000-\u0020\u007f]/.test(name) || name.split('.').some((l) => l.length === 0 || l.length > 63);
+}
+
+type Source = (name: string, rrtype: string) => Promise<Outcome & { provenance: DnsProvenance }>;
+
+function positive(value: number | undefined, fallback: number, what: string, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min) throw new DnsConfigError(`${what} must be a number ≥ ${min}`);
+  return Math.floor(value);
+}
+
+function checkRecordPath(path: string): void {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new DnsConfigError(`--dns-record ${path}: is a directory`);
+    accessSync(dirname(path), fsConstants.W_OK);
+  } catch (err) {
+    if (err instanceof DnsConfigError) throw err;
+    throw new DnsConfigError(`--dns-record ${path}: cannot write in ${dirname(path)}`);
+  }
+}
+
+/** Open the run's DNS. Throws DnsConfigError or SnapshotError (one-line messages) for bad options or files. */
 export async function openDns(options: DnsOptions): Promise<DnsSession | undefined> {
-  if (!options.replayPath) return undefined;
-  const log: DnsAnswerRecord[] = [];
-  const resolver = replayResolver(loadSnapshot(options.replayPath), log);
-  return { resolver, log: () => log.slice(), close: async () => {} };
+  const replay = options.replay ? parseSnapshot(options.replay) : options.replayPath ? loadSnapshot(options.replayPath) : undefined;
+  if (replay && options.recordPath) throw new DnsConfigError('--dns-record and --dns-replay cannot be used together');
+  if (replay) return session('replay', async (name, type) => replayLookup(replay, name, type));
+
+  if (options.recordPath) checkRecordPath(options.recordPath);
+  const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, 'DNS timeout (ms)');
+  const live: LiveOptions = {
+    servers: await resolveServers(options.servers ?? []),
+    timeoutMs,
+    tries: positive(options.tries, DNS_DEFAULTS.tries, 'DNS tries'),
+    deadlineMs: positive(options.deadlineMs, options.timeoutMs !== undefined ? 3 * timeoutMs : DNS_DEFAULTS.deadlineMs, 'DNS deadline (ms)'),
+    concurrency: positive(options.concurrency, DNS_DEFAULTS.concurrency, 'DNS concurrency'),
+    failFastAfter: positive(options.failFastAfter, DNS_DEFAULTS.failFastAfter, 'DNS fail-fast count', 0),
+    failFastForMs: positive(options.failFastForMs, DNS_DEFAULTS.failFastForMs, 'DNS fail-fast pause (ms)', 0),
+  };
+  const backend = new LiveBackend(live);
+  const recordPath = options.recordPath;
+  return session(
+    recordPath ? 'record' : 'live',
+    async (name, type) => ({ provenance: 'live', ...(await backend.query(name, type)) }),
+    backend,
+    recordPath ? (records) => writeSnapshot(recordPath, snapshotOf(records)) : undefined,
+  );
+}
+
+function session(mode: DnsSession['mode'], source: Source, backend?: LiveBackend, save?: (records: DnsAnswerRecord[]) => void): DnsSession {
+  const cache = new Map<string, Promise<DnsAnswerRecord>>();
+  const settled = new Map<string, DnsAnswerRecord>(); // first-use order
+  const counts = { lookups: 0, cacheHits: 0, inFlightJoins: 0 };
+  const provenance: DnsProvenance = mode === 'replay' ? 'replayed' : 'live';
+
+  const lookup = (rawName: string, rawType: string): Promise<DnsAnswerRecord> => {
+    const type = String(rawType).toUpperCase();
+    if (!RRTYPES.has(type)) throw new TypeError(`unsupported DNS record type ${JSON.stringify(rawType)}`);
+    const name = normaliseName(String(rawName));
+    const key = `${type} ${name}`;
+    counts.lookups++;
+    const known = cache.get(key);
+    if (known) {
+      if (settled.has(key)) counts.cacheHits++;
+      else counts.inFlightJoins++;
+      return known;
+    }
+    const pending = (badName(name) ? Promise.resolve({ provenance, error: 'EBADNAME' } as const) : source(name, type)).then((o): DnsAnswerRecord => {
+      const record: DnsAnswerRecord = { name, type, provenance: o.provenance, ...(o.error !== undefined ? { error: o.error } : { answer: o.answer }) };
+      settled.set(key, record);
+      return record;
+    });
+    cache.set(key, pending);
+    return pending;
+  };
+
+  const makeView = (track = true): DnsView => {
+    const seen = new Map<string, DnsAnswerRecord>();
+    const resolver: Resolver = async (name, rrtype) => {
+      const record = await lookup(name, rrtype);
+      const key = `${record.type} ${record.name}`;
+      if (track && !seen.has(key)) seen.set(key, record);
+      if (record.error !== undefined) throw dnsError(record.error, record.name, record.type);
+      return structuredClone(record.answer); // callers may sort or splice; the cached copy stays intact
+    };
+    return { resolver, log: () => [...seen.values()] };
+  };
+
+  const whole = makeView(false); // the run's log is `settled`; no second copy
+  let closed = false;
+  return {
+    mode,
+    resolver: whole.resolver,
+    log: () => [...settled.values()],
+    view: () => makeView(),
+    stats: () => {
+      const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0 };
+      return { ...counts, unique: cache.size, ...live };
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      backend?.cancel();
+      save?.([...settled.values()]);
+    },
+  };
 }

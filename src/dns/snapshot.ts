@@ -1,15 +1,29 @@
 // The recorded-DNS file: plain JSON a person can read and edit, in the shape of mailauth's --dns-cache
 //   { "<name>": { "<RRTYPE>": <answer as node:dns returns it> } }
-// plus error entries, which mailauth's cache cannot represent:
+// plus error entries, which mailauth's cache cannot represent (a miss there is always ENOTFOUND):
 //   { "<name>": { "<RRTYPE>": { "error": "ENOTFOUND" | "ENODATA" | "ESERVFAIL" | "ETIMEOUT" | ... } } }
 // Names are lower case without the trailing dot (DKIM names arrive in the case d= was written).
-import { readFileSync } from 'node:fs';
+// Example:
+//   "example.org": {
+//     "MX": [ { "exchange": "mx1.example.org", "priority": 10 } ],
+//     "TXT": [ [ "v=spf1 ip4:198.51.100.0/24 -all" ] ]
+//   },
+//   "nothing.example.org": { "TXT": { "error": "ENOTFOUND" } }
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { DnsAnswerRecord } from '../types.js';
 
 export type SnapshotEntry = unknown | { error: string };
 export type DnsSnapshot = Record<string, Record<string, SnapshotEntry>>;
 
 export class SnapshotError extends Error {
   override readonly name = 'SnapshotError';
+  constructor(
+    message: string,
+    /** 'missing': the file cannot be read (exit 66); 'invalid': it is not a snapshot (exit 64). */
+    readonly reason: 'missing' | 'invalid',
+  ) {
+    super(message);
+  }
 }
 
 export function normaliseName(name: string): string {
@@ -20,23 +34,109 @@ export function isErrorEntry(entry: SnapshotEntry): entry is { error: string } {
   return typeof entry === 'object' && entry !== null && !Array.isArray(entry) && typeof (entry as { error?: unknown }).error === 'string';
 }
 
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Why an answer cannot be what node:dns returns for this type, or undefined when it can. */
+function answerProblem(type: string, answer: unknown): string | undefined {
+  if (isErrorEntry(answer)) return /^E[A-Z_]{2,30}$/.test(answer.error) ? undefined : 'an error must be a code such as "ENOTFOUND"';
+  switch (type) {
+    case 'TXT':
+      return Array.isArray(answer) && answer.every(isStringList) ? undefined : 'expected a list of records, each a list of strings: [["v=spf1 -all"]]';
+    case 'MX':
+      return Array.isArray(answer) && answer.every((m) => typeof m?.exchange === 'string' && Number.isInteger(m?.priority))
+        ? undefined
+        : 'expected [{"exchange": "mx.example.org", "priority": 10}]';
+    case 'A':
+    case 'AAAA':
+    case 'PTR':
+    case 'CNAME':
+    case 'NS':
+      return isStringList(answer) ? undefined : 'expected a list of strings';
+    default:
+      return answer === undefined ? 'no answer' : undefined;
+  }
+}
+
 /** Read and validate a snapshot file; keys are normalised, so a hand-edited file may use any case. */
 export function loadSnapshot(path: string): DnsSnapshot {
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new SnapshotError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not valid JSON (${e.message})` : (e.code ?? e.message)}`);
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.code === 'EACCES' ? 'permission denied' : `cannot read (${e.code ?? e.message})`;
+    throw new SnapshotError(`${path}: ${why}`, 'missing');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SnapshotError(`${path}: must be a JSON object of names`);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new SnapshotError(`${path}: not valid JSON (${(err as Error).message})`, 'invalid');
+  }
+  return parseSnapshot(data, path);
+}
+
+/** Validate snapshot data (from a file or built in memory). */
+export function parseSnapshot(data: unknown, label = 'snapshot'): DnsSnapshot {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SnapshotError(`${label}: must be a JSON object of names`, 'invalid');
   const out: DnsSnapshot = Object.create(null);
   for (const [name, types] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${path}: "${name}" must map record types to answers`);
+    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${label}: "${name}" must map record types to answers`, 'invalid');
     const key = normaliseName(name);
     const entry: Record<string, SnapshotEntry> = out[key] ?? Object.create(null);
-    for (const [type, answer] of Object.entries(types as Record<string, unknown>)) entry[type.toUpperCase()] = answer;
+    for (const [rawType, answer] of Object.entries(types as Record<string, unknown>)) {
+      const type = rawType.toUpperCase();
+      const problem = answerProblem(type, answer);
+      if (problem) throw new SnapshotError(`${label}: "${name}" ${type}: ${problem}`, 'invalid');
+      entry[type] = answer;
+    }
     out[key] = entry;
   }
   return out;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The snapshot of a run: every answer used, errors included (formatSnapshot sorts it). */
+export function snapshotOf(records: Iterable<DnsAnswerRecord>): DnsSnapshot {
+  const out: DnsSnapshot = Object.create(null);
+  for (const r of records) {
+    if (r.provenance === 'missing') continue;
+    const entry = (out[r.name] ??= Object.create(null) as Record<string, unknown>);
+    entry[r.type] = r.error !== undefined ? { error: r.error } : r.answer;
+  }
+  return out;
+}
+
+/**
+ * Pretty JSON for people, names and types sorted: one name per block, one answer per line where it fits, so a record can be edited or
+ * deleted with a line editor and a diff shows which answer changed.
+ */
+export function formatSnapshot(snapshot: DnsSnapshot): string {
+  const names = Object.keys(snapshot).sort(cmp);
+  if (names.length === 0) return '{}\n';
+  const blocks = names.map((name) => {
+    const types = Object.entries(snapshot[name]!).sort(([a], [b]) => cmp(a, b));
+    const lines = types.map(([type, answer]) => `    ${JSON.stringify(type)}: ${formatAnswer(answer)}`);
+    return `  ${JSON.stringify(name)}: {\n${lines.join(',\n')}\n  }`;
+  });
+  return `{\n${blocks.join(',\n')}\n}\n`;
+}
+
+function formatAnswer(answer: unknown): string {
+  if (!Array.isArray(answer) || answer.length === 0) return inline(answer);
+  return `[\n${answer.map((item) => `      ${inline(item)}`).join(',\n')}\n    ]`;
+}
+
+function inline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
+  if (value && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`).join(', ')} }`;
+  return JSON.stringify(value);
+}
+
+/** Write atomically, so an interrupted run never leaves half a file behind. */
+export function writeSnapshot(path: string, snapshot: DnsSnapshot): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, formatSnapshot(snapshot));
+  renameSync(tmp, path);
 }

@@ -1,6 +1,7 @@
 // A rule is one check: it looks at the analysed message and returns findings, or nothing.
 // Every rule must carry a title, a description and an explanation for newcomers: the type refuses one without them.
 import type { AnalyzeOptions, AuthReport, Chain, Evidence, HeaderField, Hop, Identity, Message, Severity } from '../types.js';
+import type { RelayContext } from '../identity/relay.js';
 
 export interface RuleContext {
   message: Message;
@@ -8,6 +9,8 @@ export interface RuleContext {
   identity: Identity;
   auth: AuthReport;
   options: Readonly<AnalyzeOptions> & { skewSeconds: number };
+  /** DNS facts for the relay rules (recipient MX, sender SPF per relay), gathered before the rules run. */
+  relay?: RelayContext;
 }
 
 /** What a rule's check returns: the evidence and data of one finding; severity may be lowered or raised per case. */

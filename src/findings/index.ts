@@ -4,6 +4,26 @@ import type { Rule, RuleContext } from './define.js';
 import { noReceived } from './rules/no-received.js';
 import { unparseableHop } from './rules/unparseable-hop.js';
 import { malformedHeader } from './rules/malformed-header.js';
+import { returnPathMisaligned } from './rules/identity-return-path-misaligned.js';
+import { multipleReturnPath } from './rules/identity-multiple-return-path.js';
+import { malformedReturnPath } from './rules/identity-malformed-return-path.js';
+import { noFrom } from './rules/identity-no-from.js';
+import { ambiguousFrom } from './rules/identity-ambiguous-from.js';
+import { displayNameImpersonation } from './rules/identity-display-name-impersonation.js';
+import { lookalikeDomain } from './rules/identity-lookalike-domain.js';
+import { replyToOtherOrg } from './rules/identity-reply-to-other-org.js';
+import { senderDiffers } from './rules/identity-sender-differs.js';
+import { hiddenRecipient } from './rules/identity-hidden-recipient.js';
+import { messageIdUnrelated } from './rules/identity-message-id-unrelated.js';
+import { dateSkew } from './rules/identity-date-skew.js';
+import { thirdPartyRelay } from './rules/relay-third-party.js';
+import { notViaMx } from './rules/relay-not-via-mx.js';
+import { spfPassDmarcFail } from './rules/relay-spf-pass-dmarc-fail.js';
+import { hopsBrokenChain } from './rules/hops-broken-chain.js';
+import { hopsTimeReversal } from './rules/hops-time-reversal.js';
+import { hopsPrivateRelay } from './rules/hops-private-relay.js';
+import { hopsHeloIpMismatch } from './rules/hops-helo-ip-mismatch.js';
+import { hopsHeloProvider } from './rules/hops-helo-provider.js';
 
 export const RULES = [
   // message framing
@@ -12,8 +32,28 @@ export const RULES = [
   // hop chain
   noReceived,
   unparseableHop,
+  hopsBrokenChain,
+  hopsTimeReversal,
+  hopsPrivateRelay,
+  hopsHeloIpMismatch,
+  hopsHeloProvider,
 
   // identity
+  noFrom,
+  ambiguousFrom,
+  displayNameImpersonation,
+  lookalikeDomain,
+  returnPathMisaligned,
+  multipleReturnPath,
+  malformedReturnPath,
+  replyToOtherOrg,
+  senderDiffers,
+  hiddenRecipient,
+  messageIdUnrelated,
+  dateSkew,
+  thirdPartyRelay,
+  notViaMx,
+  spfPassDmarcFail,
 
   // authentication
 ] as const satisfies readonly Rule[];

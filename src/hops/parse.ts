@@ -1,34 +1,318 @@
-// PLACEHOLDER generic Received parser, to be replaced by the per-dialect parsers (issue 2).
-import type { HeaderField, Hop } from '../types.js';
+// One Received header field -> one Hop (without its place in the chain). Pure and total: never throws.
+// clauses.ts splits the line into from/by/via/with/id/for clauses and the date; dialects/ names the MTA family and
+// says how its from clause reads; this file turns clauses into the Hop fields. What the client *claimed* (HELO) is
+// kept apart from what the receiver *saw* (IP, reverse DNS), as SpamAssassin's Received.pm and rspamd do.
+import type { HeaderField, Hop, HopKind, HopPeer, Protocol } from '../types.js';
 import { parseMailDate } from '../message/dates.js';
+import { splitReceived, type Clause, type SplitReceived } from './clauses.js';
+import { DIALECTS, type DialectInput } from './dialects/index.js';
+import { normalizeIp, ipScope } from './ip.js';
 
 export type ParsedHop = Omit<Hop, 'index' | 'delaySeconds' | 'trust' | 'trustReason'>;
 
-export function parseReceived(field: HeaderField): ParsedHop {
-  const value = field.value.slice(0, 4096);
-  const semi = value.lastIndexOf(';');
-  const clauses = semi >= 0 ? value.slice(0, semi) : value;
-  const dateRaw = semi >= 0 ? value.slice(semi + 1).trim() : undefined;
-  const date = dateRaw ? parseMailDate(dateRaw) : undefined;
-  const from = /\bfrom\s+(\S+)(?:\s+\(([^()]*)\))?/i.exec(clauses);
-  const by = /\bby\s+(\S+)/i.exec(clauses);
-  const ip = from?.[2] ? /\[?((?:\d{1,3}\.){3}\d{1,3})\]?/.exec(from[2]) : null;
-  const withWord = /\bwith\s+([A-Za-z0-9]+)/i.exec(clauses);
-  const id = /\bid\s+([^\s;]+)/i.exec(clauses);
-  const kind = from && by ? 'relay' : by ? 'local' : 'unparseable';
+/** Parse a Received field. `field.value` is the unfolded value (without "Received:"). */
+export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'>): ParsedHop {
+  const split = splitReceived(field.value);
+  const notes = [...split.notes];
+  const from = split.clauses.get('from');
+  const by = split.clauses.get('by');
+  const withClause = split.clauses.get('with');
+  const withText = withClause ? withClause.words.join(' ') : '';
+  const comments = [
+    ...split.lead.comments,
+    ...[...split.clauses.values(), ...split.repeated].flatMap((c) => c.comments),
+    ...split.trailer,
+  ];
+  const byHost = cleanHost(by?.words[0] ?? '');
+  const input: DialectInput = { split, ...(from ? { from } : {}), ...(by ? { by } : {}), withText, byHost, comments };
+  const dialect = DIALECTS.find((d) => d.matches(input))!;
+
+  const peer = from ? readPeer(from, dialect.fromWordIs, notes) : undefined;
+  const byIp = by ? hostIp(by) : undefined;
+  const protocol = withClause ? protocolOf(withClause) : split.clauses.has('via') && /^HTTP$/i.test(split.clauses.get('via')!.words[0] ?? '') ? 'HTTP' : undefined;
+  const tls = tlsOf(withText, comments, protocol);
+  const authenticated = /^(?:E?SMTP|LMTP|UTF8SMTP)S?A$/.test(protocol ?? '') || comments.some((c) => AUTH_COMMENT.test(c));
+  const id = clean(split.clauses.get('id')?.words[0]);
+  const forAddress = forOf(split);
+  const envelopeFrom = envelopeFromOf(comments, split);
+  const date = split.dateText ? parseMailDate(split.dateText) : undefined;
+  if (split.dateText && !date) notes.push('date not understood');
+  const kind = kindOf(split, peer, protocol, byHost, comments);
+  // SendGrid always writes its Go date without the ';': that is its dialect, not damage.
+  if (dialect.name === 'sendgrid') removeNote(notes, "date without ';'");
+  if (kind === 'local' && !from && !byHost && !LOCAL_LEAD.test(split.lead.comments.join(' '))) notes.push('no from or by clause');
+  const parse: Hop['parse'] = kind === 'unparseable' ? 'unparseable' : notes.length ? 'partial' : 'ok';
+
   return {
     header: field.index,
     raw: field.raw,
     kind,
-    dialect: 'generic',
-    parse: kind === 'unparseable' ? 'unparseable' : 'partial',
-    ...(from ? { from: { helo: from[1]!, ...(ip ? { ip: ip[1]! } : {}) } } : {}),
-    ...(by ? { by: by[1]! } : {}),
-    ...(withWord ? { with: withWord[1]! } : {}),
-    tls: /ESMTPS|ESMTPSA/i.test(withWord?.[1] ?? ''),
-    authenticated: /ESMTPS?A/i.test(withWord?.[1] ?? ''),
-    ...(id ? { id: id[1]! } : {}),
-    ...(dateRaw ? { dateRaw } : {}),
-    ...(date ? { timestamp: date.timestamp, ...(date.zoneOffsetMinutes !== undefined ? { zoneOffsetMinutes: date.zoneOffsetMinutes } : {}) } : {}),
+    dialect: kind === 'unparseable' ? 'unknown' : dialect.name,
+    parse,
+    ...(peer ? { from: peer } : {}),
+    ...(byHost ? { by: byHost } : {}),
+    ...(byIp ? { byIp } : {}),
+    ...opt('via', clean(split.clauses.get('via')?.words.join(' '))),
+    ...(withText ? { with: withText } : {}),
+    ...(protocol ? { protocol } : {}),
+    tls: tls.used,
+    ...opt('tlsVersion', tls.version),
+    ...opt('tlsCipher', tls.cipher),
+    authenticated,
+    ...opt('id', id),
+    ...opt('for', forAddress),
+    ...opt('envelopeFrom', envelopeFrom),
+    ...opt('dateRaw', split.dateText || undefined),
+    ...(date ? { timestamp: date.timestamp, ...opt('zoneOffsetMinutes', date.zoneOffsetMinutes) } : {}),
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+function removeNote(notes: string[], note: string): void {
+  const at = notes.indexOf(note);
+  if (at >= 0) notes.splice(at, 1);
+}
+
+function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined || value === '' ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** A word as a value: trailing ';' or ',' dropped (some MTAs glue them on), bounded. */
+function clean(word: string | undefined): string | undefined {
+  if (!word) return undefined;
+  const w = word.replace(/[;,]+$/, '').slice(0, 255);
+  return w || undefined;
+}
+
+/** A host name as written, without the trailing root dot Gmail adds, or the address of an IP literal. */
+function cleanHost(word: string): string {
+  // "by spica26.mgt.mul.t-online.de:8080 with HTTP/1.1": a port after a name (never after a bare IPv6 address)
+  const w = (clean(word) ?? '').replace(/^([^:]+\.[^:]+):\d{1,5}$/, '$1').replace(/\.$/, '');
+  return normalizeIp(w) ?? w;
+}
+
+// ---------------------------------------------------------------- from clause: the peer
+
+// "[203.0.113.9]", "[IPv6:2001:db8::1]", Gmail's "?IPv6:2001:db8::1?"; the port Exim writes as "]:45321".
+const BRACKET_IP = /[[?]((?:IPv6:)?[0-9A-Fa-f:.]{2,45}(?:%[0-9A-Za-z]{1,16})?)[\]?](?::(\d{1,5}))?/;
+// "helo=regina" (Exim), "(HELO maya.dyndns.org)" (qmail, CommuniGate), "EHLO x"
+// vger.kernel.org's ZMailer: '([45.249.212.35]:41652 "EHLO huawei.com" rhost-flags-OK-OK-OK-FAIL)'
+const HELO_IN_COMMENT = /(?:^|\s)helo=([^\s)]{1,255})|^(?:HELO|EHLO)\s+(\S{1,255})|"(?:HELO|EHLO)\s+([^"\s]{1,255})"/i;
+// "root@localhost [127.0.0.1]" (Sendmail ident), "relay.kernel.org [52.25.139.140]", "unknown [1.2.3.4]"
+const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
+
+/** What the from clause's comments say: the address (and port, ident) the receiver saw, its reverse-DNS name, a HELO. */
+interface CommentFacts {
+  ip?: string;
+  port?: number;
+  ident?: string;
+  /** The name in front of "[ip]"; undefined for "unknown" or an address in the name's place. */
+  rdns?: string;
+  /** The address was written as RFC 5321 TCP-info "[ip]", with or without a name: the receiver did look it up. */
+  rdnsLooked?: boolean;
+  helo?: string;
+}
+
+function commentFacts(comments: string[]): CommentFacts {
+  const f: CommentFacts = {};
+  for (const c of comments) {
+    const br = f.ip ? null : BRACKET_IP.exec(c);
+    const bracketIp = br ? normalizeIp(br[1]) : undefined;
+    if (bracketIp) {
+      f.ip = bracketIp;
+      if (br![2]) f.port = Number(br![2]);
+      const name = NAME_BEFORE_BRACKET.exec(c);
+      if (name?.[1]) f.ident = name[1];
+      // RFC 5321 4.4 TCP-info: "[ip]" alone, or the verified name before it ("unknown" in Postfix). Either way the
+      // receiver wrote the outcome of its lookup, unlike the bare "(ip)" of Exchange and qmail.
+      f.rdnsLooked = true;
+      // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
+      if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) f.rdns = name[2].replace(/\.$/, '');
+    } else if (!f.ip) {
+      // "(199.204.166.217)" Exchange, "(207.61.5.143)" qmail, "(ident@1.2.3.4)" qmail with ident
+      const bare = /^(?:(\S{1,64})@)?([0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)$/.exec(c);
+      const ip = bare ? normalizeIp(bare[2]) : undefined;
+      if (ip) {
+        f.ip = ip;
+        if (bare![1]) f.ident = bare![1];
+      }
+    }
+    const helo = HELO_IN_COMMENT.exec(c);
+    if (helo && !f.helo) f.helo = helo[1] ?? helo[2] ?? helo[3];
+    const port = /(?:^|\s)port=(\d{1,5})\b/.exec(c);
+    if (port && f.port === undefined) f.port = Number(port[1]);
+    const ident = /(?:^|\s)ident=(\S{1,64})/.exec(c);
+    if (ident && !f.ident) f.ident = ident[1]!.replace(/\)$/, '');
+  }
+  return f;
+}
+
+/** A from word that is an address literal: "from [1.2.3.4]", Exim's "from [1.2.3.4]:1234", Yahoo's "from 1.2.3.4". */
+function wordAddress(word: string | undefined): { ip: string; port?: number } | undefined {
+  const literal = word ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
+  const ip = literal ? normalizeIp(literal[1]) : undefined;
+  return ip ? { ip, ...(literal![2] ? { port: Number(literal![2]) } : {}) } : undefined;
+}
+
+function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
+  const word = from.words[0] ? clean(from.words[0]) : undefined;
+  if (!word) notes.push('from clause without a name');
+  // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
+  const extra = from.words.slice(1);
+  const literalAfter = extra.length === 1 && /^\[[^\]]{2,60}\]$/.test(extra[0]!) ? normalizeIp(extra[0]) : undefined;
+  if (extra.length && !literalAfter && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
+  const c = commentFacts(from.comments);
+  const w = wordAddress(word);
+  const peer: HopPeer = {};
+  const ip = literalAfter ?? c.ip ?? w?.ip;
+  if (ip) peer.ip = ip;
+  const port = c.port ?? (c.ip ? undefined : w?.port);
+  if (port !== undefined) peer.port = port;
+  if (c.ident) peer.ident = c.ident;
+  const name = word && !w && !/^unknown$/i.test(word) ? word.replace(/\.$/, '') : undefined;
+  if (wordIs === 'rdns' && word && !w && from.comments.length === 0) {
+    // Exim without a network peer: "from dave by dread.disaster.area with local (Exim 4.96)" names the local user.
+    peer.ident = word;
+  } else if (wordIs === 'rdns' && word && !w) {
+    // Exim and qmail: the word is the verified reverse-DNS name ("unknown" when there was none); the HELO is in a
+    // comment and, for Exim, left out when it equals the name.
+    if (name) peer.rdns = name;
+    else if (c.rdns) peer.rdns = c.rdns;
+    peer.rdnsLooked = true; // the word itself is the lookup's result ("unknown" when there was none)
+    const helo = c.helo ?? (c.rdns ? undefined : name);
+    if (helo) peer.helo = helo;
+  } else {
+    // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
+    const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
+    if (helo) peer.helo = helo;
+    if (c.rdns) peer.rdns = c.rdns;
+    if (c.rdnsLooked) peer.rdnsLooked = true;
+  }
+  return Object.keys(peer).length ? peer : undefined;
+}
+
+function isPickupWords(words: string[]): boolean {
+  return /^mail pickup service$/i.test(words.join(' '));
+}
+
+/** An IP the receiving host wrote for itself: "by 2002:a05:...", "by BN3...outlook.com (10.152.92.112)", "by x ([fe80::1%7])". */
+function hostIp(by: Clause): string | undefined {
+  const word = normalizeIp(clean(by.words[0]));
+  if (word) return word;
+  for (const c of by.comments) {
+    const ip = normalizeIp(c) ?? normalizeIp(BRACKET_IP.exec(c)?.[1]);
+    if (ip) return ip;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- with clause: protocol and TLS
+
+// RFC 3848 keywords and their relatives as MTAs write them (case varies: Exim writes "esmtpsa").
+const PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([
+  ...(
+    ['SMTP', 'ESMTP', 'ESMTPS', 'ESMTPA', 'ESMTPSA', 'LMTP', 'LMTPS', 'LMTPA', 'LMTPSA', 'UTF8SMTP', 'UTF8SMTPS', 'UTF8SMTPA', 'UTF8SMTPSA', 'HTTP', 'HTTPS', 'MAPI', 'IMAP', 'LOCAL', 'QMQP', 'UUCP'] as const
+  ).map((p) => [p, p] as const),
+  ['SMTPS', 'ESMTPS'], // Gmail: "with SMTPS id" (SMTP over TLS)
+  ['SMTPSA', 'ESMTPSA'],
+  ['UTF8ESMTP', 'UTF8SMTP'],
+  ['UTF8ESMTPS', 'UTF8SMTPS'],
+  ['UTF8ESMTPA', 'UTF8SMTPA'],
+  ['UTF8ESMTPSA', 'UTF8SMTPSA'],
+  ['LOCAL-ESMTP', 'LOCAL'], // Exim "-bs" submissions
+  ['LOCAL-SMTP', 'LOCAL'],
+  ['LOCAL-BSMTP', 'LOCAL'],
+  ['QMTP', 'QMQP'],
+]);
+
+function protocolOf(w: Clause): Protocol | undefined {
+  const text = w.words.join(' ');
+  if (!text) return undefined;
+  // "Microsoft SMTP Server (version=TLS1_2, ...)", "Microsoft SMTPSVC(5.0.2195.2966)"
+  if (/^Microsoft\b/i.test(text)) return w.comments.some((c) => /version=TLS|cipher=/i.test(c)) || /version=TLS/i.test(text) ? 'ESMTPS' : 'ESMTP';
+  // The first word that is a protocol name: "esmtps", "IBM ESMTP SMTP Gateway", "smtp.notes.na.collabserv.com ESMTP"
+  for (const word of w.words) {
+    // Cisco IronPort writes the TLS cipher into the word: "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
+    const [name, transport] = word.replace(/[;,]+$/, '').toUpperCase().split('/');
+    const p = PROTOCOLS.get(name!);
+    if (p === 'ESMTP' && transport === 'TLS') return 'ESMTPS';
+    if (p) return p;
+  }
+  return 'OTHER';
+}
+
+// "(authenticated bits=0)" Sendmail, "(Authenticated sender: x)" Postfix, "(authenticated as x)", "auth=pass"
+const AUTH_COMMENT = /^authenticated\b|^Authenticated sender:|\bauth=pass\b|^authenticated as\b/i;
+
+function tlsOf(withText: string, comments: string[], protocol: Protocol | undefined): { used: boolean; version?: string; cipher?: string } {
+  let version: string | undefined;
+  let cipher: string | undefined;
+  for (const c of comments) {
+    // Postfix: "using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ..."
+    const postfix = /^using (\S{1,20}) with cipher (\S{1,100})/.exec(c);
+    // Sendmail, Gmail, Exchange: "version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NO", "version=TLS1_2, cipher=..."
+    const kv = /\bversion=(\S{1,20}?),?\s+cipher=([^\s,)]{1,100})/.exec(c);
+    // Exim: "(TLS1.2)" followed by "tls <cipher>" in the with clause, or the older "(TLSv1:AES256-SHA:256)"
+    const exim = /^(TLS\s?v?1[._]?\d?|SSLv3)(?::([^:\s]{1,100}):\d+)?$/i.exec(c);
+    const m = postfix ?? kv;
+    if (m && !version) {
+      version = m[1];
+      cipher = m[2];
+    } else if (exim && !version) {
+      version = exim[1];
+      if (exim[2]) cipher = exim[2];
+    }
+  }
+  const eximCipher = /\btls (\S{1,100})/i.exec(withText) ?? /^\S+\/TLS\/(\S{1,100})/i.exec(withText);
+  if (eximCipher && !cipher) cipher = eximCipher[1];
+  const inVersion = /\bversion=(TLS\S{1,10}?),?\s+cipher=(\S{1,100})/.exec(withText); // SpamScope's unbracketed variant
+  if (inVersion && !version) {
+    version = inVersion[1];
+    cipher = inVersion[2]!.replace(/[,;]$/, '');
+  }
+  const used = version !== undefined || cipher !== undefined || /^(?:E?SMTPS|ESMTPSA|LMTPSA?|LMTPS|UTF8SMTPSA?|HTTPS)$/.test(protocol ?? '') || comments.includes('Google Transport Security');
+  return { used, ...(version ? { version: version.replace(/,$/, '') } : {}), ...(cipher ? { cipher } : {}) };
+}
+
+// ---------------------------------------------------------------- for, envelope-from
+
+function forOf(split: SplitReceived): string | undefined {
+  const w = split.clauses.get('for')?.words[0];
+  if (!w) return undefined;
+  return clean(w)?.replace(/^<|>$/g, '');
+}
+
+function envelopeFromOf(comments: string[], split: SplitReceived): string | undefined {
+  for (const c of comments) {
+    // "(envelope-from <x@y>)" Exim, LMTP; "(envelope-from x@y)" Sendmail after the date; "(envelope-sender <x>)" qmail
+    const m = /\benvelope-(?:from|sender)\s*<?([^<>\s)]{0,320})>?/i.exec(c);
+    if (m) return m[1];
+  }
+  return split.envelopeSender; // IBM Domino: "... for <user@example.it> from <sender@it.ibm.com>;"
+}
+
+// ---------------------------------------------------------------- kind
+
+const LOCAL_LEAD = /\binvoked (?:by uid|from network|by alias)\b|^from \S+@\S+$|^from userid \d+$/i;
+
+function kindOf(split: SplitReceived, peer: HopPeer | undefined, protocol: Protocol | undefined, byHost: string, comments: string[]): HopKind {
+  const from = split.clauses.get('from');
+  const lead = split.lead.comments.join(' ');
+  // "(qmail 6850 invoked by uid 10602)", "(qmail 6472 invoked from network)", Sendmail's "(from jm@localhost)"
+  if (LOCAL_LEAD.test(lead)) return 'local';
+  // "(EGP: mail-8_1_0_1); 28 Aug 2002 07:59:14 -0000" (Yahoo Groups): a note some software made, with a date.
+  // "with ECARTIS (v1.0.0; list linux-xfs); date", "via dmail-2002(12) for +lists/pgsql/sql; date": list software.
+  if (!from && !byHost) {
+    const noted = (split.lead.comments.length > 0 || split.clauses.size > 0) && split.lead.words.length === 0;
+    return noted && split.dateText ? 'local' : 'unparseable';
+  }
+  if (!from) return 'local'; // "by host (Postfix, from userid 0) id X", Gmail's "by 2002:... with SMTP id"
+  if (protocol === 'LOCAL' || protocol === 'MAPI') return 'local';
+  if (isPickupWords(from.words)) return 'local';
+  if (comments.some((c) => /\bfrom userid \d+|\binvoked by uid\b/i.test(c))) return 'local';
+  // A content filter or mailbox store on the same machine: amavis, LMTP over loopback.
+  if (peer?.ip && ipScope(peer.ip) === 'loopback') return 'local';
+  // "from dave by dread.disaster.area with local", "from owner-nessus@list.nessus.org by mailhost with qmail-scanner"
+  if (!peer?.ip && peer?.helo && /@/.test(peer.helo)) return 'local';
+  return 'relay';
 }

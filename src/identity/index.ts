@@ -1,16 +1,38 @@
 // Envelope vs headers: what the SMTP transaction said, and what the headers claim.
+// The envelope (MAIL FROM, RCPT TO, the client's IP and HELO) decides where mail goes and where bounces go;
+// the headers (From, Sender, Reply-To...) are what a person reads, and the sender can write anything there.
 import type { Chain, Identity, Mailbox, Message } from '../types.js';
 import { fieldsNamed, firstField } from '../message/parse.js';
 import { parseMailboxes, parsePath } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
 import { parseMailDate } from '../message/dates.js';
 
+export { orgDomain, sameOrg } from './org.js';
+export { gatherRelayContext, type RelayContext } from './relay.js';
+
 function mailboxesOf(message: Message, name: string): Mailbox[] {
   return fieldsNamed(message, name).flatMap((f) => parseMailboxes(f.value));
 }
 
+function resentBlock(message: Message): Identity['resent'] {
+  const from = firstField(message, 'resent-from');
+  const sender = firstField(message, 'resent-sender');
+  if (!from && !sender) return undefined;
+  const date = firstField(message, 'resent-date')?.value;
+  const messageId = firstField(message, 'resent-message-id')?.value;
+  const senderBox = sender ? parseMailboxes(sender.value)[0] : undefined;
+  return {
+    from: from ? parseMailboxes(from.value) : [],
+    ...(senderBox ? { sender: senderBox } : {}),
+    to: mailboxesOf(message, 'resent-to'),
+    ...(date ? { date } : {}),
+    ...(messageId ? { messageId } : {}),
+  };
+}
+
 export function extractIdentity(message: Message, chain: Chain): Identity {
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+  // The MTA that delivered the message wrote the topmost Return-Path (RFC 5321 4.4); lower ones came with it.
   const returnPath = firstField(message, 'return-path');
   const mailFrom = returnPath ? parsePath(returnPath.value) : boundary?.envelopeFrom;
   const rcptTo = ['delivered-to', 'x-original-to', 'envelope-to']
@@ -23,6 +45,8 @@ export function extractIdentity(message: Message, chain: Chain): Identity {
   const messageId = firstField(message, 'message-id')?.value;
   const subject = firstField(message, 'subject');
   const listId = firstField(message, 'list-id')?.value;
+  const listPost = firstField(message, 'list-post')?.value;
+  const resent = resentBlock(message);
   return {
     envelope: {
       ...(mailFrom !== undefined ? { mailFrom } : {}),
@@ -41,5 +65,7 @@ export function extractIdentity(message: Message, chain: Chain): Identity {
     ...(dateField ? { date: { raw: dateField.value, ...(date ? { timestamp: date.timestamp } : {}) } } : {}),
     ...(subject ? { subject: decodeWords(subject.value) } : {}),
     ...(listId ? { listId } : {}),
+    ...(listPost ? { listPost } : {}),
+    ...(resent ? { resent } : {}),
   };
 }

@@ -37,9 +37,21 @@ function expandYear(y: string): number {
   return n;
 }
 
-function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined): ParsedDate | undefined {
+/** 1-12 AM/PM to 0-23; undefined for an impossible hour. */
+function twelveHour(hour: number, meridiem: string | undefined): number | undefined {
+  if (!meridiem) return hour;
+  if (hour < 1 || hour > 12) return undefined;
+  return (hour % 12) + (/^pm$/i.test(meridiem) ? 12 : 0);
+}
+
+/** Milliseconds of a fraction written after the seconds (".102", Go's ".270951634"), truncated. */
+function fractionMs(fraction: string | undefined): number {
+  return fraction ? Number(fraction.slice(1, 4).padEnd(3, '0')) : 0;
+}
+
+function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined, millis = 0): ParsedDate | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const ms = Date.UTC(year, month, day, h, mi, Math.min(s, 59)) - (offset ?? 0) * 60_000;
+  const ms = Date.UTC(year, month, day, h, mi, Math.min(s, 59), millis) - (offset ?? 0) * 60_000;
   if (!Number.isFinite(ms)) return undefined;
   const date = new Date(ms);
   if (date.getUTCFullYear() < 1970 && year >= 1970) return undefined;
@@ -47,11 +59,14 @@ function build(year: number, month: number, day: number, h: number, mi: number, 
 }
 
 // "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
-const RFC5322 = /^(?:[A-Za-z]{2,9},?\s*)?(\d{1,2})\s*[- ]\s*([A-Za-z]{3})[A-Za-z]{0,6}\.?\s*[- ]\s*(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
+const RFC5322 = /^(?:[A-Za-z]{2,9},?\s*)?(\d{1,2})\s*[- ]\s*([A-Za-z]{3})[A-Za-z]{0,6}\.?\s*[- ]\s*(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
+// Month first, year before the time, as MHA's samples and AOL's old relays write: "Apr 21 2018 3:01:05 +0000",
+// "Aug, 22 2002 8:02:13 AM +0400"
+const MONTH_FIRST = /^(?:[A-Za-z]{2,9},?\s+)?([A-Za-z]{3})[A-Za-z]{0,6},?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP]M)\s*)?([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/i;
 // asctime / ctime: "Sat Apr 21 03:01:33 2018 [+0000]" and "Sat Apr 21 03:01:33 UTC 2018"
 const ASCTIME = /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([A-Za-z]{1,5})\s+)?(\d{4})(?:\s+([+-]\d{4}))?/;
 // ISO 8601 and Go's time.String(): "2023-01-01 12:00:00.123 +0000 UTC m=+0.1", "2023-01-01T12:00:00Z"
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
+const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
 
 export function parseMailDate(text: string): ParsedDate | undefined {
   const t = text.slice(0, MAX_DATE_TEXT).replace(/\s+/g, ' ').trim();
@@ -59,11 +74,19 @@ export function parseMailDate(text: string): ParsedDate | undefined {
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];
     if (month === undefined) return undefined;
-    return build(expandYear(m[3]!), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[7]));
+    return build(expandYear(m[3]!), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[8]), fractionMs(m[7]));
   }
   m = ISO.exec(t);
   if (m) {
-    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[7]));
+    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[8]), fractionMs(m[7]));
+  }
+  m = MONTH_FIRST.exec(t);
+  if (m) {
+    const month = MONTHS[m[1]!.toLowerCase()];
+    if (month !== undefined) {
+      const hour = twelveHour(Number(m[4]), m[8]);
+      if (hour !== undefined) return build(Number(m[3]), month, Number(m[2]), hour, Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[9]), fractionMs(m[7]));
+    }
   }
   m = ASCTIME.exec(t);
   if (m) {

@@ -3,6 +3,8 @@
 //   suspicious  when any finding is medium, or the low findings add up to SUSPICIOUS_SCORE;
 //   pass        otherwise.
 // The findings at the deciding level are the verdict's drivers, so an analyst sees what decided it.
+// Context (lists, forwarding, ESPs) is weighed by the rules, which lower their own severity and say why; the
+// calibration over the corpus is bench/calibrate.ts, its figures in README "Verdict and calibration".
 import type { Finding, Severity, Verdict } from '../types.js';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { info: 0, low: 1, medium: 3, high: 10 };

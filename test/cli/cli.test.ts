@@ -88,3 +88,20 @@ test('a site config file supplies trust, and a broken one is a usage error', () 
   assert.equal(r.code, 64);
   assert.match(r.stderr, /config\.json: not valid JSON/);
 });
+
+test('shell completion: the script, and completions of flags', () => {
+  const script = runCli(['completion']);
+  assert.equal(script.code, 0, script.stderr);
+  assert.match(script.stdout, /complete .* mailtrace/);
+  assert.equal(script.stderr, '');
+  const words = runCli(['--get-yargs-completions', 'mailtrace', '--dns']);
+  assert.match(words.stdout, /--dns-replay/);
+});
+
+test('--trust takes one value per flag, so a file name after it is still a file', () => {
+  const r = runCli(['--offline', '--json', '--trust', 'mx1.example.net', '--trust', '10.0.0.0/8', SAMPLE]);
+  assert.equal(r.stderr, '');
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.source.path, SAMPLE);
+  assert.match(report.hops.find((h: { trust: string }) => h.trust === 'boundary').trustReason, /.+/);
+});

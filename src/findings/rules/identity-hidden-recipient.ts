@@ -1,0 +1,42 @@
+import { defineRule } from '../define.js';
+import { contextOf, explainedTitle, firstEvidence } from '../../identity/support.js';
+import { contextNote } from '../../identity/context.js';
+
+/** "bob+tag@example.com" and "bob@example.com" are the same mailbox for this purpose. */
+function canonical(address: string): string {
+  const a = address.toLowerCase().replace(/^<|>$/g, '');
+  const at = a.lastIndexOf('@');
+  if (at < 0) return a;
+  return a.slice(0, at).replace(/\+.*$/, '') + a.slice(at);
+}
+
+// Delivered-To: bob@example.com
+// To: undisclosed-recipients:;
+export const hiddenRecipient = defineRule({
+  id: 'identity.hidden-recipient',
+  severity: 'low',
+  title: 'The recipient is not among the visible recipients (To/Cc)',
+  description: 'No envelope recipient (Delivered-To, X-Original-To, Envelope-To, the boundary hop\'s "for") appears in To or Cc: a Bcc, a list, or a bulk send.',
+  explain:
+    'You received this message but your address is not in To or Cc. That happens with Bcc, mailing lists and forwarding, and with bulk phishing, which hides the thousands of other recipients.',
+  check: (ctx) => {
+    const rcpt = ctx.identity.envelope.rcptTo.filter((a) => a.includes('@'));
+    if (rcpt.length === 0) return [];
+    const visible = new Set([...ctx.identity.to, ...ctx.identity.cc, ...(ctx.identity.resent?.to ?? [])].map((m) => canonical(m.address)));
+    if (rcpt.some((a) => visible.has(canonical(a)))) return [];
+    const c = contextOf(ctx);
+    const routine = c.list.length > 0 || c.forwarded.length > 0;
+    return [
+      {
+        severity: routine ? 'info' : 'low',
+        ...(routine ? { title: explainedTitle('The recipient is not in To or Cc', contextNote(c)) } : {}),
+        evidence: [
+          ...firstEvidence(ctx.message, 'delivered-to'),
+          ...firstEvidence(ctx.message, 'x-original-to'),
+          ...firstEvidence(ctx.message, 'to'),
+        ],
+        data: { envelopeRecipients: rcpt, visible: [...visible].slice(0, 20) },
+      },
+    ];
+  },
+});

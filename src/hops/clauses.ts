@@ -1,0 +1,177 @@
+// A Received value split into its clauses (RFC 5321 4.4, RFC 5322 3.6.7):
+//   Received: from <name> (<comments>) by <name> (<comments>) via <link> with <protocol> id <id> for <path> ; <date>
+// The tokenizer scans once, left to right, so its cost is linear in the input. Comments nest (RFC 5322 3.2.2), so a
+// keyword inside a comment ("(using TLSv1.3 with cipher ...)", "(Postfix, from userid 0)") never opens a clause.
+// Real headers break the grammar in every way, so nothing here throws: oddities become notes.
+
+export type ClauseKey = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
+
+export interface Clause {
+  key: ClauseKey;
+  /** The words after the keyword, up to the next keyword ("Microsoft", "SMTP", "Server"). */
+  words: string[];
+  /** The comments after the keyword, outer parentheses removed, in order. */
+  comments: string[];
+}
+
+export interface SplitReceived {
+  /** Comments and words before the first keyword ("(qmail 123 invoked by uid 89)"). */
+  lead: { words: string[]; comments: string[] };
+  /** The first clause of each kind, in order of appearance. */
+  clauses: Map<ClauseKey, Clause>;
+  /** Clauses of a kind already seen ("by me by you"), kept for the notes. */
+  repeated: Clause[];
+  /** The date text (after the last top-level ';', or a trailing date when the ';' is missing). */
+  dateText?: string;
+  /** Comments outside the clauses: between the ';' and the date, and after it ("(envelope-from <x>)", PowerMTA). */
+  trailer: string[];
+  /** IBM's "for <rcpt> from <sender>": the envelope sender. */
+  envelopeSender?: string;
+  /** Things that do not fit the grammar; a hop with notes is 'partial'. */
+  notes: string[];
+}
+
+/** Longest Received value we look at. Real ones stay under 1 KiB; the cap stops a megabyte-long field costing time. */
+export const MAX_RECEIVED_CHARS = 8192;
+/** Deeper nesting than any MTA writes; beyond it the rest is one comment. */
+const MAX_COMMENT_DEPTH = 8;
+const MAX_TOKENS = 400;
+
+type Token = { t: 'word' | 'comment' | 'semi'; text: string; pos: number };
+
+const KEYWORDS: ReadonlySet<string> = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+
+export function tokenize(value: string, notes: string[]): Token[] {
+  const s = value;
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < s.length && tokens.length < MAX_TOKENS) {
+    const c = s[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+    } else if (c === '(') {
+      const start = i;
+      let depth = 0;
+      let j = i;
+      for (; j < s.length; j++) {
+        const d = s[j];
+        if (d === '\\') j++; // quoted-pair, RFC 5322 3.2.1
+        else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (j >= s.length) notes.push('unbalanced parenthesis');
+      if (depth > MAX_COMMENT_DEPTH) notes.push('deeply nested comment');
+      tokens.push({ t: 'comment', text: s.slice(start + 1, Math.min(j, s.length)).trim(), pos: start });
+      i = j + 1;
+    } else if (c === ';') {
+      tokens.push({ t: 'semi', text: ';', pos: i });
+      i++;
+    } else {
+      const start = i;
+      // A word runs to whitespace, '(' or ';' (so "with;ESMTP" splits into a keyword, a ';' and a word).
+      while (i < s.length && !/[\s(;]/.test(s[i]!)) i++;
+      tokens.push({ t: 'word', text: s.slice(start, i), pos: start });
+    }
+  }
+  if (tokens.length >= MAX_TOKENS) notes.push('too many tokens; rest ignored');
+  return tokens;
+}
+
+// A date written without the ';' in front, as SendGrid and some Exchange builds do:
+//   "by filter0383p1iad2.sendgrid.net with SMTP id filter0383p1iad2-15318-5AB8F728-C 2018-03-26 13:35:36.270951634 +0000 UTC"
+//   "by ismtpd0003p1iad2.sendgrid.net (SG) with ESMTP id gDQRSEGgSqCsi9tFtF1Vtg Mon, 26 Mar 2018 13:35:36.102 +0000 (UTC)"
+const BARE_DATE_START =
+  /(?:^|\s)(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\d{1,2}\s+[A-Za-z]{3}|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\s+\d{2,4}\s+\d|\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2})/gi;
+
+function findBareDate(tokens: Token[], value: string): number | undefined {
+  // Only where no comment spans the match: search the text of the last top-level stretch.
+  let last: number | undefined;
+  BARE_DATE_START.lastIndex = 0;
+  for (let m = BARE_DATE_START.exec(value); m; m = BARE_DATE_START.exec(value)) {
+    const at = m.index + (/^\s/.test(m[0]) ? 1 : 0);
+    if (!tokens.some((t) => t.t === 'comment' && t.pos < at && at < t.pos + t.text.length + 2)) last = at;
+    if (m[0].length === 0) BARE_DATE_START.lastIndex++;
+  }
+  return last;
+}
+
+export function splitReceived(rawValue: string): SplitReceived {
+  const notes: string[] = [];
+  let value = rawValue;
+  if (value.length > MAX_RECEIVED_CHARS) {
+    notes.push(`longer than ${MAX_RECEIVED_CHARS} characters; cut`);
+    value = value.slice(0, MAX_RECEIVED_CHARS);
+  }
+  const tokens = tokenize(value, notes);
+  // The date follows the last ';' that is not inside a comment (RFC 5322 3.6.7).
+  let semi = -1;
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    if (tokens[k]!.t === 'semi') {
+      semi = k;
+      break;
+    }
+  }
+  let clauseTokens = tokens;
+  let dateText: string | undefined;
+  const trailer: string[] = [];
+  if (semi >= 0) {
+    clauseTokens = tokens.slice(0, semi);
+    // Comments between the ';' and the date belong to the clauses, not the date: IBM's gateway writes
+    //   "with IBM ESMTP SMTP Gateway: Authorized Use Only! Violators will be prosecuted; (version=TLSv1/SSLv3 cipher=AES128-GCM-SHA256 bits=128/128) Wed, 8 Mar 2017 ..."
+    let k = semi + 1;
+    for (; tokens[k]?.t === 'comment'; k++) trailer.push(tokens[k]!.text);
+    const after = value.slice(k < tokens.length ? tokens[k]!.pos : value.length);
+    const comment = after.indexOf('(');
+    // Keep "(UTC)"-style zone comments with the date; a later "(envelope-from <x>)" goes to the trailer.
+    dateText = after.trim();
+    if (comment >= 0 && /envelope-from|envelope-sender/i.test(after.slice(comment))) {
+      dateText = after.slice(0, comment).trim();
+      trailer.push(after.slice(comment).trim().replace(/^\(|\)$/g, ''));
+    }
+    if (tokens.slice(0, semi).some((t) => t.t === 'semi')) notes.push("stray ';' inside the clauses");
+  } else {
+    const at = findBareDate(tokens, value);
+    if (at !== undefined) {
+      clauseTokens = tokens.filter((t) => t.pos < at);
+      dateText = value.slice(at).trim();
+      if (clauseTokens.length > 0) notes.push("date without ';'");
+    } else {
+      notes.push('no date');
+    }
+  }
+
+  const lead = { words: [] as string[], comments: [] as string[] };
+  const clauses = new Map<ClauseKey, Clause>();
+  const repeated: Clause[] = [];
+  let current: Clause | undefined;
+  let senderAfterFor: Clause | undefined;
+  for (const tok of clauseTokens) {
+    if (tok.t === 'semi') continue;
+    if (tok.t === 'comment') {
+      (current ?? lead).comments.push(tok.text);
+      continue;
+    }
+    const lower = tok.text.toLowerCase();
+    // A keyword opens a clause only after the previous clause got its value: "from by.example" stays a value.
+    if (KEYWORDS.has(lower) && (!current || current.words.length > 0 || current.comments.length > 0)) {
+      const afterFor = current?.key === 'for';
+      current = { key: lower as ClauseKey, words: [], comments: [] };
+      // IBM Domino and its gateway: "for <lina.vailati@dududu.it> from <nicoletta_bernasconi@it.ibm.com>;" is the
+      // envelope sender, not a second from clause.
+      if (current.key === 'from' && afterFor && clauses.has('from')) senderAfterFor = current;
+      else if (clauses.has(current.key)) repeated.push(current);
+      else clauses.set(current.key, current);
+      continue;
+    }
+    // "with;ESMTP": the ';' split the keyword from its value; "with ESMTP;" cases land here as plain words.
+    if (current) current.words.push(tok.text);
+    else lead.words.push(tok.text);
+  }
+  // IBM's sender is one "<address>"; anything else after "for" is a second from clause after all.
+  const sender = senderAfterFor?.words.length === 1 && /^<[^<>]*>$/.test(senderAfterFor.words[0]!) ? senderAfterFor.words[0]! : undefined;
+  if (senderAfterFor && !sender) repeated.push(senderAfterFor);
+  if (repeated.length) notes.push(`repeated clause: ${[...new Set(repeated.map((c) => c.key))].join(', ')}`);
+  if (lead.words.length) notes.push(`words before the first clause: ${lead.words.slice(0, 3).join(' ')}`);
+  const envelopeSender = sender?.slice(1, -1);
+  return { lead, clauses, repeated, ...(dateText !== undefined ? { dateText } : {}), trailer, ...(envelopeSender !== undefined ? { envelopeSender } : {}), notes };
+}

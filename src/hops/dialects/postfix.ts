@@ -1,0 +1,14 @@
+import type { Dialect } from './types.js';
+import { anyComment } from './types.js';
+
+// Postfix smtpd: "from <helo> (<rdns or unknown> [<ip>])", TLS in a comment between from and by.
+//   Received: from smtp.kernel.org (relay.kernel.org [52.25.139.140])
+//     (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits))
+//     (No client certificate requested) by dfw.source.kernel.org (Postfix) with ESMTPS id 6E68B64364; Wed, 9 Aug 2023 17:59:34 +0000 (UTC)
+// Postfix pickup (a local submission, no network peer):
+//   Received: by ubuntu-s-1vcpu-512mb-10gb-sfo3-01 (Postfix, from userid 0) id 58C9B80930; Thu, 13 Jul 2023 18:55:58 +0000 (UTC)
+export const postfix: Dialect = {
+  name: 'postfix',
+  matches: (i) => anyComment(i, /^Postfix\b/i) || /\bPostfix\b/.test(i.by?.words.slice(1).join(' ') ?? ''),
+  fromWordIs: 'helo',
+};

@@ -1,0 +1,171 @@
+// IP addresses as Received headers write them: normalised for comparison, classified (loopback, private,
+// reserved), and matched against --trust CIDRs. Pure string work, and no node:net: its isIPv6 compiles a very
+// large regex on first use, which cost the CLI's start-up more than all of the hop parsing (measured, 40 ms).
+
+const MAX_IP_TEXT = 64;
+
+/**
+ * The canonical form of an IP literal, or undefined when the text is not one.
+ * Accepts "[1.2.3.4]", "IPv6:2001:DB8::1", "[IPv6:2001:db8::1]", "?IPv6:...?" (Gmail), a "%zone" suffix
+ * (Exchange "fe80::1%7") and IPv4-mapped IPv6 (reported as the IPv4 address, so both spellings compare equal).
+ * IPv6 comes back compressed and lower case (RFC 5952 4.2, 4.3).
+ */
+export function normalizeIp(text: string | undefined): string | undefined {
+  if (!text || text.length > MAX_IP_TEXT) return undefined;
+  let t = text.trim();
+  t = t.replace(/^[[?]/, '').replace(/[\]?]$/, '');
+  t = t.replace(/^ipv6:/i, '');
+  t = t.replace(/%[0-9A-Za-z]{1,16}$/, '');
+  const v4 = ipv4Octets(t);
+  if (v4) return v4.join('.');
+  if (!t.includes(':')) return undefined;
+  const groups = expandIpv6(t);
+  if (!groups) return undefined;
+  // ::ffff:a.b.c.d, RFC 4291 2.5.5.2
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
+  }
+  return compressIpv6(groups);
+}
+
+/** Dotted quad with every octet 0-255, or undefined. Leading zeros are read as decimal (as MTAs mean them). */
+function ipv4Octets(t: string): number[] | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(t);
+  if (!m) return undefined;
+  const octets = m.slice(1).map(Number);
+  return octets.every((o) => o <= 255) ? octets : undefined;
+}
+
+function expandIpv6(t: string): number[] | undefined {
+  let text = t.toLowerCase();
+  const tail4 = /:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
+  if (tail4) {
+    const o = ipv4Octets(tail4[1]!);
+    if (!o) return undefined;
+    text = text.slice(0, tail4.index + 1) + ((o[0]! << 8) | o[1]!).toString(16) + ':' + ((o[2]! << 8) | o[3]!).toString(16);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
+  const fill = 8 - head.length - tail.length;
+  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
+  const all = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return all.map((g) => parseInt(g, 16));
+}
+
+function compressIpv6(groups: number[]): string {
+  // The longest run of two or more zero groups becomes "::" (the first one on a tie), RFC 5952 4.2.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLen).join(':');
+}
+
+export function isIp(text: string | undefined): boolean {
+  return normalizeIp(text) !== undefined;
+}
+
+/** Address as a bigint plus its width, for prefix matching. */
+function toBits(ip: string): { value: bigint; width: 32 | 128 } | undefined {
+  const n = normalizeIp(ip);
+  if (!n) return undefined;
+  if (!n.includes(':')) return { value: n.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), width: 32 };
+  const groups = expandIpv6(n);
+  if (!groups) return undefined;
+  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n), width: 128 };
+}
+
+/** "10.0.0.0/8", "2001:db8::/32", or a bare address (a /32 or /128). Undefined when the text is not a CIDR. */
+export function parseCidr(text: string): { value: bigint; width: 32 | 128; prefix: number } | undefined {
+  const slash = text.indexOf('/');
+  const bits = toBits(slash < 0 ? text : text.slice(0, slash));
+  if (!bits) return undefined;
+  const prefix = slash < 0 ? bits.width : Number(text.slice(slash + 1));
+  if (!/^\d{1,3}$/.test(slash < 0 ? '0' : text.slice(slash + 1)) || prefix > bits.width) return undefined;
+  return { ...bits, prefix };
+}
+
+type Bits = NonNullable<ReturnType<typeof toBits>>;
+type Net = NonNullable<ReturnType<typeof parseCidr>>;
+
+function bitsInNet(addr: Bits, net: Net): boolean {
+  if (net.width !== addr.width) return false;
+  const shift = BigInt(net.width - net.prefix);
+  return addr.value >> shift === net.value >> shift;
+}
+
+export function ipInCidr(ip: string, cidr: string | ReturnType<typeof parseCidr>): boolean {
+  const net = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  const addr = toBits(ip);
+  return !!net && !!addr && bitsInNet(addr, net);
+}
+
+/** What kind of address space an IP belongs to (RFC 6890 special-purpose registries, abridged). */
+export type IpScope = 'loopback' | 'private' | 'link-local' | 'shared' | 'reserved' | 'public';
+
+const SCOPES: [string, IpScope][] = [
+  ['127.0.0.0/8', 'loopback'],
+  ['::1/128', 'loopback'],
+  ['10.0.0.0/8', 'private'],
+  ['172.16.0.0/12', 'private'],
+  ['192.168.0.0/16', 'private'],
+  ['fc00::/7', 'private'], // unique local, RFC 4193
+  ['169.254.0.0/16', 'link-local'],
+  ['fe80::/10', 'link-local'],
+  ['100.64.0.0/10', 'shared'], // carrier-grade NAT, RFC 6598
+  ['0.0.0.0/8', 'reserved'],
+  ['192.0.0.0/24', 'reserved'],
+  ['192.0.2.0/24', 'reserved'], // documentation, RFC 5737
+  ['198.18.0.0/15', 'reserved'], // benchmarking
+  ['198.51.100.0/24', 'reserved'],
+  ['203.0.113.0/24', 'reserved'],
+  ['224.0.0.0/3', 'reserved'], // multicast and class E
+  ['::/128', 'reserved'],
+  ['2001:db8::/32', 'reserved'],
+];
+const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
+
+// Hops repeat the same few addresses; a bounded memo keeps the chain linear in practice (cleared when full, so
+// hostile input cannot grow it).
+const SCOPE_MEMO = new Map<string, IpScope | undefined>();
+const SCOPE_MEMO_MAX = 4096;
+
+export function ipScope(ip: string): IpScope | undefined {
+  const known = SCOPE_MEMO.get(ip);
+  if (known !== undefined || SCOPE_MEMO.has(ip)) return known;
+  const addr = toBits(ip);
+  let scope: IpScope | undefined = addr ? 'public' : undefined;
+  if (addr) {
+    for (const [net, s] of PARSED_SCOPES) {
+      if (bitsInNet(addr, net)) {
+        scope = s;
+        break;
+      }
+    }
+  }
+  if (SCOPE_MEMO.size >= SCOPE_MEMO_MAX) SCOPE_MEMO.clear();
+  SCOPE_MEMO.set(ip, scope);
+  return scope;
+}
+
+/** Not routable on the public internet: the address of the same host, a LAN, or a reserved block. */
+export function isNonPublic(ip: string): boolean {
+  const s = ipScope(ip);
+  return s !== undefined && s !== 'public';
+}

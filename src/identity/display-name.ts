@@ -1,0 +1,83 @@
+// Display-name impersonation: the name shown in bold by every mail client is free text. "PayPal Service
+// <x@mailer.example>" and "\"ceo@victim.example\" <attacker@gmail.com>" rely on the reader never seeing the
+// address behind it.
+import { parse } from 'tldts';
+import type { Mailbox } from '../types.js';
+import { AMBIGUOUS_BRAND_WORDS, BRANDS } from './domains.js';
+import { skeleton } from './lookalike.js';
+import { orgDomain, sameOrg } from './org.js';
+
+export interface NameClaim {
+  kind: 'address-in-name' | 'domain-in-name' | 'brand-in-name' | 'mixed-script-name';
+  /** What the name claims: an address, a domain or a brand. */
+  claimed: string;
+  /** For a brand: its real domains. */
+  brandDomains?: readonly string[];
+}
+
+const MAX_NAME = 400;
+// "support@paypal.com" inside a display name; bounded pieces, no nesting: linear.
+const ADDRESS_IN_NAME = /[A-Za-z0-9._%+'-]{1,64}@((?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24})/g;
+// "paypal.com", "Amazon.co.uk" inside a display name.
+const DOMAIN_IN_NAME = /(?:^|[^A-Za-z0-9@.-])((?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24})(?![A-Za-z0-9@-])/g;
+/** Words that make a name read as a company's service account ("Apple Support", "Chase Bank Alerts"). */
+const SERVICE_WORDS = new Set([
+  'support', 'service', 'services', 'security', 'account', 'accounts', 'team', 'id', 'billing', 'customer', 'online', 'notification',
+  'notifications', 'alert', 'alerts', 'bank', 'prime', 'store', 'help', 'pay', 'center', 'centre', 'verification', 'admin', 'noreply',
+  'no-reply', 'info', 'mail', 'inc', 'com', 'care', 'helpdesk', 'desk', 'official', 'member', 'members', 'rewards', 'wallet', 'cloud',
+  'live', 'news', 'exchange', 'express', 'delivery', 'parcel', 'tracking', 'shop', 'online-banking',
+]);
+
+/** Domains a display name names (as an address or a bare domain), ICANN suffixes only ("john.smith" is not a domain). */
+export function domainsInName(name: string): string[] {
+  const n = name.slice(0, MAX_NAME).replace(INVISIBLE, '');
+  const out = new Set<string>();
+  for (const m of n.matchAll(ADDRESS_IN_NAME)) out.add(m[1]!.toLowerCase());
+  for (const m of n.matchAll(DOMAIN_IN_NAME)) {
+    const d = m[1]!.toLowerCase();
+    const p = parse(d);
+    if (p.isIcann && p.domain) out.add(d);
+  }
+  return [...out];
+}
+
+// Invisible characters phishers thread through a name so filters miss "service@paypal.com":
+// "s\u034fe\u034fr\u034fv..." (combining grapheme joiner), zero-width spaces and joiners, soft hyphens, BOMs.
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]/g;
+
+/** What a mailbox's display name claims that its address does not back. */
+export function nameClaims(mailbox: Mailbox): NameClaim[] {
+  const name = mailbox.name.slice(0, MAX_NAME).replace(INVISIBLE, '');
+  const own = mailbox.domain;
+  if (!name || !own) return [];
+  const out: NameClaim[] = [];
+  for (const m of name.matchAll(ADDRESS_IN_NAME)) {
+    const claimed = m[0].toLowerCase();
+    if (!sameOrg(m[1], own)) out.push({ kind: 'address-in-name', claimed });
+  }
+  if (out.length === 0) {
+    for (const d of domainsInName(name)) if (!sameOrg(d, own)) out.push({ kind: 'domain-in-name', claimed: d });
+  }
+  // "МеtaМask", "ΝFT@υniswaρ": Cyrillic or Greek letters inside a Latin word, so a filter's word list misses it
+  // while the reader sees the brand. Real names are written in one script per word.
+  const mixedWord = name.split(/\s+/).find((w) => /\p{Script=Latin}/u.test(w) && /\p{Script=Cyrillic}|\p{Script=Greek}|\p{Script=Armenian}|\p{Script=Cherokee}/u.test(w));
+  if (mixedWord) out.push({ kind: 'mixed-script-name', claimed: mixedWord });
+  // Brands, matched on skeletons as whole words: "PayPaI Service" and "Micr0soft" count, "Applebee's" does not.
+  const words = skeleton(name)
+    .split(/[^\p{L}\p{N}-]+/u)
+    .filter(Boolean);
+  const ownOrg = orgDomain(own);
+  for (const [brand, domains] of BRANDS) {
+    const skBrand = skeleton(brand);
+    if (!words.includes(skBrand)) continue;
+    if (domains.some((d) => orgDomain(d) === ownOrg)) continue;
+    if (AMBIGUOUS_BRAND_WORDS.has(brand)) {
+      // "Apple" alone or with service words: a brand; "Jane Apple" or "Chase Miller": a person.
+      const others = words.filter((w) => w !== skBrand);
+      if (!(others.length <= 3 && others.every((w) => SERVICE_WORDS.has(w)))) continue;
+    }
+    out.push({ kind: 'brand-in-name', claimed: brand, brandDomains: domains });
+    break;
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+// Ambiguous From headers: the constructs with which "Composition Kills" (Chen et al., USENIX Security 2020;
+// the espoofer tool) made the server that checks DMARC and the client that shows the mail disagree about who
+// the author is. Each is legal-looking enough that one parser accepts it and another reads it differently.
+// Every check works on the raw text (HeaderField.raw / value), never only on a parser's result.
+import type { HeaderField, Message } from '../types.js';
+import { parseMailboxes } from '../message/addresses.js';
+import { decodeWords } from '../message/encoded-words.js';
+
+export type FromAmbiguity =
+  | 'multiple-from-fields' // A8: two From fields; DMARC checks one, the client shows the other
+  | 'space-before-colon' // A10: "From : x"; some parsers drop the field, others keep it
+  | 'folded-name' // A11-A13: "From\r\n : x"; the field name is folded away from its colon
+  | 'hidden-in-continuation' // A9: " From: x" indented, so it continues the previous field for one parser only
+  | 'multiple-mailboxes' // A14, A18: several addresses in one From
+  | 'encoded-address' // A15: an encoded word that decodes to an address or angle brackets
+  | 'route' // A16: an obsolete source route "<@a,@b:x@y>"
+  | 'quoted-pair' // A17: a backslash escape outside quotes ("<a@b>\,<c@d>")
+  | 'text-after-address' // A19: "<a@evil>admin@good": text beside the angle address holds another address
+  | 'two-angle-addresses' // '"x" <a@good> <b@evil>': one mailbox, two angle addresses
+  | 'stray-display-name' // "Amazon Gutschein, <service@x.example>": a name cut off from its address by a comma
+  | 'no-address'; // a From field with no usable address at all
+
+export interface FromIssue {
+  code: FromAmbiguity;
+  /** The header field it concerns (-1 when the evidence is not a field, e.g. a line that ended the header block). */
+  index: number;
+  raw: string;
+  detail: string;
+}
+
+const MAX_SCAN = 8 * 1024;
+
+interface Segment {
+  text: string;
+  angles: number;
+  /** Text outside quotes, comments and angle brackets. */
+  outside: string;
+  /** Text after the last '>' outside quotes/comments. */
+  afterAngle: string;
+  route: boolean;
+  quotedPair: boolean;
+}
+
+/** Split a From value into mailbox segments at top-level commas, tracking quotes, comments and angle brackets. Linear. */
+export function scanMailboxList(value: string): Segment[] {
+  const v = value.slice(0, MAX_SCAN);
+  const segments: Segment[] = [];
+  let cur: Segment = { text: '', angles: 0, outside: '', afterAngle: '', route: false, quotedPair: false };
+  let inQuote = false;
+  let comment = 0;
+  let inAngle = false;
+  let angleStart = true;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i]!;
+    cur.text += c;
+    if (c === '\\') {
+      if (!inQuote && comment === 0) cur.quotedPair = true;
+      cur.text += v[i + 1] ?? '';
+      i++;
+      continue;
+    }
+    if (inQuote) {
+      if (c === '"') inQuote = false;
+      continue;
+    }
+    if (comment > 0) {
+      if (c === '(') comment++;
+      else if (c === ')') comment--;
+      continue;
+    }
+    if (c === '"') inQuote = true;
+    else if (c === '(') comment = 1;
+    else if (c === '<' && !inAngle) {
+      inAngle = true;
+      angleStart = true;
+      cur.angles++;
+      cur.afterAngle = '';
+    } else if (c === '>' && inAngle) inAngle = false;
+    else if (inAngle) {
+      if (angleStart && c === '@') cur.route = true;
+      if (c !== ' ' && c !== '\t') angleStart = false;
+    } else if (c === ',') {
+      segments.push(cur);
+      cur = { text: '', angles: 0, outside: '', afterAngle: '', route: false, quotedPair: false };
+    } else {
+      cur.outside += c;
+      if (cur.angles > 0) cur.afterAngle += c;
+    }
+  }
+  segments.push(cur);
+  return segments.filter((s) => s.text.trim() !== '');
+}
+
+// An encoded word anywhere in the field, e.g. "From: =?utf-8?B?PGFkbWluQGxlZ2l0aW1hdGUuY29tPg==?=,<second@attack.com>"
+const ENCODED_WORD = /=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]{0,2000}\?=/g;
+
+function checkField(field: HeaderField): FromIssue[] {
+  const out: FromIssue[] = [];
+  const add = (code: FromAmbiguity, detail: string) => out.push({ code, index: field.index, raw: field.raw, detail });
+  if (field.spaceBeforeColon) add('space-before-colon', 'whitespace between "From" and the colon: some software ignores this field, some uses it');
+  const segments = scanMailboxList(field.value);
+  const withAddress = parseMailboxes(field.value).filter((m) => m.address.includes('@'));
+  if (withAddress.length > 1) add('multiple-mailboxes', `${withAddress.length} addresses in one From: ${withAddress.map((m) => m.address).join(', ')}`);
+  if (withAddress.length === 0 && !/=\?/.test(field.value)) add('no-address', 'no usable address in this From field');
+  // A quoted name with a comma ("Doe, John" <j@x>) is fine; an unquoted one leaves a mailbox without an address,
+  // which the reader sees as the sender's name while DMARC sees only the address.
+  const stray = parseMailboxes(field.value).filter((m) => !m.address && m.name && m.group === undefined);
+  if (stray.length && withAddress.length) add('stray-display-name', `"${stray.map((m) => m.name).join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
+  for (const s of segments) {
+    if (s.route) add('route', `an obsolete source route in "${s.text.trim()}": the real mailbox is after the colon`);
+    if (s.quotedPair) add('quoted-pair', `a backslash escape outside quotes in "${s.text.trim()}"`);
+    if (s.angles > 1) add('two-angle-addresses', `one mailbox with ${s.angles} angle-bracket addresses: "${s.text.trim()}"`);
+    if (s.angles > 0 && /@/.test(s.afterAngle)) add('text-after-address', `text after the address holds another address: "${s.afterAngle.trim()}"`);
+  }
+  for (const m of field.value.matchAll(ENCODED_WORD)) {
+    const decoded = decodeWords(m[0]);
+    const before = field.value.slice(0, m.index);
+    const after = field.value.slice(m.index + m[0].length);
+    // An encoded word is allowed only in a display name (RFC 2047 5(3)); decoding to brackets, or standing
+    // where the addr-spec goes, hides an address from one parser and shows it to another.
+    const inAddrSpec = /^@/.test(after) || /<[^>]*$/.test(before);
+    if (/[<>]/.test(decoded) || inAddrSpec || (/@/.test(decoded) && !/^\s*(=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]{0,2000}\?=\s*)*</.test(after))) {
+      add('encoded-address', `an encoded word that decodes to "${decoded}" stands where an address is read`);
+    }
+  }
+  return out;
+}
+
+/** The text right at the end of the header block, when a line there ended it. */
+function textAtHeaderEnd(message: Message): string {
+  if (!message.problems.some((p) => p.code === 'invalid-header-line')) return '';
+  const start = message.bodyOffset - (message.size - message.bytes.length);
+  if (start < 0 || start >= message.bytes.length) return '';
+  return Buffer.from(message.bytes.subarray(start, start + 300)).toString('latin1');
+}
+
+/** Every ambiguity of the message's From fields, the hidden ones (outside any From field) included. */
+export function fromAmbiguities(message: Message): FromIssue[] {
+  const fields = message.headers.filter((f) => f.key === 'from');
+  const out: FromIssue[] = [];
+  if (fields.length > 1) {
+    out.push({
+      code: 'multiple-from-fields',
+      index: fields[1]!.index,
+      raw: fields.map((f) => f.raw).join('\n'),
+      detail: `${fields.length} From fields: DMARC may check one while the mail client shows another`,
+    });
+  }
+  for (const f of fields) out.push(...checkField(f));
+  // "From\r\n : <first@attack.com>": the name alone on its line ends the header block for us (and for Postfix);
+  // other parsers unfold it into a From field.
+  const tail = textAtHeaderEnd(message);
+  const folded = /^(From|Sender|Resent-From)[ \t]*\r?\n[ \t]+:([^\r\n]{0,200})/i.exec(tail);
+  if (folded) {
+    out.push({ code: 'folded-name', index: -1, raw: folded[0].replace(/\r/g, ''), detail: `a "${folded[1]}" field name folded away from its colon: some software reads "${folded[2]!.trim()}" as the author` });
+  }
+  // " From: <first@attack.com>" right under another field: a continuation line to us, a From field to some clients.
+  // A DKIM or ARC signature's "h=" list folds as "\tFrom:Date:Message-Id;" legitimately: only a line that
+  // carries an address counts.
+  for (const f of message.headers) {
+    if (f.key === 'from') continue;
+    const hidden = /\n[ \t]+(From[ \t]*:[^\n@]{0,200}@[^\n]{0,200})/i.exec(f.raw);
+    if (hidden) out.push({ code: 'hidden-in-continuation', index: f.index, raw: f.raw, detail: `"${hidden[1]!.trim()}" is folded into the ${f.name} field: a client that does not unfold shows it as the author` });
+  }
+  return out;
+}

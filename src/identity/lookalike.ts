@@ -1,0 +1,203 @@
+// Lookalike domains: Unicode confusables (UTS #39 skeletons), mixed scripts, punycode that decodes to a
+// confusable, and a small edit distance to a brand's or the recipient's own domain.
+//
+// The attack: "pаypal.com" with a Cyrillic "а" (xn--pypal-4ve.com) renders exactly like the real domain;
+// "paypa1.com" and "rnicrosoft.com" do too in most fonts; "micros0ft-support.com" borrows the brand.
+// Naive edit distance flags real names ("ebay.com" vs "ebby.com"), so a match must be close AND long enough
+// AND not itself a known domain of the brand.
+import { domainToUnicode } from 'node:url';
+import unhomoglyph from 'unhomoglyph';
+import { BRANDS } from './domains.js';
+import { orgDomain } from './org.js';
+
+export type LookalikeKind =
+  | 'confusable-brand' // the skeleton equals a brand domain's skeleton, but the domain differs
+  | 'confusable-recipient' // same, against the recipient's own domain
+  | 'mixed-script' // one label mixes scripts (Latin + Cyrillic ...)
+  | 'punycode-confusable' // an xn-- label that decodes to characters confusable with ASCII
+  | 'edit-distance-brand' // one edit away from a brand's domain label
+  | 'edit-distance-recipient' // one edit away from the recipient's own domain label
+  | 'brand-embedded'; // the brand's name is a whole token of another organisation's domain ("paypal-secure.com")
+
+export interface Lookalike {
+  kind: LookalikeKind;
+  /** The domain examined, ASCII (punycode) form as written. */
+  domain: string;
+  /** Its Unicode form, when it differs. */
+  unicode?: string;
+  /** The real domain it imitates, when there is one. */
+  target?: string;
+  detail: string;
+}
+
+const MAX_LABEL = 63;
+
+/** UTS #39 skeleton: NFD, map each confusable to its prototype, NFD again. Lower-cased first (domains are case-insensitive). */
+export function skeleton(text: string): string {
+  return unhomoglyph(text.toLowerCase().normalize('NFD')).normalize('NFD').toLowerCase();
+}
+
+/** The public suffix: "mail.paypal.co.uk" -> "co.uk". */
+function suffixOf(domain: string): string {
+  const org = orgDomain(domain);
+  return org.slice(org.indexOf('.') + 1);
+}
+
+/** The registrable label: "mail.paypal.co.uk" -> "paypal". */
+function registrableLabel(domain: string): string {
+  const org = orgDomain(domain);
+  return org.split('.')[0] ?? '';
+}
+
+/** Scripts of the letters in a string, Common and Inherited left out. */
+function scriptsOf(text: string): Set<string> {
+  const scripts = new Set<string>();
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    if (/\p{Script=Latin}/u.test(ch)) scripts.add('Latin');
+    else if (/\p{Script=Cyrillic}/u.test(ch)) scripts.add('Cyrillic');
+    else if (/\p{Script=Greek}/u.test(ch)) scripts.add('Greek');
+    else if (/\p{Script=Armenian}/u.test(ch)) scripts.add('Armenian');
+    else if (/\p{Script=Han}/u.test(ch)) scripts.add('Han');
+    else if (/\p{Script=Hiragana}|\p{Script=Katakana}/u.test(ch)) scripts.add('Kana');
+    else if (/\p{Script=Hangul}/u.test(ch)) scripts.add('Hangul');
+    else if (/\p{Script=Cherokee}/u.test(ch)) scripts.add('Cherokee');
+    else scripts.add('Other');
+  }
+  return scripts;
+}
+
+/** UTS #39 "highly restrictive": Latin may mix with the CJK scripts only. */
+function isMixedScript(label: string): boolean {
+  const s = scriptsOf(label);
+  if (s.size < 2) return false;
+  const cjk = ['Latin', 'Han', 'Kana', 'Hangul'];
+  return ![...s].every((x) => cjk.includes(x));
+}
+
+/** Damerau-Levenshtein (optimal string alignment), bounded: stops early once past `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a.length > MAX_LABEL || b.length > MAX_LABEL) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let best = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = v;
+      best = Math.min(best, v);
+    }
+    if (best > max) return max + 1;
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** Every organisational domain a brand sends from, and a reverse index: org domain -> brand. */
+const BRAND_ORGS = new Set([...BRANDS.values()].flat());
+const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
+  const m = new Map<string, string>();
+  for (const d of [...BRANDS.values()].flat()) {
+    const label = registrableLabel(d);
+    if (label.length >= 4 && !m.has(label)) m.set(label, d);
+  }
+  return m;
+})();
+/** The public suffixes a brand label is registered under ("amazon" -> com, co.uk, de, ...). */
+function brandSuffixes(label: string): Set<string> {
+  return new Set([...BRANDS.values()].flat().filter((d) => registrableLabel(d) === label).map(suffixOf));
+}
+
+/** Brand label skeletons, computed once on first use. */
+let brandSkeletons: Map<string, string> | undefined;
+function brandBySkeleton(sk: string): string | undefined {
+  brandSkeletons ??= new Map([...BRAND_LABELS].map(([l, d]) => [skeleton(l), d] as const));
+  return brandSkeletons.get(sk);
+}
+
+/** True when the domain is one a bundled brand really uses. */
+export function isBrandDomain(domain: string): boolean {
+  return BRAND_ORGS.has(orgDomain(domain));
+}
+
+function unicodeForm(domain: string): string {
+  if (!/(^|\.)xn--/i.test(domain)) return domain;
+  const u = domainToUnicode(domain);
+  return u || domain;
+}
+
+/** Labels of at least this length are compared by edit distance: shorter ones collide with real names too often. */
+const MIN_EDIT_LABEL = 6;
+
+/**
+ * Check one domain. `recipientOrgs` are the organisational domains of the message's own recipients (the
+ * company a BEC fraud imitates). Returns at most one finding per kind.
+ */
+export function findLookalikes(domain: string, recipientOrgs: readonly string[] = []): Lookalike[] {
+  const d = domain.toLowerCase().replace(/\.$/, '');
+  if (!d.includes('.') || d.length > 253) return [];
+  const org = orgDomain(d);
+  if (BRAND_ORGS.has(org) || recipientOrgs.includes(org)) return [];
+  const out: Lookalike[] = [];
+  const unicode = unicodeForm(d);
+  const uni = unicode !== d ? { unicode } : {};
+  const uniOrg = unicodeForm(org);
+  const label = uniOrg.split('.')[0] ?? '';
+  const nonAscii = /[^\x00-\x7f]/.test(uniOrg);
+
+  if (nonAscii && unicode.split('.').some(isMixedScript)) {
+    out.push({ kind: 'mixed-script', domain: d, ...uni, detail: `a label mixes scripts (${[...scriptsOf(uniOrg)].join(' + ')})` });
+  }
+  if (nonAscii && /^[\x00-\x7f]*$/.test(skeleton(uniOrg).normalize('NFC').replace(/[\u0300-\u036f]/g, ''))) {
+    out.push({ kind: 'punycode-confusable', domain: d, ...uni, detail: `${d} decodes to "${unicode}", which renders like a plain ASCII name` });
+  }
+
+  // Confusable with a brand or the recipient: the skeleton of the registrable label equals theirs.
+  const sk = skeleton(label);
+  const brandHit = brandBySkeleton(sk);
+  if (brandHit && label !== registrableLabel(brandHit)) {
+    out.push({ kind: 'confusable-brand', domain: d, ...uni, target: brandHit, detail: `"${label}" looks like "${registrableLabel(brandHit)}" (${brandHit})` });
+  }
+  for (const r of recipientOrgs) {
+    const rl = registrableLabel(r);
+    if (rl.length >= 4 && skeleton(rl) === sk && rl !== label) {
+      out.push({ kind: 'confusable-recipient', domain: d, ...uni, target: r, detail: `"${label}" looks like the recipient's own "${rl}" (${r})` });
+    }
+  }
+
+  // One edit away (insertion, deletion, substitution, transposition), on long enough labels only, and under the
+  // same public suffix: "amazom.com" imitates "amazon.com", but "telkom.co.id" is Telkom Indonesia, not Telekom.
+  // A non-ASCII label is compared by its skeleton, and from a shorter length: no real name needs Cyrillic letters
+  // that are one step from a brand.
+  const minLength = nonAscii ? 4 : MIN_EDIT_LABEL;
+  const compared = nonAscii ? sk : label;
+  if (!out.some((o) => o.kind.startsWith('confusable')) && label.length >= minLength) {
+    const suffix = suffixOf(uniOrg);
+    for (const [bl, bd] of BRAND_LABELS) {
+      if (bl.length >= minLength && bl !== label && editDistance(compared, nonAscii ? skeleton(bl) : bl, 1) === 1 && brandSuffixes(bl).has(suffix)) {
+        out.push({ kind: 'edit-distance-brand', domain: d, ...uni, target: bd, detail: `"${label}" is one letter away from "${bl}" (${bd})` });
+        break;
+      }
+    }
+    for (const r of recipientOrgs) {
+      const rl = registrableLabel(r);
+      if (rl.length >= MIN_EDIT_LABEL && rl !== label && editDistance(label, rl, 1) === 1 && suffixOf(r) === suffix) {
+        out.push({ kind: 'edit-distance-recipient', domain: d, ...uni, target: r, detail: `"${label}" is one letter away from the recipient's own "${rl}" (${r})` });
+      }
+    }
+  }
+
+  // The brand's name as a whole token of someone else's domain: "paypal-resolution.com", "paypal.com.secure-login.ru".
+  // The brand's own label under another suffix ("outlook.fr", "yahoo.com.hk") is usually the brand's country
+  // domain: without a complete list of those, it is not reported.
+  const tokens = unicode.split(/[.-]/);
+  for (const [brand, domains] of BRANDS) {
+    if (brand.length < 5 || !tokens.includes(brand) || label === brand) continue;
+    out.push({ kind: 'brand-embedded', domain: d, ...uni, target: domains[0]!, detail: `the name "${brand}" sits inside ${d}, which is not one of ${brand}'s domains` });
+    break;
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// Organisational domains, the way DMARC relaxed alignment computes them (RFC 7489 3.2): the registrable
+// domain under the Public Suffix List. "bounces.mail.example.co.uk" and "example.co.uk" align; "example.com"
+// and "example.net" do not.
+import { getDomain } from 'tldts';
+
+const MAX_DOMAIN = 253;
+
+/** The organisational domain of a host or domain name; the name itself when the PSL knows no registrable part (IPs, "localhost"). */
+export function orgDomain(domain: string | undefined): string {
+  const d = (domain ?? '').toLowerCase().replace(/\.$/, '').slice(0, MAX_DOMAIN);
+  if (!d) return '';
+  return getDomain(d) ?? d;
+}
+
+/** Relaxed alignment: both names have the same organisational domain. Empty names never align. */
+export function sameOrg(a: string | undefined, b: string | undefined): boolean {
+  const x = orgDomain(a);
+  return x !== '' && x === orgDomain(b);
+}
+
+/** The domain of an address ("a@b.example" -> "b.example"), lower case; '' when there is none. */
+export function domainOfAddress(address: string | undefined): string {
+  const a = address ?? '';
+  const at = a.lastIndexOf('@');
+  return at < 0 ? '' : a.slice(at + 1).toLowerCase().replace(/[>.\s]+$/, '');
+}
+
+/** A name worth comparing at all: has a dot, is not an IP literal, not a local-only name. */
+export function isPublicName(domain: string | undefined): boolean {
+  const d = (domain ?? '').toLowerCase();
+  if (!d.includes('.') || d.length > MAX_DOMAIN) return false;
+  if (/^\[?[\d.]+\]?$/.test(d) || d.includes(':')) return false;
+  return !/(^|\.)(localhost|localdomain|local|lan|home|internal|intranet|corp|invalid)$/.test(d);
+}

@@ -1,0 +1,52 @@
+// The DNS flags of the built CLI, run as a process: one-line errors and the documented exit codes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { startKnot, type Knot } from '../helpers/knot.js';
+
+const SAMPLE = 'fixtures/sample/message.eml';
+const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-cli-'));
+let knot: Knot;
+before(async () => {
+  knot = await startKnot();
+});
+after(async () => {
+  await knot?.stop();
+});
+
+function oneLineError(r: { code: number | null; stderr: string }, code: number, pattern: RegExp): void {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, pattern);
+}
+
+test('a bad --dns-server is a usage error (64)', () => {
+  oneLineError(runCli(['--dns-server', '127.0.0.1:70000', SAMPLE]), 64, /^mailtrace: --dns-server "127.0.0.1:70000": port must be 1-65535$/);
+  oneLineError(runCli(['--dns-server', '[127.0.0.1]:53', SAMPLE]), 64, /not an IPv6 address/);
+});
+
+test('a missing --dns-replay file is "no input" (66); a malformed one is a usage error (64)', () => {
+  oneLineError(runCli(['--dns-replay', join(tmp, 'absent.json'), SAMPLE]), 66, /absent\.json: no such file$/);
+  const bad = join(tmp, 'bad.json');
+  writeFileSync(bad, '{"example.org": {"TXT": "v=spf1 -all"}}');
+  oneLineError(runCli(['--dns-replay', bad, SAMPLE]), 64, /"example.org" TXT: expected a list of records/);
+});
+
+test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
+  oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
+});
+
+test('--dns-record with --dns-server writes a snapshot that --dns-replay accepts', () => {
+  const file = join(tmp, 'answers.json');
+  const rec = runCli(['--json', '--dns-server', knot.server, '--dns-record', file, SAMPLE]);
+  assert.ok([0, 1, 2].includes(rec.code!), rec.stderr);
+  assert.ok(existsSync(file));
+  assert.equal(typeof JSON.parse(readFileSync(file, 'utf8')), 'object');
+  const rep = runCli(['--json', '--dns-replay', file, SAMPLE]);
+  assert.ok([0, 1, 2].includes(rep.code!), rep.stderr);
+  assert.equal(JSON.parse(rep.stdout).verdict, JSON.parse(rec.stdout).verdict);
+});

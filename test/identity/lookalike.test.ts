@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { editDistance, findLookalikes, skeleton } from '../../src/identity/lookalike.js';
+import { orgDomain, sameOrg } from '../../src/identity/org.js';
+
+// [domain, recipient org domains, the lookalike kinds expected ([] = must not be flagged)]
+const CASES: [string, string[], string[]][] = [
+  ['xn--pypal-4ve.com', [], ['mixed-script', 'punycode-confusable', 'confusable-brand']], // pаypal.com, Cyrillic а
+  ['xn--80ak6aa92e.com', [], ['punycode-confusable', 'edit-distance-brand']], // аррӏе.com, all Cyrillic
+  ['paypa1.com', [], ['confusable-brand']],
+  ['rnicrosoft.com', [], ['confusable-brand']],
+  ['g00gle.com', [], ['confusable-brand']],
+  ['amazom.com', [], ['edit-distance-brand']],
+  ['linkedln.com', [], ['edit-distance-brand']],
+  ['paypal-secure.com', [], ['brand-embedded']],
+  ['paypal.com.account-check.ru', [], ['brand-embedded']],
+  ['viictim.example', ['victim.example'], ['edit-distance-recipient']],
+  ['victirn.example', ['victim.example'], ['confusable-recipient']],
+  // Real domains and real names that naive edit distance would flag.
+  ['paypal.com', [], []],
+  ['mail.paypal.co.uk', [], []],
+  ['outlook.fr', [], []],
+  ['yahoo.com.hk', [], []],
+  ['ebay.co.uk', [], []],
+  ['spamassassin.org', [], []],
+  ['victim.example', ['victim.example'], []],
+  ['intel.com', [], []],
+  ['apples.org', [], []], // 'apple' plus one letter, but shorter than the edit-distance minimum
+  ['kernel.org', ['vger.kernel.org'], []],
+  ['telkom.co.id', [], []], // one letter from "telekom", but a real company under another suffix
+  ['amazom.co.uk', [], ['edit-distance-brand']],
+];
+
+for (const [domain, recipients, kinds] of CASES) {
+  test(`lookalike ${domain}${recipients.length ? ` (recipient ${recipients.join(', ')})` : ''}: ${kinds.join(', ') || 'none'}`, () => {
+    const got = findLookalikes(domain, recipients.map(orgDomain)).map((l) => l.kind);
+    assert.deepEqual(got.sort(), [...kinds].sort());
+  });
+}
+
+test('skeletons per UTS #39: confusables map to one prototype', () => {
+  assert.equal(skeleton('pаypal'), skeleton('paypal'));
+  assert.equal(skeleton('rn'), skeleton('m'));
+  assert.equal(skeleton('0'), skeleton('o'));
+  assert.notEqual(skeleton('paypal'), skeleton('paypai'));
+});
+
+test('bounded Damerau-Levenshtein', () => {
+  assert.equal(editDistance('amazon', 'amazom'), 1);
+  assert.equal(editDistance('google', 'goolge'), 1); // transposition
+  assert.equal(editDistance('paypal', 'paypal'), 0);
+  assert.equal(editDistance('microsoft', 'mcrosft', 1), 2); // stops past the bound
+});
+
+test('organisational domains follow the Public Suffix List', () => {
+  assert.equal(orgDomain('bounces.mail.example.co.uk'), 'example.co.uk');
+  assert.ok(sameOrg('mx.google.com', 'google.com'));
+  assert.ok(!sameOrg('example.com', 'example.net'));
+  assert.ok(!sameOrg('', ''));
+});

@@ -1,0 +1,235 @@
+// Table tests: one hand-written message per case, analysed offline, and the identity findings it must (and
+// must not) produce, with their severities. Each message has one boundary Received line written by the
+// recipient's MX, as delivered mail does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../src/analyze.js';
+
+const RECEIVED =
+  'Received: from mail.sender.example (mail.sender.example [192.0.2.10])\n\tby mx.victim.example (Postfix) with ESMTP id 4AB12\n\tfor <bob@victim.example>; Mon, 23 Nov 2026 05:43:08 +0000\n';
+
+/** A message: the boundary Received, the given fields, and defaults for To/Date/Message-ID/Subject unless given. */
+function message(fields: string[]): Buffer {
+  const has = (name: string) => fields.some((f) => f.toLowerCase().startsWith(name.toLowerCase() + ':'));
+  const defaults = [
+    has('To') ? '' : 'To: Bob <bob@victim.example>',
+    has('Date') ? '' : 'Date: Mon, 23 Nov 2026 05:43:00 +0000',
+    has('Message-ID') ? '' : 'Message-ID: <abc.123@mail.sender.example>',
+    has('Subject') ? '' : 'Subject: hello',
+  ].filter(Boolean);
+  return Buffer.from(RECEIVED + [...fields, ...defaults].join('\n') + '\n\nbody\n');
+}
+
+interface Case {
+  name: string;
+  fields: string[];
+  /** finding id -> expected severity; every identity/relay finding not listed must be absent (info excepted). */
+  expect: Record<string, string>;
+}
+
+const CASES: Case[] = [
+  { name: 'a plain aligned message', fields: ['Return-Path: <alice@sender.example>', 'From: Alice <alice@sender.example>'], expect: {} },
+  {
+    name: 'Return-Path of another organisation',
+    fields: ['Return-Path: <bounce@other.example>', 'From: Alice <alice@sender.example>'],
+    expect: { 'identity.return-path-misaligned': 'low' },
+  },
+  {
+    name: 'Return-Path on an ESP bounce domain is routine',
+    fields: ['Return-Path: <bounces+123=sender.example@sendgrid.net>', 'From: Shop <news@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'Return-Path in a subdomain aligns (relaxed alignment)',
+    fields: ['Return-Path: <b-123@bounce.mail.sender.example>', 'From: <alice@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'two different Return-Paths, one planted below every Received',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Return-Path: <x@evil.example>'],
+    expect: { 'identity.multiple-return-path': 'medium' },
+  },
+  {
+    name: 'a malformed Return-Path (espoofer A5)',
+    fields: ['Return-Path: <any@legitimate.example(a.attack.example>', 'From: <admin@legitimate.example>'],
+    expect: { 'identity.malformed-return-path': 'medium', 'identity.return-path-misaligned': 'low' },
+  },
+  {
+    name: 'Reply-To on free-mail under a company From',
+    fields: ['Return-Path: <ap@sender.example>', 'From: Accounts <ap@sender.example>', 'Reply-To: <sender.payments@gmail.com>'],
+    expect: { 'identity.reply-to-other-org': 'medium' },
+  },
+  {
+    name: 'Reply-To to a partner organisation',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Reply-To: <helpdesk@partner.example>'],
+    expect: { 'identity.reply-to-other-org': 'low' },
+  },
+  {
+    name: 'neither replies nor bounces go to the author',
+    fields: ['Return-Path: <x@bulk.example>', 'From: <ceo@sender.example>', 'Reply-To: <ceo@replies.example>'],
+    expect: { 'identity.reply-to-other-org': 'medium', 'identity.return-path-misaligned': 'low' },
+  },
+  {
+    name: 'an address in the display name',
+    fields: ['Return-Path: <alert@account-review.example>', 'From: "security@paypal.com" <alert@account-review.example>'],
+    expect: { 'identity.display-name-impersonation': 'high' },
+  },
+  {
+    name: 'an address in the display name threaded with invisible joiners',
+    fields: ['Return-Path: <x@mailer.example>', 'From: "s\u034fe\u034frvice@paypal.com" <x@mailer.example>'],
+    expect: { 'identity.display-name-impersonation': 'high' },
+  },
+  {
+    name: 'a brand in the display name',
+    fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a person naming their employer in parentheses is weak',
+    fields: ['Return-Path: <code@person.example>', 'From: "Tyler Hicks (Microsoft)" <code@person.example>'],
+    expect: { 'identity.display-name-impersonation': 'low' },
+  },
+  {
+    name: 'a brand in the display name sent from the brand',
+    fields: ['Return-Path: <service@paypal.com>', 'From: PayPal Service <service@paypal.com>'],
+    expect: {},
+  },
+  {
+    name: 'an ambiguous brand word that is a surname',
+    fields: ['Return-Path: <jane@sender.example>', 'From: Jane Apple <jane@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'a bare domain as a trade name is weak',
+    fields: ['Return-Path: <news@newsletter.sender.example>', 'From: CNET News.com <news@newsletter.sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'low' },
+  },
+  {
+    name: 'a punycode homograph From domain',
+    fields: ['Return-Path: <info@xn--pypal-4ve.com>', 'From: Bank <info@xn--pypal-4ve.com>'],
+    expect: { 'identity.lookalike-domain': 'high' },
+  },
+  {
+    name: 'a digit-for-letter lookalike',
+    fields: ['Return-Path: <info@paypa1.com>', 'From: <info@paypa1.com>'],
+    expect: { 'identity.lookalike-domain': 'high' },
+  },
+  {
+    name: 'a lookalike of the recipient\'s own domain (BEC)',
+    fields: ['Return-Path: <ceo@viictim.example>', 'From: CEO <ceo@viictim.example>'],
+    expect: { 'identity.lookalike-domain': 'medium' },
+  },
+  {
+    name: 'Sender of another organisation',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Sender: <assistant@agency.example>'],
+    expect: { 'identity.sender-differs': 'low' },
+  },
+  {
+    name: 'the envelope recipient is hidden',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: bob@victim.example', 'From: <alice@sender.example>', 'To: undisclosed-recipients:;'],
+    expect: { 'identity.hidden-recipient': 'low' },
+  },
+  {
+    name: 'a plus-tagged recipient is not hidden',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: bob+news@victim.example', 'From: <alice@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'a Message-ID from an unrelated organisation',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Message-ID: <x1@kit.unrelated.example>'],
+    expect: { 'identity.message-id-unrelated': 'low' },
+  },
+  {
+    name: 'a Message-ID of a local host name is not compared',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Message-ID: <x1@alice-laptop.local>'],
+    expect: {},
+  },
+  {
+    name: 'a Date years in the future',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Date: Mon, 01 Jan 2035 10:00:00 +0000'],
+    expect: { 'identity.date-skew': 'medium' },
+  },
+  {
+    name: 'a Date two weeks old',
+    fields: ['Return-Path: <alice@sender.example>', 'From: <alice@sender.example>', 'Date: Mon, 09 Nov 2026 05:43:00 +0000'],
+    expect: { 'identity.date-skew': 'low' },
+  },
+  {
+    name: 'a display name cut off from its address by a comma',
+    fields: ['Return-Path: <service@sender.example>', 'From: Amazon Gutschein, <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
+    name: 'a quoted name with a comma is fine',
+    fields: ['Return-Path: <jd@sender.example>', 'From: "Doe, John" <jd@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'a display name mixing Latin and Greek letters in one word',
+    fields: ['Return-Path: <launch@sender.example>', 'From: "\u039dFT@\u03c5niswa\u03c1" <launch@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a display name wholly in Cyrillic is a name',
+    fields: ['Return-Path: <ivan@sender.example>', 'From: "\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432" <ivan@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'an unqualified Return-Path domain',
+    fields: ['Return-Path: <root@ubuntu-s-1vcpu-1gb-sfo3-06>', 'From: Bank <info@sender.example>'],
+    expect: { 'identity.malformed-return-path': 'medium', 'identity.return-path-misaligned': 'low' },
+  },
+  { name: 'no From at all', fields: ['Return-Path: <alice@sender.example>'], expect: { 'identity.no-from': 'medium' } },
+  {
+    name: 'list traffic: Sender, Return-Path and hidden recipient are explained',
+    fields: [
+      'Return-Path: <dev-bounces@lists.project.example>',
+      'Delivered-To: bob@victim.example',
+      'From: Alice <alice@sender.example>',
+      'To: dev@lists.project.example',
+      'Sender: dev-bounces@lists.project.example',
+      'List-Id: <dev.lists.project.example>',
+      'List-Post: <mailto:dev@lists.project.example>',
+      'Reply-To: dev@lists.project.example',
+    ],
+    expect: {},
+  },
+  {
+    name: 'a forged List-Id does not hide a brand in the display name',
+    fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>', 'List-Id: <fake.mailer.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'forwarding with SRS explains the Return-Path',
+    fields: ['Return-Path: <SRS0=ab1=QV=sender.example=alice@forwarder.example>', 'From: <alice@sender.example>'],
+    expect: {},
+  },
+];
+
+for (const c of CASES) {
+  test(`identity rules: ${c.name}`, async () => {
+    const report = await analyze(message(c.fields), { offline: true });
+    const got: Record<string, string> = {};
+    for (const f of report.findings) {
+      if (!/^(identity|relay)\./.test(f.id) || f.severity === 'info') continue;
+      got[f.id] = got[f.id] ?? f.severity;
+    }
+    assert.deepEqual(got, c.expect, JSON.stringify(report.findings.map((f) => [f.id, f.severity, f.title]), null, 1));
+    for (const f of report.findings) assert.ok(f.evidence.length > 0 || f.id === 'identity.no-from' || f.id === 'hops.no-received', `${f.id} has evidence`);
+  });
+}
+
+test('a finding lowered by context says why in its title', async () => {
+  const report = await analyze(
+    message([
+      'Return-Path: <dev-bounces@lists.project.example>',
+      'From: Alice <alice@sender.example>',
+      'To: dev@lists.project.example',
+      'List-Id: <dev.lists.project.example>',
+    ]),
+    { offline: true },
+  );
+  const rp = report.findings.find((f) => f.id === 'identity.return-path-misaligned');
+  assert.equal(rp?.severity, 'info');
+  assert.match(rp!.title, /^Bounces go to project\.example, not to the author's sender\.example: usual for list traffic \(List-Id present/);
+});
