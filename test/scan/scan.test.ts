@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { corpusPath } from '../helpers/corpus.js';
 
 const good = (n: number, subject = `message ${n}`) =>
@@ -132,4 +132,24 @@ test('the reader of stdout goes away (| head): the scan stops early and exits 0'
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   assert.equal(s.complete, false);
   assert.ok(s.messages < 2500, `stopped after ${s.messages} of 2500`);
+});
+
+test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {
+  const lab = join(ROOT, 'fixtures', 'lab', 'legit-relay');
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-dns-'));
+  const scanDns = (copies: number) => {
+    const sub = mkdtempSync(join(dir, 'c-'));
+    for (let i = 0; i < copies; i++) copyFileSync(join(lab, 'message.eml'), join(sub, `${i}.eml`));
+    const summary = join(dir, `summary-${copies}.json`);
+    const r = runCli(['scan', '-q', '-j', '2', '--dns-replay', join(lab, 'dns.json'), '--summary', summary, sub]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lines(r.stdout).length, copies);
+    return JSON.parse(readFileSync(summary, 'utf8')).dns as { asked: number; session: { lookups: number; unique: number } };
+  };
+  const one = scanDns(1);
+  const six = scanDns(6);
+  assert.ok(one.asked > 0, 'the analysis asks DNS through the main thread');
+  assert.equal(six.asked, 6 * one.asked);
+  assert.equal(six.session.lookups, six.asked, 'every worker question reached the one session');
+  assert.equal(six.session.unique, one.session.unique, 'no question was asked of the network twice');
 });
