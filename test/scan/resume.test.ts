@@ -56,6 +56,18 @@ function startScan(args: string[]) {
   return { child, exited };
 }
 
+/** Start a resumable scan of the mbox, wait for a checkpoint past 100 messages, then send it a signal. */
+async function interruptedScan(name: string, signal: NodeJS.Signals) {
+  const out = join(dir, `${name}.ndjson`);
+  const state = join(dir, `${name}.state.json`);
+  const summary = join(dir, `${name}.json`);
+  const args = ['scan', '--offline', '-q', '-j', '2', '--resume', state, '--out', out, '--summary', summary, mbox];
+  const run = startScan(args);
+  const done = await waitForCheckpoint(state, 100, run.child);
+  run.child.kill(signal);
+  return { out, state, summary, args, done, ended: await run.exited };
+}
+
 buildMbox(1500);
 const full = { out: join(dir, 'full.ndjson'), summary: join(dir, 'full.json') };
 const reference = runCli(['scan', '--offline', '-q', '-j', '2', '--out', full.out, '--summary', full.summary, mbox]);
@@ -66,14 +78,7 @@ test('reference run: one line per message of the mbox', () => {
 });
 
 test('kill -9 mid-scan, rerun with the same state: same lines, none missing, none twice, same summary', async () => {
-  const out = join(dir, 'killed.ndjson');
-  const state = join(dir, 'killed.state.json');
-  const summary = join(dir, 'killed.json');
-  const args = ['scan', '--offline', '-q', '-j', '2', '--resume', state, '--out', out, '--summary', summary, mbox];
-  const run = startScan(args);
-  const done = await waitForCheckpoint(state, 100, run.child);
-  run.child.kill('SIGKILL');
-  const ended = await run.exited;
+  const { out, state, summary, args, done, ended } = await interruptedScan('killed', 'SIGKILL');
   assert.equal(ended.signal, 'SIGKILL');
   const saved = JSON.parse(readFileSync(state, 'utf8'));
   assert.equal(saved.complete, false);
@@ -90,14 +95,7 @@ test('kill -9 mid-scan, rerun with the same state: same lines, none missing, non
 });
 
 test('SIGINT: in-flight messages finished and written, summary flushed, exit 130; then resumable', async () => {
-  const out = join(dir, 'int.ndjson');
-  const state = join(dir, 'int.state.json');
-  const summary = join(dir, 'int.json');
-  const args = ['scan', '--offline', '-q', '-j', '2', '--resume', state, '--out', out, '--summary', summary, mbox];
-  const run = startScan(args);
-  await waitForCheckpoint(state, 100, run.child);
-  run.child.kill('SIGINT');
-  const ended = await run.exited;
+  const { out, state, summary, args, ended } = await interruptedScan('int', 'SIGINT');
   assert.equal(ended.code, 130);
   const saved = JSON.parse(readFileSync(state, 'utf8'));
   const written = sourcesOf(out); // every line parses: nothing half-written
