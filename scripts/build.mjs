@@ -9,7 +9,7 @@ const common = { platform: 'node', format: 'esm', target: 'node20', bundle: true
 
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli/bin.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts', 'scan-worker': 'src/cli/scan/worker.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   splitting: true,

@@ -263,6 +263,12 @@ export interface RecordedResult {
   result: string;
   reason?: string;
   properties: Record<string, string>;
+  /** The receiver's comment after the result ("2048-bit key"). */
+  comment?: string;
+  /** ARC-Authentication-Results instance (i=). */
+  instance?: number;
+  /** The authserv-id belongs to the receiving side, wherever the header sits (a planted one claims this too). */
+  receiverId?: boolean;
   /** Trusted only when the authserv-id belongs to the trusted side and the header sits at or above the boundary. */
   trusted: boolean;
   trustReason: string;
@@ -333,6 +339,39 @@ export interface Report {
   /** The finding ids that decided the verdict. */
   verdictDrivers: string[];
   exitCode: number;
+  /** Set when the analysed message was unwrapped from an abuse report or a forward (see input/unwrap). */
+  container?: ContainerInfo;
+}
+
+/**
+ * The report a message was unwrapped from: an ARF feedback report (RFC 5965), a forward as an attachment, or a
+ * bounce (RFC 3464 delivery status notification) returning the original, as backscatter of forged mail does.
+ */
+export interface ContainerInfo {
+  kind: 'arf' | 'forwarded' | 'bounce';
+  /** What the container held of the original: the whole message, its headers only, or nothing (the container itself was analysed). */
+  embedded: 'message' | 'headers' | 'none';
+  /** Which report format was recognised: 'rfc5965', 'rfc3464', or a provider's own ('hotmail-jmrp', 'apple-unsubscribe'). */
+  format?: string;
+  /** RFC 5965 3.1 Feedback-Type (abuse, fraud, virus, other, not-spam, auth-failure, opt-out...), lower case. */
+  feedbackType?: string;
+  /** Address in the container's From: who sent the report. */
+  reporter?: string;
+  /** RFC 5965 User-Agent: the software that generated the report. */
+  userAgent?: string;
+  sourceIp?: string;
+  originalMailFrom?: string;
+  originalRcptTo?: string[];
+  originalEnvelopeId?: string;
+  arrivalDate?: string;
+  reportingMta?: string;
+  reportedDomain?: string[];
+  reportedUri?: string[];
+  /** RFC 6591 Auth-Failure (dkim, spf, dmarc, bodyhash...), for auth-failure reports. */
+  authFailure?: string;
+  incidents?: number;
+  /** The container's Subject, as written. */
+  subject?: string;
 }
 
 // ---------------------------------------------------------------- options and dependencies

@@ -1,15 +1,160 @@
-// PLACEHOLDER: offline mode only, to be replaced (issue 3).
-import type { AuthReport, Chain, Deps, Identity, Message } from '../types.js';
+// Authentication: SPF, DKIM, DMARC and ARC for the boundary hop, the receiver's recorded results, and the two
+// compared. Computed mode evaluates against DNS (live or replayed) through mailauth; offline mode reads only the
+// recorded results the receiving side wrote and we trust.
+import type { AuthReport, Chain, DnsAnswerRecord, Deps, Identity, Message, MethodResult } from '../types.js';
+import { recordedResults, trustedIds, type TrustedIds } from './recorded.js';
+import { loadOrgDomain, type OrgDomain } from './org-domain.js';
+import { offlineResults } from './offline.js';
+import { compareResults } from './compare.js';
+import { spfInputs, type SpfInputs } from './spf-inputs.js';
+import { guardResolver, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
+import { mapResults, unknownResults } from './results.js';
+import { MISSING } from '../dns/replay.js';
+
+/**
+ * Signatures (DKIM-Signature + ARC-Message-Signature) one message may carry before we refuse to verify it: each
+ * costs a key lookup, and each distinct c=/a=/l= a body hash over the whole body, so thousands of them in a 1 MiB
+ * header would hash the body thousands of times. Real mail carries a handful (ARC allows 50 sets).
+ */
+export const MAX_SIGNATURES = 64;
+
+/** DNS time one message may use, all lookups together (mailauth has no timeout of its own). */
+export const DEFAULT_DNS_DEADLINE_MS = 15_000;
 
 export interface AuthInput {
   message: Message;
   chain: Chain;
   identity: Identity;
+  /** The instant t=/x= are judged against: --at, default the boundary hop's timestamp. */
   at: Date;
   offline: boolean;
   authservIds: string[];
+  /** Overall DNS deadline for this message, in ms (default DEFAULT_DNS_DEADLINE_MS). */
+  dnsDeadlineMs?: number;
+  /** RSA keys shorter than this give dkim=policy (default 1024, RFC 8301). */
+  minBitLength?: number;
+  /**
+   * The SMTP facts, when the caller knows them first-hand (a mail filter at the receiving server, a test suite):
+   * used instead of the boundary hop's. An absent ip means there was no SMTP client (local submission): SPF none.
+   */
+  smtp?: { ip?: string; helo?: string; mailFrom?: string };
+  /** SPF in mailauth's RFC-exact mode (default true: it passes all 203 RFC 7208 suite tests, lenient 196). */
+  strictSpf?: boolean;
 }
 
-export async function authenticate(input: AuthInput, _deps: Deps): Promise<AuthReport> {
-  return { mode: 'offline', evaluatedAt: input.at.toISOString(), results: [], recorded: [], comparison: [], dns: [] };
+export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
+  const trusted = trustedIds(input.chain, input.authservIds, await orgDomainFor(input.message));
+  const recorded = recordedResults(input.message, input.chain, trusted);
+  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain);
+  const at = validDate(input.at, deps);
+  const base = { evaluatedAt: at.toISOString(), inputs: reportedInputs(inputs), recorded };
+  if (input.offline || !deps.resolver) {
+    return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
+  }
+  const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
+  const results = await computedResults({ ...input, at }, inputs, guard, trusted);
+  return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
+}
+
+function statedInputs(smtp: NonNullable<AuthInput['smtp']>): SpfInputs {
+  return {
+    ...(smtp.ip ? { ip: smtp.ip } : { problem: 'no SMTP client IP: the caller stated the message was not received over SMTP', noSmtpClient: true }),
+    ...(smtp.helo ? { helo: smtp.helo } : {}),
+    ...(smtp.mailFrom !== undefined ? { mailFrom: smtp.mailFrom, mailFromSource: 'stated by the caller' } : {}),
+  };
+}
+
+/** A corrupt --at must not turn every expiry comparison false (the mailauth 4 "Invalid Date" bug). */
+function validDate(at: Date, deps: Deps): Date {
+  return Number.isFinite(at.getTime()) ? at : deps.now();
+}
+
+function reportedInputs(inputs: SpfInputs): AuthReport['inputs'] {
+  return {
+    ...(inputs.ip ? { ip: inputs.ip } : {}),
+    ...(inputs.helo ? { helo: inputs.helo } : {}),
+    ...(inputs.mailFrom !== undefined ? { mailFrom: inputs.mailFrom } : {}),
+  };
+}
+
+/** The public suffix list only for messages that need it: recorded results or ARC sets to judge. */
+async function orgDomainFor(message: Message): Promise<OrgDomain> {
+  const needed = message.headers.some((f) => f.key === 'authentication-results' || f.key.startsWith('arc-'));
+  return needed ? loadOrgDomain() : (host) => host.trim().toLowerCase().replace(/\.$/, '');
+}
+
+async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver, trusted: TrustedIds): Promise<MethodResult[]> {
+  if (input.message.problems.some((p) => p.code === 'header-truncated')) {
+    // mailauth buffers the whole header block without a limit; the message stage already cut it, and a cut header
+    // cannot be verified anyway.
+    return unknownResults('the header block exceeds the size cap; not evaluated', inputs);
+  }
+  const signatures = input.message.headers.filter((f) => f.key === 'dkim-signature' || f.key === 'arc-message-signature').length;
+  const tooMany = signatures > MAX_SIGNATURES;
+  const { loadMailauth } = await import('./mailauth.js');
+  const { compute } = await import('./compute.js');
+  const ma = await loadMailauth();
+  const at = input.at;
+  const outerDeadline = (input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS) + 2_000;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const computation = await Promise.race([
+      compute(ma, input.message.bytes, {
+        at,
+        inputs,
+        resolver: guard.resolve,
+        ...(input.minBitLength ? { minBitLength: input.minBitLength } : {}),
+        strictSpf: input.strictSpf ?? true,
+        ...(tooMany ? { skipSignatures: { headerFrom: input.identity.from.map((m) => m.address).filter(Boolean), fromFields: input.identity.fromFields } } : {}),
+        step: (name) => guard.setStep(name),
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('authentication did not finish before the deadline')), outerDeadline);
+      }),
+    ]);
+    const stepQueries = new Map<string, QueryOutcome[]>();
+    for (const q of guard.queries) {
+      if (!q.step) continue;
+      const list = stepQueries.get(q.step) ?? [];
+      list.push(q);
+      stepQueries.set(q.step, list);
+    }
+    const results = mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
+    return tooMany ? withSignaturesRefused(results, signatures) : results;
+  } catch (err) {
+    return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * DKIM and ARC were not verified because the message carries too many signatures: say so as permerror, so that
+ * an attacker cannot hide a DMARC failure behind junk signatures (DMARC ran without any DKIM pass).
+ */
+function withSignaturesRefused(results: MethodResult[], count: number): MethodResult[] {
+  const comment = `${count} signatures (more than ${MAX_SIGNATURES}): none verified, a resource-exhaustion guard`;
+  const refused = (method: 'dkim' | 'arc'): MethodResult => ({ method, result: 'permerror', comment, details: { signatures: count } });
+  return [...results.filter((r) => r.method !== 'dkim' && r.method !== 'arc'), refused('dkim'), refused('arc')];
+}
+
+/** The DNS answers this message used, once per (name, type), with their provenance from the run's log. */
+function dnsRecords(queries: QueryOutcome[], deps: Deps): DnsAnswerRecord[] {
+  const log = deps.dnsLog?.() ?? [];
+  const seen = new Set<string>();
+  const out: DnsAnswerRecord[] = [];
+  for (const q of queries) {
+    const key = `${q.type} ${q.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entry = findLast(log, (e) => e.name === q.name && e.type === q.type);
+    if (entry) out.push(entry);
+    else out.push({ name: q.name, type: q.type, provenance: q.error === MISSING ? 'missing' : 'live', ...(q.error ? { error: q.error } : {}) });
+  }
+  return out;
+}
+
+function findLast<T>(list: readonly T[], pred: (x: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i]!)) return list[i];
+  return undefined;
 }

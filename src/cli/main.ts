@@ -6,6 +6,8 @@ import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS } from './options.js';
 import { FILTER_EXAMPLES, FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
+import type { ScanArgs } from './scan-command.js';
+import { rewriteScanArgv } from './scan/argv.js';
 
 const EXIT_CODES_HELP = `Exit codes:
   0   pass            no finding worth attention
@@ -28,9 +30,17 @@ const EXAMPLES: [string, string][] = [
   ['$0 --explain msg.eml', 'say why each finding matters'],
 ];
 
+const SCAN_EXAMPLES: [string, string][] = [
+  ['$0 scan abuse/', 'a directory tree of .eml files and Maildirs, NDJSON on stdout'],
+  ['$0 scan archive.mbox other.mbox', 'mbox files, streamed'],
+  ['$0 scan --out results.ndjson --summary summary.json abuse/', 'lines to a file, summary as JSON'],
+  ['find abuse -name "*.eml" -print0 | $0 scan -0 -', 'a NUL-separated list of paths on stdin'],
+  ['$0 scan --resume state.json --out results.ndjson big.mbox', 'continue after a crash where it stopped'],
+];
+
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   let exitCode: number = EXIT.pass;
-  const parser = yargs(argv)
+  const parser = yargs(rewriteScanArgv(argv))
     .scriptName('mailtrace')
     // One value per flag: "--trust mx.example.net msg.eml" must not read msg.eml as a second trust entry.
     .parserConfiguration({ 'greedy-arrays': false })
@@ -45,6 +55,27 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           .example(EXAMPLES) as never,
       async (args) => {
         exitCode = await runAnalyze(args);
+      },
+    )
+    .command<ScanArgs>(
+      'scan <inputs..>',
+      'scan directories, Maildirs, mbox files or a path list: one NDJSON/CSV line per message, and a summary',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, describe: 'files, directories, Maildirs, mbox files, globs; "-" reads a path list from stdin' })
+          .option('out', { alias: 'o', type: 'string', describe: 'write the lines to FILE (default stdout)' })
+          .option('format', { choices: ['ndjson', 'csv'] as const, default: 'ndjson', describe: 'output format' })
+          .option('summary', { type: 'string', describe: 'write the summary as JSON to FILE' })
+          .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('resume', { type: 'string', describe: 'checkpoint progress to FILE; rerun with it to continue after a crash (needs --out)' })
+          .option('null', { alias: '0', type: 'boolean', default: false, describe: 'the path list on stdin is NUL-separated (find -print0)' })
+          .option('unwrap', { choices: ['all', 'arf', 'none'] as const, default: 'all', describe: 'analyse the original inside ARF reports and forwarded attachments' })
+          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record' })
+          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line and no summary table on stderr' })
+          .example(SCAN_EXAMPLES) as never,
+      async (args) => {
+        const { runScan } = await import('./scan-command.js');
+        exitCode = await runScan(args);
       },
     )
     .command<FilterArgs>(

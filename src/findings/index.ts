@@ -4,6 +4,16 @@ import type { Rule, RuleContext } from './define.js';
 import { noReceived } from './rules/no-received.js';
 import { unparseableHop } from './rules/unparseable-hop.js';
 import { malformedHeader } from './rules/malformed-header.js';
+import { authDmarcFail } from './rules/auth-dmarc-fail.js';
+import { authDmarcFrom } from './rules/auth-dmarc-from.js';
+import { authSpfFail } from './rules/auth-spf-fail.js';
+import { authDkimFail } from './rules/auth-dkim-fail.js';
+import { authDkimTime } from './rules/auth-dkim-time.js';
+import { authDkimBodyLength } from './rules/auth-dkim-body-length.js';
+import { authDkimWeak } from './rules/auth-dkim-weak.js';
+import { authArcFail } from './rules/auth-arc-fail.js';
+import { authPlantedResults } from './rules/auth-planted-results.js';
+import { authDisagreement } from './rules/auth-disagreement.js';
 import { returnPathMisaligned } from './rules/identity-return-path-misaligned.js';
 import { multipleReturnPath } from './rules/identity-multiple-return-path.js';
 import { malformedReturnPath } from './rules/identity-malformed-return-path.js';
@@ -56,6 +66,16 @@ export const RULES = [
   spfPassDmarcFail,
 
   // authentication
+  authPlantedResults,
+  authDmarcFail,
+  authDmarcFrom,
+  authSpfFail,
+  authDkimFail,
+  authDkimTime,
+  authDkimBodyLength,
+  authDkimWeak,
+  authArcFail,
+  authDisagreement,
 ] as const satisfies readonly Rule[];
 
 export type FindingId = (typeof RULES)[number]['id'];

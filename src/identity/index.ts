@@ -5,6 +5,7 @@ import type { Chain, Identity, Mailbox, Message } from '../types.js';
 import { fieldsNamed, firstField } from '../message/parse.js';
 import { parseMailboxes, parsePath } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
+import { envelopeMailFrom } from './mail-from.js';
 import { parseMailDate } from '../message/dates.js';
 
 export { orgDomain, sameOrg } from './org.js';
@@ -32,9 +33,7 @@ function resentBlock(message: Message): Identity['resent'] {
 
 export function extractIdentity(message: Message, chain: Chain): Identity {
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
-  // The MTA that delivered the message wrote the topmost Return-Path (RFC 5321 4.4); lower ones came with it.
-  const returnPath = firstField(message, 'return-path');
-  const mailFrom = returnPath ? parsePath(returnPath.value) : boundary?.envelopeFrom;
+  const envelopeFrom = envelopeMailFrom(message, chain);
   const rcptTo = ['delivered-to', 'x-original-to', 'envelope-to']
     .flatMap((n) => fieldsNamed(message, n).map((f) => parsePath(f.value)))
     .concat(boundary?.for ? [parsePath(boundary.for)] : [])
@@ -49,8 +48,8 @@ export function extractIdentity(message: Message, chain: Chain): Identity {
   const resent = resentBlock(message);
   return {
     envelope: {
-      ...(mailFrom !== undefined ? { mailFrom } : {}),
-      ...(returnPath ? { mailFromSource: { header: returnPath.name, index: returnPath.index } } : {}),
+      ...(envelopeFrom ? { mailFrom: envelopeFrom.mailFrom } : {}),
+      ...(envelopeFrom?.field ? { mailFromSource: { header: envelopeFrom.field.name, index: envelopeFrom.field.index } } : {}),
       rcptTo,
       ...(boundary?.from?.ip ? { clientIp: boundary.from.ip } : {}),
       ...(boundary?.from?.helo ? { helo: boundary.from.helo } : {}),

@@ -105,10 +105,9 @@ async function lookupMx(resolver: Resolver, domain: string): Promise<MxAnswer> {
 
 async function relaySpf(resolver: Resolver, candidate: RelayCandidate, sender: string, mailFrom: string | undefined): Promise<RelaySpf | undefined> {
   if (!candidate.relayIp) return undefined;
-  // Deep import: the package root pulls in BIMI (undici), which costs start-up time and is not needed here.
-  const { spf } = (await import('mailauth/lib/spf/index.js')) as unknown as {
-    spf(o: Record<string, unknown>): Promise<{ status: { result: string; comment?: string } }>;
-  };
+  // The one mailauth loader (deep imports, loaded once, CommonJS interop done right in the bundle too).
+  const { loadMailauth } = await import('../auth/mailauth.js');
+  const { spf } = await loadMailauth();
   try {
     const r = await withTimeout(
       spf({ sender: mailFrom && mailFrom.includes('@') ? mailFrom : `postmaster@${sender}`, ip: candidate.relayIp, helo: candidate.relayHost, resolver, maxResolveCount: 10 }),

@@ -110,10 +110,14 @@ function properties(result: MethodResult, report: Report): string[] {
   return props;
 }
 
-/** RFC 8601 result keywords; our 'unknown' (not evaluated) has none and is left out. */
+/**
+ * Only what we evaluated ourselves goes under our authserv-id. A result read from the receiver's recorded
+ * Authentication-Results (offline mode: details.source "recorded") is theirs, and stays in their own field;
+ * restating it as ours would vouch for a check we never ran. 'unknown' (not evaluated) has no RFC 8601 keyword.
+ */
 function resinfos(report: Report): string[] {
   return report.auth.results
-    .filter((r) => r.result !== 'unknown')
+    .filter((r) => r.result !== 'unknown' && r.details?.['source'] !== 'recorded')
     .map((r) => [`${r.method}=${r.result}`, ...(r.comment ? [comment(r.comment)] : []), ...properties(r, report)].join(' '));
 }
 

@@ -22,8 +22,11 @@ async function reportWith(results: MethodResult[], inputs: Report['auth']['input
   return { ...report, auth: { ...report.auth, mode: 'computed', results, inputs } };
 }
 
-test('Authentication-Results: none when nothing was evaluated (RFC 8601 2.2)', async () => {
+test('Authentication-Results: none when we evaluated nothing ourselves (RFC 8601 2.2)', async () => {
   assert.equal(authenticationResults(await reportWith([]), 'mx.test', '\n'), 'Authentication-Results: mx.test; none\n');
+  // A result read from the receiver's own Authentication-Results is theirs, not ours to restate.
+  const recorded = await reportWith([{ method: 'dkim', result: 'pass', domain: 'example.org', comment: 'recorded by mx1.example.net', details: { source: 'recorded' } }]);
+  assert.equal(authenticationResults(recorded, 'mx.test', '\n'), 'Authentication-Results: mx.test; none\n');
   // "unknown" (not evaluated) is not an RFC 8601 result: left out, not written.
   const unknown = await reportWith([{ method: 'spf', result: 'unknown' }]);
   assert.equal(authenticationResults(unknown, 'mx.test', '\n'), 'Authentication-Results: mx.test; none\n');

@@ -8,8 +8,15 @@ import { analyze } from '../../src/analyze.js';
 const RECEIVED =
   'Received: from mail.sender.example (mail.sender.example [192.0.2.10])\n\tby mx.victim.example (Postfix) with ESMTP id 4AB12\n\tfor <bob@victim.example>; Mon, 23 Nov 2026 05:43:08 +0000\n';
 
-/** A message: the boundary Received, the given fields, and defaults for To/Date/Message-ID/Subject unless given. */
+/**
+ * A message: the boundary Received, the given fields, and defaults for To/Date/Message-ID/Subject unless given.
+ * The first Return-Path goes on top, where the delivering MTA writes it (RFC 5321 4.4); a later one stays below
+ * the boundary, as a planted one would be, and is not MAIL FROM.
+ */
 function message(fields: string[]): Buffer {
+  const first = fields.findIndex((f) => /^return-path:/i.test(f));
+  const onTop = first >= 0 ? [fields[first]!] : [];
+  fields = fields.filter((_, i) => i !== first);
   const has = (name: string) => fields.some((f) => f.toLowerCase().startsWith(name.toLowerCase() + ':'));
   const defaults = [
     has('To') ? '' : 'To: Bob <bob@victim.example>',
@@ -17,7 +24,7 @@ function message(fields: string[]): Buffer {
     has('Message-ID') ? '' : 'Message-ID: <abc.123@mail.sender.example>',
     has('Subject') ? '' : 'Subject: hello',
   ].filter(Boolean);
-  return Buffer.from(RECEIVED + [...fields, ...defaults].join('\n') + '\n\nbody\n');
+  return Buffer.from([...onTop, RECEIVED.trimEnd(), ...fields, ...defaults].join('\n') + '\n\nbody\n');
 }
 
 interface Case {

@@ -1,0 +1,1 @@
+// Baseline: Node itself.

@@ -1,0 +1,99 @@
+// SPF, DKIM, ARC and DMARC evaluated by mailauth, composed by hand rather than through authenticate():
+//   - authenticate() ignores curTime, and we judge t=/x= as of the analysis time (--at, default the boundary hop's
+//     timestamp), so old mail is judged as of its receipt;
+//   - authenticate() can take ip/helo/sender only from the topmost Received (trustReceived), and we pass the
+//     boundary hop's explicitly (see spf-inputs.ts);
+//   - authenticate() loads BIMI.
+// The steps follow mailauth's own authenticate() (lib/mailauth.js), including its final tightening of each DKIM
+// signature's `aligned` once the DMARC record is known.
+import { isIP } from 'node:net';
+import type { Resolver } from '../types.js';
+import type { ArcResult, DkimVerifyResult, DmarcEvaluation, MailauthParts, SpfResult } from './mailauth.js';
+import { heloDomain, type SpfInputs } from './spf-inputs.js';
+
+export interface Computation {
+  dkim: DkimVerifyResult;
+  /** SPF for the MAIL FROM identity (postmaster@HELO for the null sender); undefined when SPF cannot run. */
+  spf?: SpfResult;
+  /** SPF for the HELO identity (RFC 7208 section 2.3), when HELO is a domain name. */
+  spfHelo?: SpfResult;
+  arc: ArcResult;
+  dmarc: DmarcEvaluation;
+}
+
+export interface ComputeOptions {
+  at: Date;
+  /** Called as each step starts, so the caller can tell which DNS queries belonged to which step. */
+  step?: (name: 'dkim' | 'spf' | 'arc' | 'dmarc') => void;
+  inputs: SpfInputs;
+  resolver: Resolver;
+  /** RSA keys shorter than this give dkim=policy (RFC 8301: 1024). */
+  minBitLength?: number;
+  /** mailauth's RFC-exact SPF mode instead of the lenient one receivers mostly use (default false). */
+  strictSpf?: boolean;
+  /**
+   * Do not verify DKIM or ARC at all (a message with more signatures than anyone legitimately adds): SPF and DMARC
+   * still run, DMARC without any DKIM pass, with the author addresses given here.
+   */
+  skipSignatures?: { headerFrom: string[]; fromFields: number };
+}
+
+/**
+ * SPF for the MAIL FROM identity and, when it is a different name, the HELO identity (RFC 7208 2.3, 2.4).
+ *   - MAIL FROM known: check it, and the HELO separately;
+ *   - MAIL FROM null (<>): RFC 7208 2.4 checks postmaster@HELO, which is then the identity DMARC uses;
+ *   - MAIL FROM unknown (no Return-Path above the boundary, no envelope-from): only the HELO check; the MAIL FROM
+ *     result stays unknown rather than borrowing the HELO's, which DMARC must not align on.
+ */
+export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
+  const { ip, helo, mailFrom } = o.inputs;
+  if (!ip) return {};
+  const heloName = heloDomain(helo);
+  // mailauth writes a literal HELO as [ip] (RFC 5321 4.1.3 address literal).
+  const heloArg = helo ? (isIP(helo) ? `[${helo}]` : helo) : `[${ip}]`;
+  const strict = o.strictSpf === true;
+  const check = (sender: string | undefined) => ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
+  const heloCheck = heloName ? () => check(`postmaster@${heloName}`) : undefined;
+  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck() } : {};
+  if (mailFrom === '') return { spf: heloCheck ? await heloCheck() : await check(undefined) };
+  const spf = await check(mailFrom);
+  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck() } : {}) };
+}
+
+export async function compute(ma: MailauthParts, bytes: Uint8Array, o: ComputeOptions): Promise<Computation> {
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  o.step?.('dkim');
+  const dkim = o.skipSignatures
+    ? { ...o.skipSignatures, results: [] }
+    : await ma.dkimVerify(input, { resolver: o.resolver, curTime: o.at, minBitLength: o.minBitLength ?? 1024 });
+  o.step?.('spf');
+  const { spf, spfHelo } = await runSpf(ma, o);
+  o.step?.('arc');
+  const arc = o.skipSignatures
+    ? { status: { result: 'none' } }
+    : await ma.arc(dkim.arc, { resolver: o.resolver, minBitLength: o.minBitLength ?? 1024, ...(o.inputs.ip ? { ip: o.inputs.ip } : {}) });
+  o.step?.('dmarc');
+  const dmarc = await evaluateDmarc(ma, dkim, spf, arc, o.resolver);
+  return { dkim, ...(spf ? { spf } : {}), ...(spfHelo ? { spfHelo } : {}), arc, dmarc };
+}
+
+async function evaluateDmarc(ma: MailauthParts, dkim: DkimVerifyResult, spf: SpfResult | undefined, arc: ArcResult, resolver: Resolver): Promise<DmarcEvaluation> {
+  const evaluation = await ma.evaluateDmarc({
+    headerFrom: dkim.headerFrom ?? [],
+    ...(dkim.fromFields !== undefined ? { fromFields: dkim.fromFields } : {}),
+    spfDomains: spf?.status.result === 'pass' && spf.domain ? [spf.domain] : [],
+    dkimDomains: dkim.results
+      .filter((r) => r.status.result === 'pass' && r.signingDomain)
+      .map((r) => ({ id: r.id, domain: r.signingDomain!, aligned: r.status.aligned ?? false, ...(r.status.underSized ? { underSized: r.status.underSized } : {}) })),
+    arcResult: arc,
+    resolver,
+  });
+  const response = evaluation.response;
+  if (response && evaluation.dkimAligned) {
+    // As authenticate() does: passing signatures take the DMARC walk's verdict on alignment.
+    for (const r of dkim.results) {
+      if (r.status.result === 'pass' && r.signingDomain) r.status.aligned = evaluation.dkimAligned.has(ma.formatDomain(r.signingDomain)) ? r.signingDomain : false;
+    }
+  }
+  return evaluation;
+}

@@ -1,0 +1,118 @@
+// The receiver's own verdicts, as it wrote them into Authentication-Results (RFC 8601) and
+// ARC-Authentication-Results (RFC 8617), and whether we may believe them.
+//
+// Anyone can write an Authentication-Results header: a sender simply puts "dmarc=pass" in its own message. A
+// recorded result is evidence only when (RFC 8601 section 5, 7.2)
+//   - its authserv-id names the receiving side (a configured id, a host the chain trusts, or the organisation of
+//     the topmost receiver), and
+//   - it sits where only the receiving side could have put it: at or above the boundary hop's Received header.
+// One tolerated exception: Gmail writes its Authentication-Results just *below* its own Received line. A field in
+// the short run of trace fields directly under the boundary Received (Received-SPF, Authentication-Results,
+// ARC-*, Return-Path) is accepted when its authserv-id is the boundary receiver's, and only the first per id: a
+// receiver removes look-alikes of its own id (RFC 8601 section 5), so a second one is the sender's.
+import type { Chain, HeaderField, Hop, Message, RecordedResult } from '../types.js';
+import { parseAuthResults } from './recorded-parse.js';
+import type { OrgDomain } from './org-domain.js';
+
+/** Recorded headers read per message; a message with more is hostile or broken. */
+const MAX_RECORDED_HEADERS = 100;
+
+/** Fields a receiver adds next to its own Received line (the "trace block" under the boundary Received). */
+const RECEIVER_TRACE_FIELDS = new Set(['received-spf', 'authentication-results', 'arc-seal', 'arc-message-signature', 'arc-authentication-results', 'return-path', 'x-received', 'delivered-to', 'x-original-to']);
+
+export interface TrustedIds {
+  /** Exact authserv-ids (lower case). */
+  ids: Set<string>;
+  /** Organisational domains of the receiving side. */
+  orgs: Set<string>;
+  orgDomain: OrgDomain;
+}
+
+/** The authserv-ids that belong to the trusted side: configured ones, trusted hosts, the topmost receiver's org. */
+export function trustedIds(chain: Chain, configured: readonly string[], orgDomain: OrgDomain): TrustedIds {
+  const ids = new Set(configured.map((id) => id.trim().toLowerCase()).filter(Boolean));
+  const orgs = new Set<string>();
+  const boundary = chain.boundary;
+  for (const hop of chain.hops) {
+    const receiving = hop.trust === 'trusted' || hop.trust === 'boundary' || (boundary !== undefined && hop.index >= boundary);
+    if (receiving && hop.by) ids.add(hop.by.toLowerCase());
+  }
+  const top = chain.hops[chain.hops.length - 1];
+  if (top?.by && top.by.includes('.')) orgs.add(orgDomain(top.by));
+  const b = boundary !== undefined ? chain.hops[boundary] : undefined;
+  if (b?.by && b.by.includes('.')) orgs.add(orgDomain(b.by));
+  for (const id of configured) if (id.includes('.')) orgs.add(orgDomain(id));
+  return { ids, orgs, orgDomain };
+}
+
+/** Does this authserv-id (or sealer domain) belong to the receiving side, wherever it sits? */
+export function belongsToReceiver(id: string, trusted: TrustedIds): boolean {
+  if (id === '') return false;
+  return trusted.ids.has(id) || (id.includes('.') && trusted.orgs.has(trusted.orgDomain(id)));
+}
+
+/** Header indexes of the trace block directly under the boundary Received (see the top of the file). */
+function traceBlockBelow(message: Message, boundaryHeader: number): Set<number> {
+  const block = new Set<number>();
+  for (let i = boundaryHeader + 1; i < message.headers.length; i++) {
+    const f = message.headers[i]!;
+    if (!RECEIVER_TRACE_FIELDS.has(f.key)) break;
+    block.add(i);
+  }
+  return block;
+}
+
+interface Placement {
+  boundary?: Hop;
+  block: Set<number>;
+}
+
+function judge(field: HeaderField, authservId: string, place: Placement, trusted: TrustedIds, seen: Set<string>): { trusted: boolean; reason: string } {
+  const b = place.boundary;
+  if (!b) return { trusted: false, reason: 'no trust boundary in the Received chain, so no position can be trusted' };
+  const above = field.index <= b.header;
+  const idOk = belongsToReceiver(authservId, trusted);
+  if (above && idOk) return { trusted: true, reason: `authserv-id ${authservId} is the receiving side's and the header sits above the boundary` };
+  if (above && authservId === '') {
+    // Exchange Online writes no authserv-id; above the boundary only the receiving side can have added it.
+    return { trusted: true, reason: 'no authserv-id (Exchange Online style), trusted by its position above the boundary' };
+  }
+  if (above) return { trusted: false, reason: `authserv-id ${authservId} does not belong to the receiving side` };
+  const boundaryId = b.by?.toLowerCase();
+  const key = `${field.key}\u0000${authservId}`;
+  if (place.block.has(field.index) && idOk && boundaryId && (authservId === boundaryId || trusted.orgDomain(authservId) === trusted.orgDomain(boundaryId)) && !seen.has(key)) {
+    seen.add(key);
+    return { trusted: true, reason: `authserv-id ${authservId} is the boundary receiver's, in its trace block just below its Received line` };
+  }
+  return { trusted: false, reason: idOk ? `below the boundary (header ${field.index} > ${b.header}): the sender can have written it` : `below the boundary and authserv-id ${authservId || '(none)'} is not the receiving side's` };
+}
+
+/** Every recorded result of the message, each marked trusted or not with the reason. */
+export function recordedResults(message: Message, chain: Chain, trusted: TrustedIds): RecordedResult[] {
+  const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+  const place: Placement = { ...(boundary ? { boundary } : {}), block: boundary ? traceBlockBelow(message, boundary.header) : new Set() };
+  const seen = new Set<string>();
+  const out: RecordedResult[] = [];
+  const fields = message.headers.filter((f) => f.key === 'authentication-results' || f.key === 'arc-authentication-results').slice(0, MAX_RECORDED_HEADERS);
+  for (const field of fields) {
+    const parsed = parseAuthResults(field.value, field.key === 'arc-authentication-results');
+    const verdict = judge(field, parsed.authservId, place, trusted, seen);
+    for (const r of parsed.results) {
+      out.push({
+        header: field.index,
+        headerName: field.name,
+        authservId: parsed.authservId,
+        method: r.method,
+        result: r.result,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+        properties: r.properties,
+        ...(r.comment ? { comment: r.comment } : {}),
+        ...(parsed.instance !== undefined ? { instance: parsed.instance } : {}),
+        receiverId: belongsToReceiver(parsed.authservId, trusted),
+        trusted: verdict.trusted,
+        trustReason: verdict.reason,
+      });
+    }
+  }
+  return out;
+}

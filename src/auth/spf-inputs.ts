@@ -1,0 +1,66 @@
+// What SPF is evaluated with: the connection the trusted side actually saw (RFC 7208 section 2.1-2.4).
+//
+// The client IP and HELO come from the *boundary* hop: the first hop the receiving side recorded itself. The
+// topmost Received is often an internal hand-off (127.0.0.1, a content filter) and every hop below the boundary
+// was written by the sender, who can put any IP there. MAIL FROM comes from the topmost Return-Path when the
+// receiving side wrote it (above the boundary Received), else from the boundary hop's envelope-from. A Return-Path
+// below the boundary is the sender's own text: using it lets an attacker choose which domain's SPF is checked.
+import { isIP } from 'node:net';
+import type { Chain, Hop, Message } from '../types.js';
+import { envelopeMailFrom } from '../identity/mail-from.js';
+
+export interface SpfInputs {
+  ip?: string;
+  helo?: string;
+  /** MAIL FROM; '' is the null reverse-path (<>). Undefined when unknown. */
+  mailFrom?: string;
+  /** Where mailFrom came from ("Return-Path header 0", "boundary hop envelope-from"). */
+  mailFromSource?: string;
+  /** Why SPF cannot be evaluated, when it cannot. */
+  problem?: string;
+  /** The caller stated there was no SMTP client at all: SPF is none (nothing to check), not unknown. */
+  noSmtpClient?: boolean;
+}
+
+/** An address SPF must never be evaluated for: loopback, unspecified, or not an IP at all. */
+export function unusableIp(ip: string): string | undefined {
+  const v = isIP(ip);
+  if (v === 0) return `"${ip}" is not an IP address`;
+  if (v === 4 && (ip.startsWith('127.') || ip === '0.0.0.0')) return `${ip} is a loopback/unspecified address (an internal hand-off, not the sending client)`;
+  if (v === 6) {
+    const low = ip.toLowerCase();
+    if (low === '::1' || low === '::' || low.startsWith('::ffff:127.')) return `${ip} is a loopback/unspecified address (an internal hand-off, not the sending client)`;
+  }
+  return undefined;
+}
+
+function boundaryHop(chain: Chain): Hop | undefined {
+  return chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+}
+
+export function spfInputs(message: Message, chain: Chain): SpfInputs {
+  const boundary = boundaryHop(chain);
+  // Only with a boundary: without one there is no client IP to check either.
+  const from = boundary ? envelopeMailFrom(message, chain) : undefined;
+  const mailFrom = from?.mailFrom;
+  const source = from?.source;
+  const base: SpfInputs = {
+    ...(mailFrom !== undefined ? { mailFrom } : {}),
+    ...(source ? { mailFromSource: source } : {}),
+    ...(boundary?.from?.helo ? { helo: boundary.from.helo } : {}),
+  };
+  if (!boundary) return { ...base, problem: 'no trust boundary hop: the client IP the receiver saw is unknown' };
+  const ip = boundary.from?.ip;
+  if (!ip) return { ...base, problem: `the boundary hop (Received header ${boundary.header}) states no client IP` };
+  const bad = unusableIp(ip);
+  if (bad) return { ...base, problem: `boundary client IP unusable: ${bad}` };
+  return { ...base, ip };
+}
+
+/** A HELO name that SPF can check (RFC 7208 section 2.3): a domain name, not an address literal. */
+export function heloDomain(helo: string | undefined): string | undefined {
+  if (!helo) return undefined;
+  const h = helo.trim().replace(/\.$/, '');
+  if (!h.includes('.') || h.startsWith('[') || isIP(h) !== 0 || h.length > 253) return undefined;
+  return h.toLowerCase();
+}

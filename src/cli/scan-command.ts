@@ -1,0 +1,185 @@
+// `mailtrace scan <inputs..>`: many messages, one output line each, a summary at the end.
+//   inputs (src/input) -> worker threads (analysis, src/cli/scan/worker.ts) -> lines in input order -> output
+//                                                                            -> tally -> summary (stderr, --summary)
+// Output order is the input order, whatever order the workers finish in: a diff of two scans lines up, and the
+// output is always a prefix of the inputs, which is what makes --resume exact (see scan/checkpoint.ts).
+// Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
+// 130 after SIGINT (the in-flight messages are finished and written first), 64 for usage errors.
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { openDns, type DnsSession } from '../dns/index.js';
+import { enumerateInputs, knownTotalBytes, type InputItem } from '../input/index.js';
+import type { UnwrapMode } from '../input/unwrap.js';
+import { csvHeader } from '../render/csv.js';
+import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
+import { EXIT } from '../verdict/index.js';
+import { ArgumentError, parseAt, type CommonArgs } from './common.js';
+import { loadConfig } from './config.js';
+import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
+import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
+import { fileOutput, streamOutput } from './scan/output.js';
+import { createProgress } from './scan/progress.js';
+import { inputKey, ScanRun } from './scan/run.js';
+import { summarise, Tally } from './scan/tally.js';
+import { STDIN_TOKEN } from './scan/argv.js';
+
+export const EXIT_INTERRUPTED = 130;
+
+export interface ScanArgs extends CommonArgs {
+  inputs?: string[];
+  out?: string;
+  format: ScanFormat;
+  summary?: string;
+  jobs?: number;
+  resume?: string;
+  null: boolean;
+  unwrap: UnwrapMode;
+  timeout: number;
+  quiet: boolean;
+}
+
+/** How often --resume writes its state; MAILTRACE_CHECKPOINT_MS overrides it (the kill-and-resume tests use it). */
+const CHECKPOINT_EVERY_MS = Number(process.env.MAILTRACE_CHECKPOINT_MS) > 0 ? Number(process.env.MAILTRACE_CHECKPOINT_MS) : 1000;
+
+function settingsFrom(args: ScanArgs): ScanSettings {
+  const config = loadConfig(args.config);
+  const at = parseAt(args.at);
+  const skew = args.skew ?? config.skewSeconds;
+  return {
+    format: args.format,
+    unwrap: args.unwrap,
+    timeoutMs: Math.round(args.timeout * 1000),
+    analyze: {
+      trust: [...(config.trust ?? []), ...(args.trust ?? [])],
+      authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
+      offline: args.offline === true,
+      ...(at ? { at: at.toISOString() } : {}),
+      ...(skew !== undefined ? { skewSeconds: skew } : {}),
+    },
+  };
+}
+
+async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
+  if (args.offline === true) return { mode: false };
+  const config = loadConfig(args.config);
+  const servers = args.dnsServer ?? config.dnsServers;
+  let session: DnsSession | undefined;
+  try {
+    session = await openDns({
+      ...(servers ? { servers } : {}),
+      ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
+      ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
+      ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+    });
+  } catch (err) {
+    // A bad --dns-* option or snapshot file is a usage error (dns/ throws SnapshotError, DnsConfigError).
+    if (err instanceof Error && /(Snapshot|Config)Error$/.test(err.name)) throw new ArgumentError(err.message);
+    throw err;
+  }
+  return session ? { session, mode: args.dnsReplay ? 'replay' : 'live' } : { mode: false };
+}
+
+/** What a resume state belongs to: the same inputs, output and analysis settings. */
+function fingerprintOf(args: ScanArgs, settings: ScanSettings): string {
+  return JSON.stringify({
+    inputs: (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : resolvePath(p))),
+    out: args.out ? resolvePath(args.out) : undefined,
+    nul: args.null,
+    settings,
+  });
+}
+
+function validate(args: ScanArgs): string[] {
+  const inputs = (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : p));
+  if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read a list of paths from stdin');
+  if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
+  if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
+  if (!(args.timeout > 0)) throw new ArgumentError('--timeout must be a positive number of seconds');
+  return inputs;
+}
+
+/** Read past the inputs an earlier run wrote; false when the input at the checkpoint is not the one it recorded. */
+async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Promise<boolean> {
+  let key: string | undefined;
+  for (let i = 0; i < state.done; i++) {
+    const next = await items.next();
+    if (next.done) return false;
+    key = inputKey(next.value);
+  }
+  return state.lastInput === undefined || key === state.lastInput;
+}
+
+export async function runScan(args: ScanArgs): Promise<number> {
+  const inputs = validate(args);
+  const settings = settingsFrom(args);
+  const fingerprint = fingerprintOf(args, settings);
+  const state = loadState(args, fingerprint);
+  const startedAt = Date.now();
+  const resumed = state?.done ?? 0;
+  const tally = state ? Tally.fromJSON(state.tally) : new Tally();
+  if (state?.complete) {
+    process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
+    finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
+    return EXIT.pass;
+  }
+  const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
+  const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
+  // Before the output is touched: the inputs must still be the ones the checkpoint counted.
+  if (state && !(await skipDone(items, state))) {
+    throw new ArgumentError(`${args.resume}: the inputs changed since the checkpoint (input ${state.done} is not ${state.lastInput}); start a new scan`);
+  }
+
+  const dns = await openScanDns(args);
+  let scan: ScanRun | undefined;
+  const output = args.out ? fileOutput(args.out, state?.outputBytes) : streamOutput(process.stdout, () => scan?.stop('reader-gone'));
+  if (!state && args.format === 'csv') output.write(csvHeader());
+  scan = new ScanRun({
+    jobs: args.jobs ?? availableParallelism(),
+    settings,
+    dns,
+    output,
+    tally,
+    progress: args.quiet ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs)),
+    ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
+  });
+  // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
+  const onSigint = () => {
+    if (scan.stopped === 'interrupted') process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
+    scan.stop('interrupted');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    await scan.run(items, state?.lastInput);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  await output.close();
+  await dns.session?.close();
+  const figures = { elapsedSeconds: (Date.now() - startedAt) / 1000, runMessages: scan.figures.messages, runBytes: scan.figures.bytes };
+  // The session's own counters (unique questions, queries sent), when this dns/ provides them.
+  const sessionStats = (dns.session as { stats?: () => Record<string, number> } | undefined)?.stats?.();
+  const dnsFigures = dns.session ? { dns: { ...scan.dnsCounts, ...(sessionStats ? { session: sessionStats } : {}) } } : {};
+  finishSummary(args, summarise(tally, { ...figures, ...dnsFigures, resumedMessages: resumed, complete: !scan.stopped }));
+  return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
+}
+
+function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined {
+  let state: Checkpoint | undefined;
+  try {
+    state = args.resume ? readCheckpoint(args.resume) : undefined;
+  } catch (err) {
+    if (err instanceof CheckpointError) throw new ArgumentError(err.message);
+    throw err;
+  }
+  if (state && state.fingerprint !== fingerprint) {
+    throw new ArgumentError(`${args.resume}: this resume state belongs to a different scan (other inputs, output or options)`);
+  }
+  return state;
+}
+
+function finishSummary(args: ScanArgs, summary: ScanSummary): void {
+  if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 2) + '\n');
+  if (!args.quiet) process.stderr.write(renderSummaryTable(summary));
+}

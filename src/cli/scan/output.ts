@@ -1,0 +1,99 @@
+// Where scan lines go: a file (--out, which resume can truncate and fsync) or stdout. Lines are batched into
+// larger writes; a file write is synchronous so that `bytes` is exactly what is in the file.
+import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+
+export interface ScanOutput {
+  write(data: string | Uint8Array): void;
+  /** Push buffered lines out; for a file also fsync (before a checkpoint claims them). */
+  flush(sync: boolean): Promise<void>;
+  /** Bytes written so far (file output). */
+  readonly bytes: number;
+  close(): Promise<void>;
+}
+
+const BATCH_BYTES = 256 * 1024;
+
+export function fileOutput(path: string, resumeAt: number | undefined): ScanOutput {
+  const fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
+  if (resumeAt !== undefined) ftruncateSync(fd, resumeAt);
+  let position = resumeAt ?? 0;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const drain = () => {
+    if (!pending.length) return;
+    const buf = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
+    position += buf.length;
+  };
+  return {
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= BATCH_BYTES) drain();
+    },
+    async flush(sync) {
+      drain();
+      if (sync) fsyncSync(fd);
+    },
+    get bytes() {
+      return position + pendingBytes;
+    },
+    async close() {
+      drain();
+      fsyncSync(fd);
+      closeSync(fd);
+    },
+  };
+}
+
+/** onGone: the reader closed the pipe (EPIPE), so there is no point going on. */
+export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onGone: () => void = () => {}): ScanOutput {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let written = 0;
+  let broken = false;
+  stream.on('error', () => {
+    if (broken) return;
+    broken = true; // EPIPE (| head): stop writing and tell the scan
+    onGone();
+  });
+  const drain = async () => {
+    if (!pending.length || broken) return;
+    const buf = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    written += buf.length;
+    if (!stream.write(buf)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          stream.off('close', done);
+          resolve();
+        };
+        stream.on('drain', done);
+        stream.on('error', done);
+        stream.on('close', done);
+      });
+    }
+  };
+  return {
+    write(data) {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= BATCH_BYTES) void drain();
+    },
+    flush: () => drain(),
+    get bytes() {
+      return written;
+    },
+    async close() {
+      await drain();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// The scan loop: inputs go to the worker pool; results come back in any order and are written in input order;
+// the tally follows the written lines; with --resume, checkpoints follow the tally.
+// Memory is bounded by the window: at most `window` messages between "read" and "written".
+import type { DnsSession } from '../../dns/index.js';
+import type { InputItem } from '../../input/index.js';
+import { errorRecord } from '../../render/ndjson.js';
+import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
+import { writeCheckpoint } from './checkpoint.js';
+import type { ScanOutput } from './output.js';
+import { ScanPool } from './pool.js';
+import type { Progress } from './progress.js';
+import type { Tally } from './tally.js';
+import type { WorkerData } from './protocol.js';
+
+export interface ResumeTarget {
+  path: string;
+  fingerprint: string;
+  /** Inputs already written by earlier runs (skipped by the caller). */
+  done: number;
+  /** Checkpoint interval. */
+  everyMs: number;
+}
+
+export interface RunSetup {
+  jobs: number;
+  settings: ScanSettings;
+  dns: { session?: DnsSession; mode: WorkerData['dns'] };
+  output: ScanOutput;
+  tally: Tally;
+  progress: Progress;
+  resume?: ResumeTarget;
+}
+
+export type StopReason = 'interrupted' | 'reader-gone';
+
+/** Identifies an input across runs: the resume check compares the last one written. */
+export function inputKey(item: InputItem): string {
+  const s = item.source;
+  return `${s.path ?? '-'}#${s.index ?? ''}@${s.offset ?? ''}`;
+}
+
+export class ScanRun {
+  private readonly waiting = new Map<number, ScanResult>();
+  private readonly keys = new Map<number, string>();
+  private nextWrite = 0;
+  private submitted = 0;
+  private lastKey: string | undefined;
+  private wake: (() => void) | undefined;
+  private cancelWait: (() => void) | undefined;
+  private lastCheckpoint = Date.now();
+  stopped: StopReason | undefined;
+  readonly figures = { messages: 0, bytes: 0 };
+  /** DNS questions the workers asked, and lookups handed to the session (identical questions in flight joined). */
+  dnsCounts = { asked: 0, resolved: 0 };
+
+  constructor(private readonly setup: RunSetup) {}
+
+  /** Stop taking inputs; what is in flight is still finished and written. */
+  stop(reason: StopReason): void {
+    this.stopped ??= reason;
+    this.cancelWait?.();
+    this.wakeUp();
+  }
+
+  async run(items: AsyncIterator<InputItem>, lastKeyBefore?: string): Promise<void> {
+    const { jobs, settings, dns } = this.setup;
+    this.lastKey = lastKeyBefore;
+    const window = Math.max(32, jobs * 16);
+    const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result));
+    try {
+      while (!this.stopped) {
+        const next = await this.nextItem(items);
+        if (next === 'stop' || next.done) break;
+        this.dispatch(pool, next.value);
+        while (this.submitted - this.nextWrite >= window && !this.stopped) await this.waitForResults();
+        if (this.setup.resume && Date.now() - this.lastCheckpoint >= this.setup.resume.everyMs) await this.checkpoint(false);
+      }
+      if (this.stopped) void items.return?.(undefined);
+      while (this.nextWrite < this.submitted) await this.waitForResults();
+    } finally {
+      this.dnsCounts = { ...pool.dnsBridge.counts };
+      await pool.close();
+    }
+    await this.checkpoint(!this.stopped);
+  }
+
+  private dispatch(pool: ScanPool, item: InputItem): void {
+    const seq = this.submitted++;
+    this.keys.set(seq, inputKey(item));
+    if (item.error) this.accept(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), this.setup.settings.format, item.size));
+    else pool.submit({ type: 'task', seq, source: item.source, bytes: item.bytes!, size: item.size });
+  }
+
+  private accept(seq: number, result: ScanResult): void {
+    this.waiting.set(seq, result);
+    while (this.waiting.has(this.nextWrite)) {
+      const r = this.waiting.get(this.nextWrite)!;
+      this.waiting.delete(this.nextWrite);
+      this.lastKey = this.keys.get(this.nextWrite);
+      this.keys.delete(this.nextWrite);
+      this.setup.output.write(r.text);
+      this.setup.tally.add(r.fact);
+      this.figures.messages++;
+      this.figures.bytes += r.fact.bytes;
+      this.nextWrite++;
+    }
+    this.setup.progress.update((this.setup.resume?.done ?? 0) + this.nextWrite, this.figures.bytes);
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private waitForResults(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  /**
+   * The next input, or 'stop' (SIGINT; a path list on stdin can block for ever). A fresh promise each time: racing
+   * against one long-lived promise would keep every settled item (and its bytes) reachable until the scan ends.
+   */
+  private nextItem(items: AsyncIterator<InputItem>): Promise<IteratorResult<InputItem> | 'stop'> {
+    return new Promise<IteratorResult<InputItem> | 'stop'>((resolve, reject) => {
+      this.cancelWait = () => resolve('stop');
+      items.next().then(resolve, reject);
+    }).finally(() => {
+      this.cancelWait = undefined;
+    });
+  }
+
+  /** Lines on disk first (fsync), then the state that claims them (atomic rename): see checkpoint.ts. */
+  private async checkpoint(complete: boolean): Promise<void> {
+    const resume = this.setup.resume;
+    if (!resume) return;
+    await this.setup.output.flush(true);
+    writeCheckpoint(resume.path, {
+      version: 1,
+      fingerprint: resume.fingerprint,
+      done: resume.done + this.nextWrite,
+      outputBytes: this.setup.output.bytes,
+      ...(this.lastKey !== undefined ? { lastInput: this.lastKey } : {}),
+      tally: this.setup.tally.toJSON(),
+      complete,
+      updatedAt: new Date().toISOString(),
+    });
+    this.lastCheckpoint = Date.now();
+  }
+}

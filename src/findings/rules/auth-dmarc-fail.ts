@@ -1,0 +1,29 @@
+import { defineRule } from '../define.js';
+import type { Severity } from '../../types.js';
+import { firstHeaderEvidence, recordEvidence, resultEvidence, resultsOf } from '../../auth/evidence.js';
+
+/** What the From domain asks receivers to do with failing mail decides how loud we are (RFC 7489 6.3 p=). */
+const BY_POLICY: Record<string, Severity> = { reject: 'high', quarantine: 'medium', none: 'low' };
+
+export const authDmarcFail = defineRule({
+  id: 'auth.dmarc-fail',
+  severity: 'medium',
+  title: 'DMARC fails for the From domain',
+  description: 'Neither an aligned SPF pass nor an aligned DKIM pass vouches for the From domain; severity follows the domain\'s policy (reject: high, quarantine: medium, none: low).',
+  explain:
+    'DMARC ties the visible From address to a domain that SPF or DKIM authenticated. A failure means nothing proves the From domain sent this message; a domain that publishes p=reject asks receivers to refuse exactly such mail.',
+  check: ({ auth, message }) =>
+    resultsOf(auth.results, 'dmarc')
+      .filter((r) => r.result === 'fail')
+      .map((r) => {
+        const disposition = String(r.details?.['disposition'] ?? r.details?.['policy'] ?? 'none');
+        const policy = String(r.details?.['policy'] ?? 'none');
+        const severity = BY_POLICY[disposition] ?? BY_POLICY[policy] ?? 'medium';
+        return {
+          severity,
+          title: `DMARC fails for ${r.domain ?? 'the From domain'} (policy ${policy})`,
+          evidence: [...firstHeaderEvidence(message, 'from'), resultEvidence(r), ...recordEvidence(r, r.details?.['policyDomain'] ? `_dmarc.${String(r.details['policyDomain'])}` : r.domain ? `_dmarc.${r.domain}` : undefined)],
+          data: { domain: r.domain, policy, disposition, alignment: r.details?.['alignment'], mode: auth.mode },
+        };
+      }),
+});

@@ -1,0 +1,91 @@
+// Quoted globs ("abuse/*/*.eml"): the shell normally expands them, but a quoted pattern, a pattern from a path
+// list, or one on Windows reaches us as is. Supported: * and ? within one path segment, [abc] classes, and ** for
+// any number of directories. Segments become anchored regexes without nested quantifiers (linear matching).
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, sep } from 'node:path';
+
+export function hasGlobMagic(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+function segmentRegex(segment: string): RegExp {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const close = segment.indexOf(']', i + 2);
+      if (close === -1) out += '\\[';
+      else {
+        const body = segment.slice(i + 1, close).replace(/\\/g, '\\\\');
+        out += `[${body.startsWith('!') ? '^' + body.slice(1) : body}]`;
+        i = close;
+      }
+    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+/** A real directory, not a symlink to one: ** does not follow links, so a link to an ancestor cannot loop. */
+async function isRealDir(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Expand a glob pattern to the matching paths, sorted; hidden entries only match a pattern that starts with '.'. */
+export async function expandGlob(pattern: string): Promise<string[]> {
+  const absolute = isAbsolute(pattern);
+  const segments = pattern.split(/[\\/]+/).filter((s, i) => s !== '' || i === 0);
+  let bases = [absolute ? sep : '.'];
+  if (absolute) segments.shift();
+  for (let s = 0; s < segments.length; s++) {
+    const segment = segments[s]!;
+    const next: string[] = [];
+    if (segment === '**') {
+      // Zero or more directories: every directory below each base.
+      const stack = [...bases];
+      while (stack.length) {
+        const dir = stack.pop()!;
+        next.push(dir);
+        for (const name of await listDir(dir)) {
+          if (name.startsWith('.')) continue;
+          const p = join(dir, name);
+          if (await isRealDir(p)) stack.push(p);
+        }
+      }
+    } else if (!hasGlobMagic(segment)) {
+      for (const b of bases) next.push(join(b, segment));
+    } else {
+      const re = segmentRegex(segment);
+      for (const b of bases) {
+        for (const name of await listDir(b)) {
+          if (name.startsWith('.') && !segment.startsWith('.')) continue;
+          if (re.test(name)) next.push(join(b, name));
+        }
+      }
+    }
+    bases = next;
+  }
+  const found: string[] = [];
+  for (const p of bases) {
+    try {
+      await stat(p);
+      found.push(p);
+    } catch {
+      // a literal segment that does not exist
+    }
+  }
+  return [...new Set(found)].sort();
+}

@@ -1,0 +1,202 @@
+// Bytes in: the inputs of a scan (files, directories, Maildirs, mbox files, globs, a path list on stdin) as one
+// ordered stream of messages. Pure producers: nothing is analysed here, and a failure is an item, never a throw,
+// so a batch always gives one result per input.
+//
+// mbox or single message? A file is read as an mbox when
+//   - its name ends in .mbox or .mbx, or
+//   - its first line is an mbox separator ("From " + sender + a date with a time of day, see mbox.ts).
+// Such a file is cut at its separators. When it holds exactly one message and has no mbox extension (the
+// SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
+// and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
+import { open, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Source } from '../types.js';
+import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
+import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
+import { expandGlob, hasGlobMagic } from './glob.js';
+import { readPathList } from './path-list.js';
+
+export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
+
+export interface InputItem {
+  source: Source;
+  /** The message; absent when the input failed (then error is set). */
+  bytes?: Uint8Array;
+  error?: { code: InputErrorCode; message: string };
+  /** Bytes this item covers in its file (for progress and throughput). */
+  size: number;
+}
+
+export interface InputOptions {
+  /** Where "-" reads its path list from. */
+  stdin?: NodeJS.ReadableStream;
+  /** The path list on stdin is NUL-separated (find -print0), not newline-separated. */
+  nulSeparated?: boolean;
+  maxMessageBytes?: number;
+  /** Files never read as input: the scan's own output, summary and resume state (and its temporary file). */
+  exclude?: string[];
+}
+
+const MBOX_EXTENSION = /\.(mbox|mbx)$/i;
+const HEAD_BYTES = 1024;
+
+function errorItem(source: Source, code: InputErrorCode, message: string): InputItem {
+  return { source, error: { code, message }, size: 0 };
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Files up to this size are read in one synchronous call: for a directory of small .eml files, the async
+ * open/fstat/read/close round trips cost the main thread more than the read itself.
+ */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
+/** One file: an mbox (streamed) or a single message. */
+export async function* readFileMessages(path: string, kind: 'file' | 'maildir', size: number, options: InputOptions = {}): AsyncGenerator<InputItem> {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+  const byExtension = MBOX_EXTENSION.test(path);
+  if (size <= READ_WHOLE_BYTES) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+      return;
+    }
+    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems(path, kind, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
+    else yield { source: { kind, path }, bytes, size: bytes.length };
+    return;
+  }
+  let head: Buffer;
+  try {
+    head = await readHead(path);
+  } catch (err) {
+    yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+    return;
+  }
+  if (byExtension || startsWithSeparator(head)) {
+    yield* mboxItems(path, kind, byExtension, max, readMbox(path, { maxMessageBytes: max }));
+    return;
+  }
+  if (size > max) {
+    yield errorItem({ kind, path }, 'too-large', `larger than ${max} bytes`);
+    return;
+  }
+  try {
+    const bytes = await readFile(path);
+    yield { source: { kind, path }, bytes, size: bytes.length };
+  } catch (err) {
+    yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+  }
+}
+
+/** `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. */
+async function* mboxItems(
+  path: string,
+  kind: 'file' | 'maildir',
+  alwaysMbox: boolean,
+  max: number,
+  messages: AsyncIterable<MboxMessage>,
+  whole?: Buffer,
+): AsyncGenerator<InputItem> {
+  const asItem = (m: MboxMessage, single: boolean): InputItem => {
+    const source: Source = single ? { kind, path } : { kind: 'mbox', path, offset: m.offset, index: m.index };
+    if (single && whole) return { source, bytes: whole, size: whole.length };
+    return m.bytes ? { source, bytes: m.bytes, size: m.size } : { ...errorItem(source, 'too-large', `message larger than ${max} bytes`), size: m.size };
+  };
+  // Hold the first message back until we know whether a second follows (single-message files are plain files).
+  let first: MboxMessage | undefined;
+  let count = 0;
+  try {
+    for await (const m of messages) {
+      count++;
+      if (count === 1 && !alwaysMbox) {
+        first = m;
+        continue;
+      }
+      if (first) {
+        yield asItem(first, false);
+        first = undefined;
+      }
+      yield asItem(m, false);
+    }
+  } catch (err) {
+    if (first) yield asItem(first, false);
+    yield errorItem({ kind: 'mbox', path, index: count }, 'read-error', describeFsError(err));
+    return;
+  }
+  if (first) yield asItem(first, true);
+  if (count === 0) yield errorItem({ kind: 'mbox', path }, 'no-input', 'empty mbox file');
+}
+
+/** Every message of every input, in argument order (directories in name order, mbox files in file order). */
+export async function* enumerateInputs(inputs: readonly string[], options: InputOptions = {}): AsyncGenerator<InputItem> {
+  const seen = new Set<string>();
+  const excluded = (options.exclude ?? []).map((p) => resolve(p));
+  const isExcluded = (path: string) => {
+    const abs = resolve(path);
+    return excluded.some((e) => abs === e || abs.startsWith(`${e}.tmp-`));
+  };
+  const withExclusion = { ...options, isExcluded };
+  for (const input of inputs) {
+    if (input === '-') {
+      const stdin = options.stdin ?? process.stdin;
+      for await (const path of readPathList(stdin, options.nulSeparated === true)) yield* pathItems(path, seen, withExclusion);
+    } else yield* pathItems(input, seen, withExclusion);
+  }
+}
+
+async function* pathItems(path: string, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+  if (options.isExcluded?.(path)) return;
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    if (hasGlobMagic(path)) {
+      const matches = await expandGlob(path);
+      if (matches.length === 0) yield errorItem({ kind: 'file', path }, 'no-input', 'no file matches this pattern');
+      for (const m of matches) yield* pathItems(m, seen, options);
+      return;
+    }
+    yield errorItem({ kind: 'file', path }, 'no-input', describeFsError(err));
+    return;
+  }
+  const id = identity(info);
+  if (seen.has(id)) return; // named twice, or inside a directory already scanned: counted once
+  seen.add(id);
+  if (info.isDirectory()) {
+    for await (const found of walkDirectory(path, seen)) {
+      if ('code' in found) yield errorItem({ kind: 'file', path: found.path }, 'read-error', found.message);
+      else if (!options.isExcluded?.(found.path)) yield* readFileMessages(found.path, (found as FoundFile).maildir ? 'maildir' : 'file', found.size, options);
+    }
+  } else if (info.isFile()) yield* readFileMessages(path, 'file', info.size, options);
+  else yield errorItem({ kind: 'file', path }, 'no-input', 'not a regular file or directory');
+}
+
+/** Total bytes of the inputs when they are all plain files named directly (progress can then show an ETA). */
+export async function knownTotalBytes(inputs: readonly string[]): Promise<number | undefined> {
+  let total = 0;
+  for (const input of inputs) {
+    if (input === '-') return undefined;
+    try {
+      const info = await stat(input);
+      if (!info.isFile()) return undefined;
+      total += info.size;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
+}

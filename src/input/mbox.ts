@@ -1,0 +1,179 @@
+// mbox files, streamed: the file is read in fixed-size chunks and cut at "From " separator lines, so memory stays
+// bounded by the largest single message (capped), never by the file. A 2 GB archive costs a few MB of buffers.
+//
+// Format (RFC 4155, and the mboxo/mboxrd variants described by qmail's mbox(5)):
+//   From MAILER-DAEMON Thu Aug 22 13:17:22 2002        <- separator: "From ", envelope sender, asctime date
+//   Return-Path: <...>                                  <- the message, one line per line
+//   ...
+//   >From the body, a line that began with "From "     <- quoted by the writer
+//                                                       <- blank line the writer adds after each message
+// Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
+// an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
+import { open } from 'node:fs/promises';
+
+export interface MboxMessage {
+  /** Byte offset of the message's "From " line in the file. */
+  offset: number;
+  /** 0-based ordinal of the message in the file. */
+  index: number;
+  /** The message with its "From " line (the message stage sets it aside) and ">From " unquoted; undefined when oversized. */
+  bytes?: Uint8Array;
+  /** Size of the message in the file. */
+  size: number;
+}
+
+export interface MboxOptions {
+  chunkBytes?: number;
+  /** Messages larger than this are reported (bytes undefined) instead of being held in memory. */
+  maxMessageBytes?: number;
+}
+
+const FROM_ = Buffer.from('\nFrom ');
+/** A separator line longer than this is body text, not an envelope line. */
+const MAX_SEPARATOR_LINE = 1000;
+const DEFAULT_CHUNK = 1024 * 1024;
+export const DEFAULT_MAX_MBOX_MESSAGE = 64 * 1024 * 1024;
+
+// "From 12a1mailbot1@web.de  Thu Aug 22 13:17:22 2002" (SpamAssassin corpus), "From MAILER-DAEMON Fri Jul  8 12:08:34 2011"
+// The sender is one token (may be empty: "From  Thu ..."), then a date holding a time of day. Anchored, no nested
+// quantifiers: linear on any line.
+const SEPARATOR = /^From [^ \t\r\n]* *[ \t][^\r\n]*\d{1,2}:\d{2}/;
+
+/** True when this line (without its terminator) is an mbox separator line. */
+export function isSeparatorLine(line: string): boolean {
+  return line.length <= MAX_SEPARATOR_LINE && SEPARATOR.test(line);
+}
+
+/** Whether the first bytes of a file are an mbox separator line. */
+export function startsWithSeparator(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, MAX_SEPARATOR_LINE + 2)).toString('latin1');
+  const end = text.search(/[\r\n]/);
+  return isSeparatorLine(end === -1 ? text : text.slice(0, end));
+}
+
+/**
+ * mboxrd unquoting: one '>' is removed from every line matching /^>+From /. For mboxo files this also restores lines
+ * the writer quoted; a body line that really began with ">From " cannot be told apart in mboxo (the format is lossy).
+ */
+export function unquoteFromLines(bytes: Buffer): Buffer {
+  if (bytes.indexOf('\n>') === -1) return bytes;
+  const out: Buffer[] = [];
+  let copied = 0;
+  let at = bytes.indexOf('\n>');
+  while (at !== -1) {
+    let i = at + 1;
+    while (bytes[i] === 0x3e) i++;
+    if (bytes.toString('latin1', i, i + 5) === 'From ') {
+      out.push(bytes.subarray(copied, at + 1));
+      copied = at + 2; // skip one '>'
+    }
+    at = bytes.indexOf('\n>', i);
+  }
+  if (copied === 0) return bytes;
+  out.push(bytes.subarray(copied));
+  return Buffer.concat(out);
+}
+
+/** Drop the blank line the mbox writer added after the message (RFC 4155: it is framing, not content). */
+function dropFramingBlankLine(bytes: Buffer): Buffer {
+  const n = bytes.length;
+  if (n >= 2 && bytes[n - 1] === 10 && bytes[n - 2] === 10) return bytes.subarray(0, n - 1);
+  if (n >= 4 && bytes.toString('latin1', n - 4) === '\r\n\r\n') return bytes.subarray(0, n - 2);
+  return bytes;
+}
+
+/** The file in chunks of chunkBytes, each a fresh buffer. */
+async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Stream the messages of an mbox file, in order. Reading stops early when the consumer stops iterating. */
+export function readMbox(path: string, options: MboxOptions = {}): AsyncGenerator<MboxMessage> {
+  return splitMbox(fileChunks(path, options.chunkBytes ?? DEFAULT_CHUNK), options);
+}
+
+/** Cut a stream of chunks (a file, or one buffer already in memory) into mbox messages. */
+export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: MboxOptions = {}): AsyncGenerator<MboxMessage> {
+  const maxMessage = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+  const source = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<Buffer> | Iterator<Buffer>;
+  {
+    let parts: Buffer[] = [];
+    let held = 0; // bytes in parts
+    let msgSize = 0; // bytes of the current message seen so far
+    let msgOffset = 0;
+    let index = 0;
+    let oversized = false;
+    let carry = Buffer.alloc(0);
+    let carryOffset = 0; // file offset of carry[0]
+    let eof = false;
+
+    const append = (piece: Buffer) => {
+      msgSize += piece.length;
+      if (oversized) return;
+      if (held + piece.length > maxMessage) {
+        oversized = true;
+        parts = [];
+        held = 0;
+        return;
+      }
+      parts.push(piece);
+      held += piece.length;
+    };
+    const finish = (): MboxMessage => {
+      const msg: MboxMessage = { offset: msgOffset, index, size: msgSize };
+      // Always a copy: a slice would keep its whole 1 MiB read chunk alive (and be cloned whole to a worker).
+      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(Buffer.concat(parts, held)));
+      parts = [];
+      held = 0;
+      msgSize = 0;
+      oversized = false;
+      index++;
+      return msg;
+    };
+
+    while (!eof) {
+      const step = await source.next();
+      eof = step.done === true;
+      const chunk = eof ? Buffer.alloc(0) : (step.value as Buffer);
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const dataOffset = carryOffset;
+      let segStart = 0;
+      let searchFrom = 0;
+      let stopAt = -1; // where an undecidable (unterminated) candidate line begins
+      for (;;) {
+        const hit = data.indexOf(FROM_, searchFrom);
+        if (hit === -1) break;
+        const lineStart = hit + 1;
+        const lineEnd = data.indexOf(10, lineStart);
+        if (lineEnd === -1 && !eof && data.length - lineStart <= MAX_SEPARATOR_LINE) {
+          stopAt = hit;
+          break;
+        }
+        const lineText = data.toString('latin1', lineStart, lineEnd === -1 ? data.length : Math.min(lineEnd, lineStart + MAX_SEPARATOR_LINE + 1));
+        if (isSeparatorLine(lineText.replace(/\r$/, ''))) {
+          append(data.subarray(segStart, lineStart));
+          if (msgSize > 0 || index > 0) yield finish();
+          msgOffset = dataOffset + lineStart;
+          segStart = lineStart;
+        }
+        searchFrom = lineStart;
+      }
+      // Keep back what could still begin a separator split across the chunk boundary.
+      const keepFrom = eof ? data.length : stopAt !== -1 ? stopAt : Math.max(segStart, data.length - (FROM_.length - 1));
+      if (keepFrom > segStart) append(data.subarray(segStart, keepFrom));
+      carry = Buffer.from(data.subarray(keepFrom)); // a copy: the chunk it came from can be released
+      carryOffset = dataOffset + keepFrom;
+    }
+    if (msgSize > 0) yield finish();
+  }
+}

@@ -1,0 +1,182 @@
+// Abuse mailboxes hold reports about mail, not the mail itself. The message worth analysing is the embedded
+// original, and the report's own metadata (who reported it, the source IP they saw, the feedback type) travels
+// with the result. Recognised containers:
+//   - ARF, RFC 5965: multipart/report; report-type=feedback-report, holding a message/feedback-report part and the
+//     original as message/rfc822, or text/rfc822-headers when only its headers were kept (RFC 5965 2, RFC 6591);
+//   - a message forwarded as an attachment: multipart/mixed with a message/rfc822 (or text/rfc822-headers) part;
+//   - a bounce (RFC 3464 multipart/report with message/delivery-status) returning the original: in an abuse
+//     mailbox that is backscatter, mail forged in the mailbox owner's name (not with --unwrap arf);
+//   - two provider formats without a feedback-report part: Hotmail/Outlook JMRP (a multipart/mixed complaint
+//     whose original carries X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe mail (X-Apple-Unsubscribe).
+// Cheap first: only the top header block is split for the common case; the MIME walk runs only on a multipart.
+import type { ContainerInfo, HeaderField } from '../types.js';
+import { splitHeader } from '../message/split.js';
+import { parseMailboxes } from '../message/addresses.js';
+import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
+
+export type UnwrapMode = 'all' | 'arf' | 'none';
+
+export interface Unwrapped {
+  /** What to analyse: the embedded original, or the input itself. */
+  bytes: Uint8Array;
+  /** Set when the input was a report or a forward. */
+  container?: ContainerInfo;
+}
+
+const TOP_HEADER_CAP = 256 * 1024;
+
+function first(headers: readonly HeaderField[], key: string): string | undefined {
+  return headers.find((h) => h.key === key)?.value;
+}
+
+function all(headers: readonly HeaderField[], key: string): string[] {
+  return headers.filter((h) => h.key === key).map((h) => h.value.trim()).filter((v) => v !== '');
+}
+
+/** Bare CR line endings (old Mac mail, the sisimai "mac" samples) become CRLF so that one walker handles all. */
+function crToCrlf(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1').replace(/\r(?!\n)/g, '\r\n');
+  return Buffer.from(text, 'latin1');
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function reporterOf(headers: readonly HeaderField[]): string | undefined {
+  const from = first(headers, 'from');
+  if (!from) return undefined;
+  const address = parseMailboxes(from)[0]?.address;
+  return address || undefined;
+}
+
+/** RFC 5965 3.1/3.2 fields of a message/feedback-report part (a header block). */
+export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' | 'embedded'> {
+  const fields = splitHeader(block, TOP_HEADER_CAP).fields;
+  const one = (key: string) => first(fields, key)?.trim() || undefined;
+  const many = (key: string) => {
+    const v = all(fields, key);
+    return v.length ? v : undefined;
+  };
+  const incidents = one('incidents');
+  const info: Omit<ContainerInfo, 'kind' | 'embedded'> = {};
+  const set = <K extends keyof typeof info>(key: K, value: (typeof info)[K] | undefined) => {
+    if (value !== undefined) info[key] = value;
+  };
+  set('feedbackType', one('feedback-type')?.toLowerCase());
+  set('userAgent', one('user-agent'));
+  // "Source-IP: 148.163.85.135 (sainay.interpublication.org)": the comment is the reporter's rDNS, not the IP.
+  set('sourceIp', one('source-ip')?.replace(/\s*\([^()]{0,300}\)\s*$/, '').trim() || undefined);
+  set('originalMailFrom', one('original-mail-from'));
+  set('originalRcptTo', many('original-rcpt-to'));
+  set('originalEnvelopeId', one('original-envelope-id'));
+  set('arrivalDate', one('arrival-date') ?? one('received-date'));
+  // "Reporting-MTA: dns; mail.example.com" (RFC 5965 3.2, the RFC 3464 type prefix)
+  set('reportingMta', one('reporting-mta')?.replace(/^[a-z0-9-]{1,20}\s*;\s*/i, ''));
+  set('reportedDomain', many('reported-domain'));
+  set('reportedUri', many('reported-uri'));
+  set('authFailure', one('auth-failure')?.toLowerCase());
+  if (incidents !== undefined && /^\d{1,9}$/.test(incidents)) info.incidents = Number(incidents);
+  return info;
+}
+
+/** The original inside a container part: a whole message, or headers only (given the blank line that ends a header block). */
+function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers' } | undefined {
+  const content = decodeBody(part);
+  if (content.toString('latin1').trim() === '') return undefined;
+  if (HEADERS_ONLY.has(part.contentType)) {
+    // Headers only: make sure the block ends with its blank line, as a message's header section does.
+    const text = content.toString('latin1');
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const pad = text.endsWith(eol + eol) ? '' : text.endsWith(eol) ? eol : eol + eol;
+    return { bytes: pad ? Buffer.concat([content, Buffer.from(pad, 'latin1')]) : content, embedded: 'headers' };
+  }
+  return { bytes: content, embedded: 'message' };
+}
+
+// "text/rfc822-header" (singular) is a common misspelling in real FBL reports (sisimai arf-12).
+const HEADERS_ONLY = new Set(['text/rfc822-headers', 'text/rfc822-header']);
+const ORIGINAL_TYPES = new Set(['message/rfc822', ...HEADERS_ONLY]);
+
+function isContainerCandidate(contentType: string, mode: UnwrapMode): boolean {
+  if (contentType === 'multipart/report') return true;
+  return mode === 'all' && contentType === 'multipart/mixed';
+}
+
+function mentionsEmbeddedMessage(bytes: Buffer): boolean {
+  return bytes.indexOf('rfc822') !== -1 || bytes.indexOf('RFC822') !== -1 || bytes.indexOf('Rfc822') !== -1;
+}
+
+/**
+ * Quick look at the top header block: does the message declare a container type, or Apple's unsubscribe marker?
+ * Reads only the lines that start with those field names; the full header split runs only for a candidate.
+ */
+function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
+  const end = headerEnd(buf);
+  const head = '\n' + buf.toString('latin1', 0, end).toLowerCase().replace(/\r\n?/g, '\n');
+  if (head.includes('\nx-apple-unsubscribe:')) return true;
+  const at = head.indexOf('\ncontent-type:');
+  if (at === -1) return false;
+  const colon = head.indexOf(':', at);
+  const value = head.slice(colon + 1, colon + 200).replace(/^\s+/, '');
+  if (value.startsWith('multipart/report')) return true;
+  return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
+}
+
+/** Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. */
+function headerEnd(buf: Buffer): number {
+  const window = buf.subarray(0, Math.min(buf.length, TOP_HEADER_CAP));
+  let end = window.length;
+  for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
+    const at = window.indexOf(sep);
+    if (at !== -1 && at + 1 < end) end = at + 1;
+  }
+  return end;
+}
+
+export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
+  if (mode === 'none') return { bytes: input };
+  const buf = toBuffer(input);
+  if (!quickLook(buf, mode)) return { bytes: input };
+  const top = splitHeader(input, TOP_HEADER_CAP);
+  const { type } = parseContentType(first(top.fields, 'content-type') ?? 'text/plain');
+  // X-Apple-Unsubscribe: true  -- Apple Mail's "unsubscribe" message, an opt-out request (sisimai arf-26)
+  if (first(top.fields, 'x-apple-unsubscribe')?.trim().toLowerCase() === 'true') {
+    return { bytes: input, container: containerInfo('arf', 'none', top.fields, { feedbackType: 'opt-out', format: 'apple-unsubscribe' }) };
+  }
+  if (!isContainerCandidate(type, mode)) return { bytes: input };
+  const bytes = top.lineEnding === 'cr' ? crToCrlf(toBuffer(input)) : toBuffer(input);
+  const root = parseEntity(bytes.subarray(top.start));
+  const parts = [...walkParts(root)];
+  const feedback = parts.find((p) => p.contentType === 'message/feedback-report');
+  const originalPart = parts.find((p) => p !== root && ORIGINAL_TYPES.has(p.contentType));
+  const original = originalPart ? embeddedOf(originalPart) : undefined;
+  if (feedback) {
+    const fields = parseFeedbackFields(decodeBody(feedback));
+    const info = containerInfo('arf', original?.embedded ?? 'none', top.fields, { format: 'rfc5965', ...fields });
+    return { bytes: original?.bytes ?? input, container: info };
+  }
+  if (!original || mode === 'arf') return { bytes: input };
+  // Content-Type: multipart/report; report-type=delivery-status  -- a bounce (RFC 3464) returning the original
+  if (parts.some((p) => p.contentType === 'message/delivery-status' || p.contentType === 'message/global-delivery-status')) {
+    return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, top.fields, { format: 'rfc3464' }) };
+  }
+  // Hotmail/Outlook JMRP complaints: the original carries "X-HmXmrOriginalRecipient: <rcpt>" (sisimai arf-22..24).
+  const inner = splitHeader(original.bytes, TOP_HEADER_CAP).fields;
+  if (first(inner, 'x-hmxmroriginalrecipient') !== undefined) {
+    const extra: Partial<ContainerInfo> = { feedbackType: 'abuse', format: 'hotmail-jmrp' };
+    return { bytes: original.bytes, container: containerInfo('arf', original.embedded, top.fields, extra) };
+  }
+  return { bytes: original.bytes, container: containerInfo('forwarded', original.embedded, top.fields, {}) };
+}
+
+function containerInfo(
+  kind: ContainerInfo['kind'],
+  embedded: ContainerInfo['embedded'],
+  outer: readonly HeaderField[],
+  extra: Partial<ContainerInfo>,
+): ContainerInfo {
+  const reporter = reporterOf(outer);
+  const subject = first(outer, 'subject');
+  return { kind, embedded, ...(reporter ? { reporter } : {}), ...(subject ? { subject } : {}), ...extra };
+}

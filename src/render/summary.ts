@@ -1,0 +1,90 @@
+// The summary of a scan: a JSON document (--summary FILE) and the same figures as tables for stderr.
+// Keys such as relay names and reporters come from message headers: they are sanitised before display.
+import Table from 'cli-table3';
+import { clip, safeInline } from './sanitize.js';
+
+export interface CountRow {
+  key: string;
+  count: number;
+}
+
+export interface ScanSummary {
+  messages: number;
+  reports: number;
+  errors: Record<string, number>;
+  verdicts: Record<string, number>;
+  findings: Record<string, number>;
+  top: {
+    boundaryIps: CountRow[];
+    dmarcFailFromDomains: CountRow[];
+    relaysBelowBoundary: CountRow[];
+    reporters: CountRow[];
+    feedbackTypes: CountRow[];
+  };
+  /** Earliest and latest boundary-hop time (when the messages reached the receiving side). */
+  timeSpan: { first?: string; last?: string };
+  bytes: number;
+  /** Wall time of this run (a resumed run counts from its restart). */
+  elapsedSeconds: number;
+  messagesPerSecond: number;
+  megabytesPerSecond: number;
+  /** Messages taken over from an earlier, interrupted run (--resume). */
+  resumedMessages: number;
+  /** False when the scan stopped early (SIGINT). */
+  complete: boolean;
+  /**
+   * This run's DNS: questions asked by the workers, lookups handed to the DNS session (identical questions in flight
+   * joined), and the session's own counters (unique questions, queries sent) when it keeps them.
+   */
+  dns?: { asked: number; resolved: number; session?: Record<string, number> };
+}
+
+export const TOP_N = 10;
+
+/** Sorted by count (descending), then key, as plain objects (null prototype: keys come from headers). */
+export function topOf(entries: Iterable<[string, number]>, n = TOP_N): CountRow[] {
+  return [...entries]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, n)
+    .map(([key, count]) => ({ key, count }));
+}
+
+export function countsObject(entries: Iterable<[string, number]>): Record<string, number> {
+  const out = Object.create(null) as Record<string, number>;
+  for (const row of topOf(entries, Infinity)) out[row.key] = row.count;
+  return out;
+}
+
+const STYLE = { head: [] as string[], border: [] as string[], compact: true };
+
+function countTable(title: string, rows: CountRow[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const table = new Table({ head: [title, 'count'], style: STYLE });
+  for (const r of rows) table.push([clip(safeInline(r.key), 60), String(r.count)]);
+  return table.toString();
+}
+
+export function renderSummaryTable(s: ScanSummary): string {
+  const overview = new Table({ style: STYLE });
+  const rate = `${s.messagesPerSecond.toFixed(0)} msg/s, ${s.megabytesPerSecond.toFixed(1)} MB/s`;
+  overview.push(
+    { messages: [String(s.messages) + (s.resumedMessages ? ` (${s.resumedMessages} from the earlier run)` : '')] },
+    { analysed: [String(s.reports)] },
+    { errors: [String(s.messages - s.reports)] },
+    ...Object.entries(s.verdicts).map(([k, v]) => ({ [`verdict ${k}`]: [String(v)] })),
+    { 'time span': [s.timeSpan.first ? `${s.timeSpan.first} .. ${s.timeSpan.last}` : '-'] },
+    { speed: [`${rate} (${s.elapsedSeconds.toFixed(1)} s)`] },
+  );
+  if (!s.complete) overview.push({ status: ['interrupted: resume with the same --resume file'] });
+  const blocks = [
+    overview.toString(),
+    countTable('error', topOf(Object.entries(s.errors))),
+    countTable('finding', topOf(Object.entries(s.findings), 20)),
+    countTable('boundary IP', s.top.boundaryIps),
+    countTable('From domain failing DMARC', s.top.dmarcFailFromDomains),
+    countTable('relay below the boundary', s.top.relaysBelowBoundary),
+    countTable('reporter', s.top.reporters),
+    countTable('feedback type', s.top.feedbackTypes),
+  ].filter((b): b is string => b !== undefined);
+  return blocks.join('\n') + '\n';
+}

@@ -1,0 +1,216 @@
+// The authentication stage's own decisions: which SPF inputs it uses, what it trusts, how it reports what it
+// could not evaluate, and that it neither hangs nor loads mailauth when it must not.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { authenticateBytes } from './helpers.js';
+import { replayResolver } from '../../src/dns/replay.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { buildChain } from '../../src/hops/index.js';
+import { recordedResults, trustedIds } from '../../src/auth/recorded.js';
+import { loadOrgDomain } from '../../src/auth/org-domain.js';
+import { spfInputs } from '../../src/auth/spf-inputs.js';
+import { analyze } from '../../src/analyze.js';
+import { ROOT } from '../helpers/cli.js';
+import { loadSnapshot, type DnsSnapshot } from '../../src/dns/snapshot.js';
+
+const HOP = 'Received: from mail.sender.example (mail.sender.example [192.0.2.10])\r\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4AbC\r\n\tfor <bob@rcpt.example>; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+const CONTENT = 'From: Alice <alice@sender.example>\r\nTo: bob@rcpt.example\r\nSubject: hi\r\nDate: Mon, 23 Nov 2026 06:59:00 +0000\r\n\r\nHello.\r\n';
+const msg = (...parts: string[]) => Buffer.from(parts.join(''));
+
+/** The answers a complete replay needs for sender.example (SPF pass for 192.0.2.10, DMARC p=reject). */
+function senderSnapshot(): DnsSnapshot {
+  const s: DnsSnapshot = Object.create(null);
+  s['sender.example'] = { TXT: [['v=spf1 ip4:192.0.2.0/24 -all']] };
+  s['mail.sender.example'] = { TXT: { error: 'ENODATA' } };
+  s['_dmarc.sender.example'] = { TXT: [['v=DMARC1; p=reject']] };
+  s['_dmarc.example'] = { TXT: { error: 'ENOTFOUND' } };
+  return s;
+}
+
+test('SPF uses the boundary hop and the Return-Path above it; a Return-Path below the boundary is ignored', async () => {
+  const planted = msg(HOP, 'Return-Path: <attacker@evil.example>\r\n', CONTENT);
+  const r = await authenticateBytes(planted, { resolver: replayResolver(senderSnapshot(), []) });
+  assert.deepEqual(r.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example' });
+  // MAIL FROM unknown: its SPF is unknown (never the HELO's result borrowed), the HELO is still checked.
+  const spfRows = r.results.filter((x) => x.method === 'spf').map((x) => [x.details?.['identity'], x.result, x.domain]);
+  assert.deepEqual(spfRows, [
+    ['mailfrom', 'unknown', undefined],
+    ['helo', 'none', 'mail.sender.example'],
+  ]);
+  const top = msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT);
+  const r2 = await authenticateBytes(top, { resolver: replayResolver(senderSnapshot(), []) });
+  assert.deepEqual(r2.inputs, { ip: '192.0.2.10', helo: 'mail.sender.example', mailFrom: 'alice@sender.example' });
+  const spf = r2.results.find((x) => x.method === 'spf' && x.details?.['identity'] === 'mailfrom')!;
+  assert.equal(spf.result, 'pass');
+  assert.equal(r2.results.find((x) => x.method === 'dmarc')!.result, 'pass');
+});
+
+test('a loopback client is never used for SPF: unknown with the reason, end to end and in the guard itself', async () => {
+  const local = 'Received: from localhost (localhost [127.0.0.1])\r\n\tby mx.rcpt.example (Postfix) with ESMTP id 1; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', local, CONTENT);
+  const r = await authenticateBytes(raw, { resolver: replayResolver(senderSnapshot(), []) });
+  const spf = r.results.find((x) => x.method === 'spf')!;
+  assert.equal(spf.result, 'unknown');
+  assert.match(spf.comment ?? '', /loopback|no trust boundary/);
+  assert.equal(r.inputs?.ip, undefined);
+  // Whatever the hop stage decides, a boundary hop that states a loopback client is refused by spfInputs.
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const hop = { ...chain.hops[0]!, trust: 'boundary' as const, from: { ip: '127.0.0.1', helo: 'localhost' } };
+  const inputs = spfInputs(message, { hops: [hop], boundary: 0 });
+  assert.equal(inputs.ip, undefined);
+  assert.match(inputs.problem ?? '', /loopback/);
+});
+
+test('replay with answers missing: unknown (never none or fail), marked missing, and no fail findings', async () => {
+  const log: never[] = [];
+  const empty: DnsSnapshot = Object.create(null);
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT);
+  const report = await analyze(raw, { deps: { resolver: replayResolver(empty, log), dnsLog: () => log } });
+  for (const m of report.auth.results) {
+    if (m.method === 'dkim' || m.method === 'arc') continue; // unsigned, unsealed: none without any DNS
+    assert.equal(m.result, 'unknown', `${m.method}: ${m.comment}`);
+  }
+  assert.ok(report.auth.dns.length > 0 && report.auth.dns.every((d) => d.provenance === 'missing'));
+  assert.deepEqual(report.findings.filter((f) => f.id.startsWith('auth.')), []);
+});
+
+test('a resolver that never settles: the per-message deadline ends the DNS work', async () => {
+  const never = () => new Promise<never>(() => {});
+  const started = Date.now();
+  const r = await authenticateBytes(msg('Return-Path: <alice@sender.example>\r\n', HOP, CONTENT), { resolver: never, dnsDeadlineMs: 300 });
+  assert.ok(Date.now() - started < 5_000);
+  const spf = r.results.find((x) => x.method === 'spf')!;
+  assert.equal(spf.result, 'temperror', spf.comment);
+});
+
+test('offline: recorded results only, mode offline, and mailauth is never loaded', () => {
+  const script = `
+    import { analyze } from './src/analyze.ts';
+    import { createRequire } from 'node:module';
+    const raw = Buffer.from(${JSON.stringify(msg('Authentication-Results: mx.rcpt.example; spf=pass smtp.mailfrom=sender.example; dmarc=fail header.from=sender.example\r\n', HOP, CONTENT).toString())});
+    const r = await analyze(raw, { offline: true });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('mailauth'));
+    console.log(JSON.stringify({ mode: r.auth.mode, results: r.auth.results.map((m) => m.method + '=' + m.result), loaded }));
+  `;
+  const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  const r = JSON.parse(out.stdout.trim().split('\n').pop()!);
+  assert.equal(r.mode, 'offline');
+  assert.deepEqual(r.results, ['spf=pass', 'dkim=unknown', 'dmarc=fail', 'arc=unknown']);
+  assert.deepEqual(r.loaded, []);
+});
+
+test('an oversized header block is not handed to mailauth: every method unknown', async () => {
+  const big = 'X-Filler: ' + 'a'.repeat(200) + '\r\n';
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', HOP, big.repeat(6000), CONTENT);
+  const message = parseMessage(raw, 64 * 1024);
+  assert.ok(message.problems.some((p) => p.code === 'header-truncated'));
+  const report = await analyze(raw, { maxHeaderBytes: 64 * 1024, deps: { resolver: replayResolver(senderSnapshot(), []) } });
+  assert.ok(report.auth.results.every((m) => m.result === 'unknown'));
+});
+
+test('recorded results: trusted above the boundary, Gmail-style just below it, foreign or planted ones not', async () => {
+  const raw = msg(
+    'Authentication-Results: mx.rcpt.example; dkim=pass header.d=sender.example\r\n',
+    'Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example\r\n',
+    HOP,
+    'Received-SPF: pass client-ip=192.0.2.10\r\n',
+    'Authentication-Results: mx.rcpt.example; dmarc=pass header.from=sender.example\r\n',
+    'Authentication-Results: mx.rcpt.example; dmarc=pass header.from=sender.example\r\n',
+    'X-Mailer: x\r\n',
+    'Authentication-Results: other.example; dkim=pass\r\n',
+    CONTENT,
+  );
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const rows = recordedResults(message, chain, trustedIds(chain, [], await loadOrgDomain()));
+  assert.deepEqual(
+    rows.map((r) => [r.header, r.authservId, r.method, r.trusted, r.receiverId]),
+    [
+      [0, 'mx.rcpt.example', 'dkim', true, true], // above the boundary, the receiver's id
+      [1, '', 'spf', true, false], // Exchange style: no id, above the boundary
+      [4, 'mx.rcpt.example', 'dmarc', true, true], // in the receiver's trace block just below its Received
+      [5, 'mx.rcpt.example', 'dmarc', false, true], // a second one of the same id: the sender's
+      [7, 'other.example', 'dkim', false, false], // below the boundary, a foreign id
+    ],
+  );
+  assert.match(rows[3]!.trustReason, /below the boundary/);
+});
+
+test('--trust-authserv-id makes a configured id trusted above the boundary', async () => {
+  const raw = msg('Authentication-Results: filter.corp.example; spf=fail smtp.mailfrom=sender.example\r\n', HOP, CONTENT);
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const orgDomain = await loadOrgDomain();
+  assert.equal(recordedResults(message, chain, trustedIds(chain, [], orgDomain))[0]!.trusted, false);
+  assert.equal(recordedResults(message, chain, trustedIds(chain, ['filter.corp.example'], orgDomain))[0]!.trusted, true);
+});
+
+describe('DNS provenance on the bundled sample (DKIM by example.org, ARC seal by example.net)', () => {
+  const sample = readFileSync(join(ROOT, 'fixtures', 'sample', 'message.eml'));
+  const snapshot = (edit: (s: DnsSnapshot) => void): DnsSnapshot => {
+    const s = loadSnapshot(join(ROOT, 'fixtures', 'sample', 'dns.json'));
+    edit(s);
+    return s;
+  };
+  const run = (s: DnsSnapshot) => authenticateBytes(sample, { resolver: replayResolver(s, []) });
+  const result = (r: Awaited<ReturnType<typeof run>>, m: string) => r.results.find((x) => x.method === m)!;
+
+  test('complete recording: dkim, dmarc and arc pass', async () => {
+    const r = await run(snapshot(() => {}));
+    assert.deepEqual(['dkim', 'dmarc', 'arc'].map((m) => result(r, m).result), ['pass', 'pass', 'pass']);
+    const arc = result(r, 'arc');
+    assert.deepEqual((arc.details?.['instances'] as { sealer: string }[]).map((i) => i.sealer), ['example.net']);
+  });
+
+  test('the DKIM key missing from the recording: dkim unknown (not neutral "no key"), and no DMARC fail', async () => {
+    const r = await run(snapshot((s) => delete s['mail2024._domainkey.example.org']));
+    assert.equal(result(r, 'dkim').result, 'unknown');
+    assert.match(result(r, 'dkim').comment ?? '', /replay has no answer/);
+    assert.notEqual(result(r, 'dmarc').result, 'fail');
+  });
+
+  test('ARC: a missing seal key is unknown, a SERVFAIL on it temperror, an NXDOMAIN a real fail', async () => {
+    const missing = await run(snapshot((s) => delete s['arc2024._domainkey.example.net']));
+    assert.equal(result(missing, 'arc').result, 'unknown');
+    const servfail = await run(snapshot((s) => (s['arc2024._domainkey.example.net'] = { TXT: { error: 'ESERVFAIL' } })));
+    assert.equal(result(servfail, 'arc').result, 'temperror');
+    assert.equal(result(servfail, 'arc').details?.['mailauthResult'], 'fail', 'mailauth itself says fail');
+    const nx = await run(snapshot((s) => (s['arc2024._domainkey.example.net'] = { TXT: { error: 'ENOTFOUND' } })));
+    assert.equal(result(nx, 'arc').result, 'fail');
+  });
+});
+
+test('offline: a trusted recorded dmarc=fail under p=reject is a high finding; an untrusted one is not', async () => {
+  const ar = (id: string) => `Authentication-Results: ${id}; dmarc=fail (p=REJECT sp=REJECT dis=QUARANTINE) header.from=sender.example\r\n`;
+  const trusted = await analyze(msg(ar('mx.rcpt.example'), HOP, CONTENT), { offline: true });
+  assert.equal(trusted.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
+  assert.deepEqual(trusted.findings.filter((f) => f.id === 'auth.dmarc-fail').map((f) => f.severity), ['high']);
+  const foreign = await analyze(msg(ar('spoofer.example'), HOP, CONTENT), { offline: true });
+  assert.equal(foreign.auth.results.find((m) => m.method === 'dmarc')!.result, 'unknown');
+  assert.deepEqual(foreign.findings.filter((f) => f.id.startsWith('auth.')), []);
+});
+
+test('more signatures than MAX_SIGNATURES: none verified (each hashes the body), yet SPF and DMARC still judge the spoof', async () => {
+  const { MAX_SIGNATURES } = await import('../../src/auth/index.js');
+  const sig = (i: number) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.example; s=s${i}; l=${i}; h=from; bh=AAAA; b=BBBB${i}\r\n`;
+  const spoofHop = HOP.replace('[192.0.2.10]', '[203.0.113.66]');
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', spoofHop, Array.from({ length: MAX_SIGNATURES + 1 }, (_, i) => sig(i)).join(''), CONTENT);
+  const r = await authenticateBytes(raw, { resolver: replayResolver(senderSnapshot(), []) });
+  const by = (m: string) => r.results.filter((x) => x.method === m).map((x) => x.result);
+  assert.deepEqual(by('dkim'), ['permerror']);
+  assert.deepEqual(by('arc'), ['permerror']);
+  assert.match(r.results.find((x) => x.method === 'dkim')!.comment ?? '', /resource-exhaustion guard/);
+  assert.equal(r.results.find((x) => x.method === 'spf' && x.details?.['identity'] === 'mailfrom')!.result, 'fail');
+  assert.equal(r.results.find((x) => x.method === 'dmarc')!.result, 'fail');
+});
+
+test("offline: Exchange Online's action=oreject is read as p=reject", async () => {
+  const ar = 'Authentication-Results: spf=fail (sender IP is 203.0.113.66) smtp.mailfrom=sender.example; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=sender.example;compauth=fail reason=000\r\n';
+  const r = await analyze(msg(ar, HOP, CONTENT), { offline: true });
+  assert.equal(r.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
+});

@@ -1,0 +1,62 @@
+// The CLI bundle loads mailauth's dkim/spf/dmarc/arc parts lazily and never its package root, lib/bimi or undici
+// (undici 8 crashes on Node 20 and costs ~120 ms; see src/auth/mailauth.ts). Checked on esbuild's metafile with
+// the build's own settings, and by running the built CLI on this Node with a replayed analysis.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { build, type Metafile } from 'esbuild';
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+async function metafile(): Promise<Metafile> {
+  const r = await build({
+    absWorkingDir: ROOT,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    bundle: true,
+    write: false,
+    metafile: true,
+    entryPoints: { cli: 'src/cli/bin.ts' },
+    outdir: join(ROOT, 'dist-metafile-check'),
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'silent',
+  });
+  return r.metafile;
+}
+
+test('the bundle holds no lib/bimi, no undici and not mailauth\'s root module', async () => {
+  const inputs = Object.keys((await metafile()).inputs);
+  assert.ok(inputs.some((i) => i.includes('mailauth/lib/dkim/verify.js')), 'the DKIM verifier is bundled');
+  assert.deepEqual(
+    inputs.filter((i) => /mailauth\/lib\/bimi|\/undici\/|mailauth\/lib\/mailauth\.js|@postalsys\/vmc/.test(i)),
+    [],
+  );
+});
+
+test('mailauth and the public suffix list (tldts) are reached from the entry only through dynamic imports', async () => {
+  const meta = await metafile();
+  const outputs = meta.outputs;
+  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint)!;
+  // Walk the static import graph from the entry: no chunk reached that way may contain mailauth code.
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length) {
+    const out = stack.pop()!;
+    if (seen.has(out)) continue;
+    seen.add(out);
+    for (const imp of outputs[out]!.imports) if (imp.kind === 'import-statement' && outputs[imp.path]) stack.push(imp.path);
+  }
+  const eager = [...seen].filter((o) => Object.keys(outputs[o]!.inputs).some((i) => /node_modules\/(mailauth|tldts)/.test(i)));
+  assert.deepEqual(eager, []);
+});
+
+test(`the built CLI runs a replayed analysis on this Node (${process.version}): dkim, dmarc and arc pass on the sample`, () => {
+  const r = runCli(['--json', '--dns-replay', 'fixtures/sample/dns.json', 'fixtures/sample/message.eml']);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const result = (m: string) => report.auth.results.find((x: { method: string }) => x.method === m)?.result;
+  assert.equal(report.auth.mode, 'computed');
+  assert.deepEqual([result('dkim'), result('dmarc'), result('arc')], ['pass', 'pass', 'pass']);
+});

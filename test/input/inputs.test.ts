@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { enumerateInputs, type InputItem } from '../../src/input/index.js';
+import { expandGlob } from '../../src/input/glob.js';
+import { readPathList } from '../../src/input/path-list.js';
+
+const msg = (subject: string) => `From: a@example.com\nSubject: ${subject}\n\nbody\n`;
+
+async function all(inputs: string[], options = {}): Promise<InputItem[]> {
+  const out: InputItem[] = [];
+  for await (const item of enumerateInputs(inputs, options)) out.push(item);
+  return out;
+}
+
+function tree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'mailtrace-inputs-'));
+  mkdirSync(join(root, 'a/b'), { recursive: true });
+  writeFileSync(join(root, 'a/one.eml'), msg('one'));
+  writeFileSync(join(root, 'a/b/two.eml'), msg('two'));
+  writeFileSync(join(root, 'a/.hidden'), msg('hidden'));
+  // Maildir: cur/ and new/ are read, tmp/ (deliveries in progress) is not
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(root, 'box', sub), { recursive: true });
+  writeFileSync(join(root, 'box/cur/1700000000.M1P1.host:2,S'), msg('cur'));
+  writeFileSync(join(root, 'box/new/1700000001.M2P2.host'), msg('new'));
+  writeFileSync(join(root, 'box/tmp/1700000002.M3P3.host'), msg('tmp'));
+  writeFileSync(join(root, 'box/dovecot-uidlist'), '3 V1 N4\n');
+  // symlink loops and a second path to the same tree
+  symlinkSync('..', join(root, 'a/b/up'));
+  symlinkSync(join(root, 'a'), join(root, 'again'));
+  // mbox by content (two messages) and a single message that starts with a From line
+  writeFileSync(join(root, 'archive'), `From x@y Mon Jan  1 10:00:00 2024\n${msg('m1')}\nFrom x@y Mon Jan  1 10:00:01 2024\n${msg('m2')}\n`);
+  writeFileSync(join(root, 'single.eml'), `From x@y Mon Jan  1 10:00:00 2024\n${msg('single')}`);
+  return root;
+}
+
+const subjects = (items: InputItem[]) => items.filter((i) => i.bytes).map((i) => /Subject: (\w+)/.exec(Buffer.from(i.bytes!).toString())![1]);
+
+test('a directory tree: every message once, symlink loops and duplicate paths not followed twice, Maildir tmp/ skipped', async () => {
+  const root = tree();
+  const items = await all([root]);
+  assert.deepEqual(subjects(items).sort(), ['cur', 'm1', 'm2', 'new', 'one', 'single', 'two']);
+  assert.equal(items.filter((i) => i.error).length, 0);
+  const kinds = new Map(items.map((i) => [/Subject: (\w+)/.exec(Buffer.from(i.bytes!).toString())![1], i.source]));
+  assert.equal(kinds.get('cur')!.kind, 'maildir');
+  const archive = readFileSync(join(root, 'archive'), 'latin1');
+  assert.deepEqual(kinds.get('m2'), { kind: 'mbox', path: join(root, 'archive'), offset: archive.lastIndexOf('From x@y'), index: 1 });
+  assert.equal(kinds.get('single')!.kind, 'file', 'one message behind a From line is a plain file');
+  assert.equal(kinds.get('single')!.index, undefined);
+});
+
+test('the same file named twice, or inside a directory also named, is scanned once', async () => {
+  const root = tree();
+  const items = await all([join(root, 'a/one.eml'), join(root, 'a'), join(root, 'a/one.eml')]);
+  assert.deepEqual(subjects(items).sort(), ['one', 'two']);
+});
+
+test('missing paths and unmatched globs are error items, in order, not exceptions', async () => {
+  const root = tree();
+  const items = await all([join(root, 'nope.eml'), join(root, 'a/one.eml'), join(root, '*.zzz')]);
+  assert.deepEqual(items.map((i) => i.error?.code ?? 'ok'), ['no-input', 'ok', 'no-input']);
+  assert.equal(items[0]!.source.path, join(root, 'nope.eml'));
+});
+
+test('quoted globs: * within a segment and ** across directories', async () => {
+  const root = tree();
+  assert.deepEqual(await expandGlob(join(root, 'a/*.eml')), [join(root, 'a/one.eml')]);
+  assert.deepEqual(await expandGlob(join(root, 'a/**/*.eml')), [join(root, 'a/b/two.eml'), join(root, 'a/one.eml')].sort());
+  const items = await all([join(root, 'a/**/t?o.eml')]);
+  assert.deepEqual(subjects(items), ['two']);
+});
+
+test('path list on stdin: newline- and NUL-separated (names with spaces and newlines survive -0)', async () => {
+  const root = tree();
+  const odd = join(root, 'odd\nname .eml');
+  writeFileSync(odd, msg('odd'));
+  const nul = Readable.from([Buffer.from(`${join(root, 'a/one.eml')}\0${odd}\0`)]);
+  const items = await all(['-'], { stdin: nul, nulSeparated: true });
+  assert.deepEqual(subjects(items), ['one', 'odd']);
+  const lines: string[] = [];
+  for await (const p of readPathList(Readable.from([Buffer.from('x.eml\r\ny'), Buffer.from('.eml\n\n')]), false)) lines.push(p);
+  assert.deepEqual(lines, ['x.eml', 'y.eml']);
+});
+
+test('a single message behind a From line is analysed exactly as the file holds it (no >From unquoting)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mailtrace-single-'));
+  const text = `From x@y Mon Jan  1 10:00:00 2024\nFrom: a@example.com\nSubject: s\n\n>From the body\n`;
+  writeFileSync(join(root, 'one'), text);
+  const [item] = await all([join(root, 'one')]);
+  assert.equal(Buffer.from(item!.bytes!).toString(), text);
+  assert.deepEqual(item!.source, { kind: 'file', path: join(root, 'one') });
+});

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSeparatorLine, readMbox, unquoteFromLines } from '../../src/input/mbox.js';
+import { corpusFiles } from '../helpers/corpus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mailtrace-mbox-'));
+
+async function collect(path: string, chunkBytes: number, maxMessageBytes?: number) {
+  const out = [];
+  for await (const m of readMbox(path, { chunkBytes, ...(maxMessageBytes ? { maxMessageBytes } : {}) })) out.push(m);
+  return out;
+}
+
+test('separator lines: a sender and a date with a time of day; body lines starting with "From " are not', () => {
+  assert.equal(isSeparatorLine('From 12a1mailbot1@web.de  Thu Aug 22 13:17:22 2002'), true);
+  assert.equal(isSeparatorLine('From MAILER-DAEMON Fri Jul  8 12:08:34 2011'), true);
+  assert.equal(isSeparatorLine('From here on, we talk about money'), false);
+  assert.equal(isSeparatorLine('From: alice@example.com'), false);
+  assert.equal(isSeparatorLine('From a@b Mon Jan 1 00:00:00 2001' + 'x'.repeat(2000)), false);
+});
+
+test('mboxrd unquoting removes one ">" from ">From " lines only', () => {
+  const q = Buffer.from('a\n>From x\n>>From y\n> From z\n>Fromage\n');
+  assert.equal(unquoteFromLines(q).toString(), 'a\nFrom x\n>From y\n> From z\n>Fromage\n');
+});
+
+const mbox = [
+  'From alice@example.com Mon Jan  1 10:00:00 2024',
+  'From: alice@example.com',
+  'Subject: one',
+  '',
+  'From here on the body talks, unquoted (mboxo writers forget).',
+  '>From a quoted line',
+  '',
+  'From bob@example.net Tue Jan  2 11:00:00 2024',
+  'From: bob@example.net',
+  'Subject: two',
+  '',
+  'body two',
+  '',
+  'From carol@example.org Wed Jan  3 12:00:00 2024',
+  'From: carol@example.org',
+  'Subject: three',
+  '',
+  'body three',
+  '',
+].join('\n');
+
+for (const chunk of [1, 2, 5, 6, 7, 64, 1024 * 1024]) {
+  test(`mbox split is the same with ${chunk}-byte reads: offsets, indexes, unquoting`, async () => {
+    const path = join(dir, `small-${chunk}.mbox`);
+    writeFileSync(path, mbox);
+    const msgs = await collect(path, chunk);
+    assert.equal(msgs.length, 3);
+    assert.deepEqual(msgs.map((m) => m.index), [0, 1, 2]);
+    const file = readFileSync(path);
+    for (const m of msgs) assert.equal(file.toString('latin1', m.offset, m.offset + 5), 'From ');
+    assert.deepEqual(msgs.map((m) => m.offset), [0, mbox.indexOf('From bob'), mbox.indexOf('From carol')]);
+    const first = Buffer.from(msgs[0]!.bytes!).toString();
+    assert.match(first, /From here on the body talks/);
+    assert.match(first, /\nFrom a quoted line\n$/);
+    assert.equal(msgs.reduce((n, m) => n + m.size, 0), file.length, 'sizes cover the whole file');
+  });
+}
+
+test('CRLF mbox: separators found, framing blank line dropped', async () => {
+  const path = join(dir, 'crlf.mbox');
+  writeFileSync(path, mbox.replace(/\n/g, '\r\n'));
+  const msgs = await collect(path, 3);
+  assert.equal(msgs.length, 3);
+  assert.ok(Buffer.from(msgs[1]!.bytes!).toString().endsWith('body two\r\n'));
+});
+
+test('a message over the cap is reported without its bytes, and the next one is intact', async () => {
+  const path = join(dir, 'big.mbox');
+  const big = 'From a@b Mon Jan  1 10:00:00 2024\nSubject: big\n\n' + 'x'.repeat(5000) + '\n\n';
+  writeFileSync(path, big + mbox);
+  const msgs = await collect(path, 100, 1000);
+  assert.equal(msgs.length, 4);
+  assert.equal(msgs[0]!.bytes, undefined);
+  assert.equal(msgs[0]!.size, big.length);
+  assert.match(Buffer.from(msgs[1]!.bytes!).toString(), /Subject: one/);
+});
+
+test('real mail: SpamAssassin messages (each starts with its From line) concatenated split back exactly', async () => {
+  const files = corpusFiles('spamassassin', 'spam-1').filter((f) => f.endsWith('.eml')).slice(0, 300);
+  const originals = files.map((f) => readFileSync(f)).filter((b) => b.subarray(0, 5).toString() === 'From ');
+  assert.ok(originals.length > 200);
+  // The writer's side: mboxrd-quote body lines, end every message with a blank line.
+  const quote = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\n(>*From )/g, '\n>$1'), 'latin1');
+  const withEol = (b: Buffer) => (b[b.length - 1] === 10 ? b : Buffer.concat([b, Buffer.from('\n')]));
+  const path = join(dir, 'spam.mbox');
+  writeFileSync(path, Buffer.concat(originals.map((b) => Buffer.concat([quote(withEol(b)), Buffer.from('\n')]))));
+  const msgs = await collect(path, 4096);
+  assert.equal(msgs.length, originals.length);
+  msgs.forEach((m, i) => assert.ok(Buffer.from(m.bytes!).equals(withEol(originals[i]!)), `message ${i} differs`));
+});

@@ -1,0 +1,143 @@
+// Kill a real scan (SIGKILL, then SIGINT) and resume it: the output must equal an uninterrupted run's,
+// every message once, none missing, and the summary must count each message once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, runCli } from '../helpers/cli.js';
+import { corpusFiles } from '../helpers/corpus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mailtrace-resume-'));
+const mbox = join(dir, 'corpus.mbox');
+
+/** An mboxrd file of real phishing mail (never inside the repository: the corpus licence forbids copies). */
+function buildMbox(count: number): void {
+  const parts: Buffer[] = [];
+  for (const f of corpusFiles('phishing_pot').filter((p) => p.endsWith('.eml')).slice(0, count)) {
+    const text = readFileSync(f).toString('latin1').replace(/\n(>*From )/g, '\n>$1');
+    parts.push(Buffer.from(`From mailtrace@localhost Mon Jan  1 00:00:00 2024\n${text}${text.endsWith('\n') ? '' : '\n'}\n`, 'latin1'));
+  }
+  writeFileSync(mbox, Buffer.concat(parts));
+}
+
+const sourcesOf = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l)
+    .map((l) => {
+      const s = JSON.parse(l).source;
+      const top = s.parent ?? s;
+      return `${top.index}@${top.offset}`;
+    });
+
+function summaryCounts(file: string) {
+  const s = JSON.parse(readFileSync(file, 'utf8'));
+  return { messages: s.messages, errors: s.errors, verdicts: s.verdicts, findings: s.findings, ips: s.top.boundaryIps };
+}
+
+async function waitForCheckpoint(state: string, atLeast: number, child: ReturnType<typeof spawn>): Promise<number> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`scan ended before it could be interrupted (exit ${child.exitCode})`);
+    if (existsSync(state)) {
+      const s = JSON.parse(readFileSync(state, 'utf8'));
+      if (s.done >= atLeast) return s.done;
+    }
+    await sleep(20);
+  }
+  throw new Error('no checkpoint within 12 s');
+}
+
+function startScan(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MAILTRACE_CHECKPOINT_MS: '50' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, exited };
+}
+
+/** Start a resumable scan of the mbox, wait for a checkpoint past 100 messages, then send it a signal. */
+async function interruptedScan(name: string, signal: NodeJS.Signals) {
+  const out = join(dir, `${name}.ndjson`);
+  const state = join(dir, `${name}.state.json`);
+  const summary = join(dir, `${name}.json`);
+  const args = ['scan', '--offline', '-q', '-j', '2', '--resume', state, '--out', out, '--summary', summary, mbox];
+  const run = startScan(args);
+  const done = await waitForCheckpoint(state, 100, run.child);
+  run.child.kill(signal);
+  return { out, state, summary, args, done, ended: await run.exited };
+}
+
+buildMbox(1500);
+const full = { out: join(dir, 'full.ndjson'), summary: join(dir, 'full.json') };
+const reference = runCli(['scan', '--offline', '-q', '-j', '2', '--out', full.out, '--summary', full.summary, mbox]);
+
+test('reference run: one line per message of the mbox', () => {
+  assert.equal(reference.code, 0, reference.stderr);
+  assert.equal(sourcesOf(full.out).length, 1500);
+});
+
+test('kill -9 mid-scan, rerun with the same state: same lines, none missing, none twice, same summary', async () => {
+  const { out, state, summary, args, done, ended } = await interruptedScan('killed', 'SIGKILL');
+  assert.equal(ended.signal, 'SIGKILL');
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  assert.equal(saved.complete, false);
+  assert.ok(saved.done >= done && saved.done < 1500, `killed after ${saved.done} messages`);
+
+  const again = runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  const sources = sourcesOf(out);
+  assert.equal(new Set(sources).size, sources.length, 'no message twice');
+  assert.deepEqual(sources, sourcesOf(full.out), 'the same messages in the same order');
+  assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
+  assert.equal(JSON.parse(readFileSync(summary, 'utf8')).resumedMessages, saved.done);
+  assert.equal(JSON.parse(readFileSync(state, 'utf8')).complete, true);
+});
+
+test('SIGINT: in-flight messages finished and written, summary flushed, exit 130; then resumable', async () => {
+  const { out, state, summary, args, ended } = await interruptedScan('int', 'SIGINT');
+  assert.equal(ended.code, 130);
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  const written = sourcesOf(out); // every line parses: nothing half-written
+  assert.equal(written.length, saved.done, 'the final checkpoint covers every line written');
+  assert.deepEqual(written, sourcesOf(full.out).slice(0, written.length));
+  const partial = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.equal(partial.complete, false);
+  assert.equal(partial.messages, written.length);
+
+  const again = runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(sourcesOf(out), sourcesOf(full.out));
+  assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
+});
+
+test('a state file from another scan is refused', () => {
+  const state = join(dir, 'killed.state.json');
+  const r = runCli(['scan', '--offline', '-q', '--resume', state, '--out', join(dir, 'other.ndjson'), mbox]);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /different scan/);
+});
+
+test('inputs that changed since the checkpoint are refused before the output is touched', () => {
+  const d = mkdtempSync(join(tmpdir(), 'mailtrace-resume-changed-'));
+  const inbox = join(d, 'inbox');
+  const msg = (n: number) => `From: a${n}@example.com\nSubject: ${n}\n\nbody\n`;
+  mkdirSync(inbox);
+  for (const n of [1, 2, 3]) writeFileSync(join(inbox, `${n}.eml`), msg(n));
+  const state = join(d, 'state.json');
+  const out = join(d, 'out.ndjson');
+  const args = ['scan', '--offline', '-q', '--resume', state, '--out', out, inbox];
+  assert.equal(runCli(args).code, 0);
+  // Pretend the run stopped after two messages (what a kill leaves behind)...
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
+  assert.equal(saved.lastInput, `${join(inbox, '3.eml')}#@`);
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), lastInput: `${join(inbox, '2.eml')}#@` }));
+  const before = readFileSync(out);
+  // ...then the second message disappears: position 2 is now another file.
+  renameSync(join(inbox, '2.eml'), join(inbox, '9.eml'));
+  const r = runCli(args);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /inputs changed since the checkpoint/);
+  assert.ok(readFileSync(out).equals(before), 'output untouched');
+});

@@ -1,0 +1,155 @@
+// `mailtrace scan` as a process: one line per input, error records, CSV, summary, path lists, ARF, order.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
+
+const good = (n: number, subject = `message ${n}`) =>
+  `Received: from relay${n}.example.net (relay${n}.example.net [192.0.2.${n}])\n\tby mx.example.org (Postfix) with ESMTP id A${n}; Mon, 1 Jan 2024 10:00:0${n} +0000\nFrom: sender${n}@example.com\nTo: rcpt@example.org\nSubject: ${subject}\nMessage-ID: <m${n}@example.com>\n\nbody ${n}\n`;
+
+function fixtureDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-'));
+  writeFileSync(join(dir, '1.eml'), good(1));
+  writeFileSync(join(dir, '2-binary.eml'), Buffer.from([0, 1, 2, 3, 0, 255, 0]));
+  writeFileSync(
+    join(dir, '3-archive.mbox'),
+    `From a@b Mon Jan  1 10:00:00 2024\n${good(2)}\nFrom a@b Mon Jan  1 10:00:00 2024\nthis line is not a header\n\nFrom a@b Mon Jan  1 10:00:00 2024\n${good(3)}\n`,
+  );
+  writeFileSync(join(dir, '4-formula.eml'), good(4, '=HYPERLINK("http://evil.example","click")'));
+  writeFileSync(join(dir, '5-empty.eml'), '');
+  return dir;
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
+
+test('NDJSON: exactly one line per input message, in input order, bad inputs as error records; exit 0', () => {
+  const dir = fixtureDir();
+  const r = runCli(['scan', '--offline', '-q', '--jobs', '2', dir, join(dir, 'missing.eml')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'quiet: nothing on stderr');
+  const recs = lines(r.stdout);
+  const shape = recs.map((x) => [x.source.path.slice(dir.length + 1), x.source.index ?? null, x.error?.code ?? x.verdict]);
+  assert.deepEqual(shape, [
+    ['1.eml', null, 'pass'],
+    ['2-binary.eml', null, 'not-a-message'],
+    ['3-archive.mbox', 0, 'pass'],
+    ['3-archive.mbox', 1, 'not-a-message'],
+    ['3-archive.mbox', 2, 'pass'],
+    ['4-formula.eml', null, 'pass'],
+    ['5-empty.eml', null, 'not-a-message'],
+    ['missing.eml', null, 'no-input'],
+  ]);
+  const mbox = readFileSync(join(dir, '3-archive.mbox'), 'latin1');
+  for (const x of recs.filter((x) => x.source.kind === 'mbox')) assert.equal(mbox.slice(x.source.offset, x.source.offset + 5), 'From ');
+  assert.equal(recs[0]!.schemaVersion, 1);
+  assert.equal(recs[2]!.message.subject, 'message 2');
+});
+
+test('the same lines with 1 and with 3 workers (stable order)', () => {
+  const dir = fixtureDir();
+  const key = (out: string) => lines(out).map((x) => `${x.source.path}#${x.source.index ?? ''} ${x.error?.code ?? x.message.subject}`);
+  const one = runCli(['scan', '--offline', '-q', '-j', '1', dir]);
+  const three = runCli(['scan', '--offline', '-q', '-j', '3', dir]);
+  assert.deepEqual(key(three.stdout), key(one.stdout));
+});
+
+test('CSV: header, one row per input, formula cells defused', () => {
+  const dir = fixtureDir();
+  const r = runCli(['scan', '--offline', '-q', '--format', 'csv', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.split('\r\n').filter((l) => l !== '');
+  assert.equal(rows.length, 1 + 7);
+  assert.match(rows[0]!, /^source,mbox_index,mbox_offset,/);
+  const formula = rows.find((l) => l.includes('4-formula.eml'))!;
+  assert.ok(formula.includes(`"'=HYPERLINK(""http://evil.example"",""click"")"`), formula);
+  assert.match(rows.find((l) => l.includes('2-binary'))!, /,not-a-message,"binary data, not a mail message"$/);
+});
+
+test('--out and --summary: counts add up; the table goes to stderr', () => {
+  const dir = fixtureDir();
+  const out = join(dir, 'out.ndjson');
+  const summary = join(dir, 'summary.json');
+  const r = runCli(['scan', '--offline', '--out', out, '--summary', summary, dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /messages/);
+  const s = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.equal(lines(readFileSync(out, 'utf8')).length, 7);
+  assert.equal(s.messages, 7);
+  assert.deepEqual(s.errors, { 'not-a-message': 3 });
+  assert.equal(s.reports, 4);
+  assert.equal(Object.values(s.verdicts as Record<string, number>).reduce((a, b) => a + b, 0), 4);
+  assert.deepEqual(s.timeSpan, { first: '2024-01-01T10:00:01.000Z', last: '2024-01-01T10:00:04.000Z' });
+  assert.equal(s.top.boundaryIps.length, 4);
+  assert.equal(s.complete, true);
+});
+
+test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', () => {
+  const dir = fixtureDir();
+  const odd = join(dir, 'with\nnewline.eml');
+  writeFileSync(odd, good(7));
+  const r = runCli(['scan', '--offline', '-q', '-0', '-'], { input: `${join(dir, '1.eml')}\0${odd}\0` });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(lines(r.stdout).map((x) => x.message.subject), ['message 1', 'message 7']);
+});
+
+test('ARF reports in a scan: the original is analysed, the report metadata and the container source are attached', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-arf-'));
+  mkdirSync(join(dir, 'new'));
+  mkdirSync(join(dir, 'cur'));
+  copyFileSync(join(corpusPath('suites', 'arf'), 'rfc5965_example', 'postal-mime-arf.eml'), join(dir, 'new', '1.host'));
+  const r = runCli(['scan', '--offline', '-q', dir]);
+  const [rec] = lines(r.stdout);
+  assert.equal(rec!.container.feedbackType, 'abuse');
+  assert.equal(rec!.container.sourceIp, '192.0.2.1');
+  assert.deepEqual(rec!.source, { kind: 'embedded', parent: { kind: 'maildir', path: join(dir, 'new', '1.host') } });
+  assert.equal(rec!.boundary?.ip ?? rec!.hops[0].from.ip, '192.0.2.1');
+});
+
+test('usage errors: no input, --resume without --out', () => {
+  assert.equal(runCli(['scan']).code, 64);
+  const r = runCli(['scan', '--offline', '--resume', join(tmpdir(), 'x.json'), '.']);
+  assert.equal(r.code, 64);
+  assert.match(r.stderr, /--resume needs --out/);
+});
+
+test('the reader of stdout goes away (| head): the scan stops early and exits 0', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const summary = join(mkdtempSync(join(tmpdir(), 'mailtrace-epipe-')), 'summary.json');
+  const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-q', '-j', '1', '--summary', summary, corpusPath('phishing_pot')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let lines = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    lines += chunk.toString().split('\n').length - 1;
+    if (lines >= 3) child.stdout.destroy();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0);
+  assert.ok(lines >= 3);
+  const s = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.equal(s.complete, false);
+  assert.ok(s.messages < 2500, `stopped after ${s.messages} of 2500`);
+});
+
+test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {
+  const lab = join(ROOT, 'fixtures', 'lab', 'legit-relay');
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-dns-'));
+  const scanDns = (copies: number) => {
+    const sub = mkdtempSync(join(dir, 'c-'));
+    for (let i = 0; i < copies; i++) copyFileSync(join(lab, 'message.eml'), join(sub, `${i}.eml`));
+    const summary = join(dir, `summary-${copies}.json`);
+    const r = runCli(['scan', '-q', '-j', '2', '--dns-replay', join(lab, 'dns.json'), '--summary', summary, sub]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lines(r.stdout).length, copies);
+    return JSON.parse(readFileSync(summary, 'utf8')).dns as { asked: number; session: { lookups: number; unique: number } };
+  };
+  const one = scanDns(1);
+  const six = scanDns(6);
+  assert.ok(one.asked > 0, 'the analysis asks DNS through the main thread');
+  assert.equal(six.asked, 6 * one.asked);
+  assert.equal(six.session.lookups, six.asked, 'every worker question reached the one session');
+  assert.equal(six.session.unique, one.session.unique, 'no question was asked of the network twice');
+});
