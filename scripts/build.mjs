@@ -2,7 +2,7 @@
 // once per message), the library as ESM with its dependencies external, and the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 const common = { platform: 'node', format: 'esm', target: 'node20', bundle: true, sourcemap: false, logLevel: 'warning', legalComments: 'none' };
@@ -18,6 +18,13 @@ await build({
   banner: { js: "import { createRequire as __mtCreateRequire } from 'node:module'; const require = __mtCreateRequire(import.meta.url);" },
 });
 
-await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', packages: 'external' });
+// The library leaves its dependencies to the consumer's node_modules, except data imported as JSON: an external
+// JSON import needs an import attribute that esbuild does not emit for node20, so the data is bundled instead.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const bundledData = new Set(['unhomoglyph']);
+const external = Object.keys(pkg.dependencies)
+  .filter((d) => !bundledData.has(d))
+  .flatMap((d) => [d, `${d}/*`]);
+await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', external });
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
