@@ -24,3 +24,9 @@ test('every report, hop and boundary field is documented in the README', () => {
   const missing = [...keys].filter((k) => !documented(k));
   assert.deepEqual(missing, []);
 });
+
+test('every finding id is documented in the README', async () => {
+  const { RULES } = await import('../../src/findings/index.js');
+  const missing = RULES.map((r) => r.id).filter((id) => !readme.includes('`' + id + '`'));
+  assert.deepEqual(missing, []);
+});
