@@ -71,7 +71,7 @@ export interface Message {
   bytes: Uint8Array;
 }
 
-/** A parsed mailbox, from mailparser/nodemailer's address parser, with the raw text kept. */
+/** A parsed mailbox, from nodemailer's address parser (the one mailparser uses), with the raw text kept. */
 export interface Mailbox {
   /** Display name, encoded words decoded, control characters kept (renderers strip them). */
   name: string;

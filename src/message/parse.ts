@@ -30,7 +30,7 @@ export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEA
     throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');
   }
   let body = bytes.subarray(split.start);
-  // Bare-CR input collapses in every parser we use downstream (mailparser, mailauth): convert it once here.
+  // Bare-CR input collapses in mailauth (and in mailparser, platform-facts 2.2): convert it once here.
   if (split.lineEnding === 'cr') body = bareCrToCrlf(body);
   return {
     headers: split.fields,
