@@ -67,8 +67,7 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
     .split(/[^\p{L}\p{N}-]+/u)
     .filter(Boolean);
   const ownOrg = orgDomain(own);
-  for (const [brand, domains] of BRANDS) {
-    const skBrand = skeleton(brand);
+  for (const [brand, domains, skBrand] of brandSkeletons()) {
     if (!words.includes(skBrand)) continue;
     if (domains.some((d) => orgDomain(d) === ownOrg)) continue;
     if (AMBIGUOUS_BRAND_WORDS.has(brand)) {
@@ -80,4 +79,11 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
     break;
   }
   return out;
+}
+
+/** Each brand with its skeleton, computed once: the brand list is fixed, and this runs for every display name. */
+let brands: (readonly [string, readonly string[], string])[] | undefined;
+function brandSkeletons(): readonly (readonly [string, readonly string[], string])[] {
+  brands ??= [...BRANDS].map(([brand, domains]) => [brand, domains, skeleton(brand)] as const);
+  return brands;
 }
