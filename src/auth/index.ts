@@ -3,7 +3,7 @@
 // recorded results the receiving side wrote and we trust.
 import type { AuthReport, Chain, DnsAnswerRecord, Deps, Identity, Message, MethodResult } from '../types.js';
 import { recordedResults, trustedIds, type TrustedIds } from './recorded.js';
-import { loadOrgDomain, type OrgDomain } from './org-domain.js';
+import { orgDomain } from '../identity/org.js';
 import { offlineResults } from './offline.js';
 import { compareResults } from './compare.js';
 import { spfInputs, type SpfInputs } from './spf-inputs.js';
@@ -43,7 +43,7 @@ export interface AuthInput {
 }
 
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
-  const trusted = trustedIds(input.chain, input.authservIds, await orgDomainFor(input.message));
+  const trusted = trustedIds(input.chain, input.authservIds, orgDomain);
   const recorded = recordedResults(input.message, input.chain, trusted);
   const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain);
   const at = validDate(input.at, deps);
@@ -75,12 +75,6 @@ function reportedInputs(inputs: SpfInputs): AuthReport['inputs'] {
     ...(inputs.helo ? { helo: inputs.helo } : {}),
     ...(inputs.mailFrom !== undefined ? { mailFrom: inputs.mailFrom } : {}),
   };
-}
-
-/** The public suffix list only for messages that need it: recorded results or ARC sets to judge. */
-async function orgDomainFor(message: Message): Promise<OrgDomain> {
-  const needed = message.headers.some((f) => f.key === 'authentication-results' || f.key.startsWith('arc-'));
-  return needed ? loadOrgDomain() : (host) => host.trim().toLowerCase().replace(/\.$/, '');
 }
 
 async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver, trusted: TrustedIds): Promise<MethodResult[]> {

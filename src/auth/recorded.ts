@@ -12,7 +12,6 @@
 // receiver removes look-alikes of its own id (RFC 8601 section 5), so a second one is the sender's.
 import type { Chain, HeaderField, Hop, Message, RecordedResult } from '../types.js';
 import { parseAuthResults } from './recorded-parse.js';
-import type { OrgDomain } from './org-domain.js';
 
 /** Recorded headers read per message; a message with more is hostile or broken. */
 const MAX_RECORDED_HEADERS = 100;
@@ -29,6 +28,9 @@ export interface TrustedIds {
 }
 
 /** The authserv-ids that belong to the trusted side: configured ones, trusted hosts, the topmost receiver's org. */
+/** The organisational domain of a host (identity/org.ts in production; injectable for tests). */
+export type OrgDomain = (host: string) => string;
+
 export function trustedIds(chain: Chain, configured: readonly string[], orgDomain: OrgDomain): TrustedIds {
   const ids = new Set(configured.map((id) => id.trim().toLowerCase()).filter(Boolean));
   const orgs = new Set<string>();

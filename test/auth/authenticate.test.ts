@@ -10,7 +10,7 @@ import { replayResolver } from '../../src/dns/replay.js';
 import { parseMessage } from '../../src/message/parse.js';
 import { buildChain } from '../../src/hops/index.js';
 import { recordedResults, trustedIds } from '../../src/auth/recorded.js';
-import { loadOrgDomain } from '../../src/auth/org-domain.js';
+import { orgDomain } from '../../src/identity/org.js';
 import { spfInputs } from '../../src/auth/spf-inputs.js';
 import { analyze } from '../../src/analyze.js';
 import { ROOT } from '../helpers/cli.js';
@@ -127,7 +127,7 @@ test('recorded results: trusted above the boundary, Gmail-style just below it, f
   );
   const message = parseMessage(raw);
   const chain = buildChain(message, { trust: [], authservIds: [] });
-  const rows = recordedResults(message, chain, trustedIds(chain, [], await loadOrgDomain()));
+  const rows = recordedResults(message, chain, trustedIds(chain, [], orgDomain));
   assert.deepEqual(
     rows.map((r) => [r.header, r.authservId, r.method, r.trusted, r.receiverId]),
     [
@@ -145,7 +145,6 @@ test('--trust-authserv-id makes a configured id trusted above the boundary', asy
   const raw = msg('Authentication-Results: filter.corp.example; spf=fail smtp.mailfrom=sender.example\r\n', HOP, CONTENT);
   const message = parseMessage(raw);
   const chain = buildChain(message, { trust: [], authservIds: [] });
-  const orgDomain = await loadOrgDomain();
   assert.equal(recordedResults(message, chain, trustedIds(chain, [], orgDomain))[0]!.trusted, false);
   assert.equal(recordedResults(message, chain, trustedIds(chain, ['filter.corp.example'], orgDomain))[0]!.trusted, true);
 });
