@@ -3,14 +3,13 @@
 // Prints, per corpus folder: the share of each verdict, then the share of phishing flagged and of ham flagged
 // forged / suspicious, and (with --rules) how many messages of each folder each rule fired on, by severity.
 // Nothing here knows any corpus file: it reads folders, runs analyze(), counts.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { CORPUS, corpusFiles } from '../test/helpers/corpus.js';
 import { execFileSync } from 'node:child_process';
 import { analyze } from '../src/analyze.js';
 import { NotAMessageError } from '../src/message/parse.js';
 import type { Report, Verdict } from '../src/types.js';
 
-const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus');
 const FOLDERS = [
   { name: 'spamassassin/easy-ham-1', kind: 'ham' },
   { name: 'spamassassin/hard-ham-1', kind: 'ham' },
@@ -25,14 +24,9 @@ const showRules = args.includes('--rules');
 const onlyFolder = args.includes('--folder') ? args[args.indexOf('--folder') + 1] : undefined;
 const show = args.includes('--show') ? args[args.indexOf('--show') + 1] : undefined;
 
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p));
-    else if (e.isFile() && !/^(LICENSE|SOURCE|README)/i.test(e.name) && statSync(p).size > 0) out.push(p);
-  }
-  return out;
+/** A folder's messages; empty files are not messages and are left out of the shares. */
+function files(folder: string): string[] {
+  return corpusFiles(folder).filter((p) => statSync(p).size > 0);
 }
 
 const pct = (n: number, d: number) => (d ? ((100 * n) / d).toFixed(1) + '%' : '-');
@@ -51,7 +45,7 @@ interface FolderStats {
 
 async function runFolder(name: string, kind: string): Promise<FolderStats> {
   const stats: FolderStats = { name, kind, total: 0, errors: 0, verdicts: { pass: 0, suspicious: 0, forged: 0 }, rules: new Map(), drivers: new Map() };
-  for (const path of files(join(CORPUS, name))) {
+  for (const path of files(name)) {
     let report: Report;
     try {
       report = await analyze(readFileSync(path), { offline: true, source: { kind: 'file', path } });

@@ -1,26 +1,14 @@
 // Robustness and calibration over the shared corpus: every message through analyze() (offline), counting hops by
 // kind/parse/dialect, unparseable lines, boundaries, verdicts and hop-chain findings per folder.
 //   node --import tsx bench/hops-corpus.ts [--json] [folder ...]     (folders relative to ../shared/corpus)
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { CORPUS, corpusFiles } from '../test/helpers/corpus.js';
 import { analyze } from '../src/analyze.js';
 
-const CORPUS = join(import.meta.dirname, '..', '..', 'shared', 'corpus');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const folders = args.filter((a) => !a.startsWith('--'));
 const DEFAULT = ['phishing_pot', 'spamassassin/spam-1', 'spamassassin/spam-2', 'spamassassin/easy-ham-1', 'spamassassin/hard-ham-1', 'kernel-list'];
-
-function files(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (/^(LICENSE|SOURCE|README)/i.test(name)) continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p));
-    else out.push(p);
-  }
-  return out;
-}
 
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 const table = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
@@ -37,7 +25,7 @@ for (const folder of folders.length ? folders : DEFAULT) {
   let withBoundary = 0;
   let slowest = 0;
   const started = performance.now();
-  for (const file of files(join(CORPUS, folder))) {
+  for (const file of corpusFiles(folder)) {
     messages++;
     const t0 = performance.now();
     try {

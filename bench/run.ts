@@ -4,7 +4,7 @@
 // bin/mailtrace.mjs), --only cold,throughput,rss,dns (some sections), --no-write (do not touch bench/results.md),
 // --append (add this run to bench/results.md instead of replacing it).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { measureColdStart, type ColdStart } from './cold-start.js';
 import { cliHasCommand, libraryThroughput, scanThroughput, totalBytes, type Throughput } from './throughput.js';
 import { buildMbox } from './mbox.js';
 import { startDnsCounter } from './dns-counter.js';
+import { CORPUS, corpusFiles as corpusFolderFiles } from '../test/helpers/corpus.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -25,7 +26,7 @@ const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.mjs'));
 const MBOX_MB = Number(value('--mbox-mb') ?? (QUICK ? 256 : 1024));
 const ONLY = new Set((value('--only') ?? 'cold,throughput,rss,dns').split(','));
 const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
 const CORES = availableParallelism();
 const lines: string[] = [];
 
@@ -35,16 +36,7 @@ function say(line = ''): void {
 }
 
 function corpusFiles(...folders: string[]): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && !/^(LICENSE|SOURCE|README)/i.test(e.name)) out.push(p);
-    }
-  };
-  for (const f of folders) walk(join(CORPUS, f));
-  return out;
+  return folders.flatMap((f) => corpusFolderFiles(f));
 }
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
