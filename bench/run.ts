@@ -1,7 +1,7 @@
 // `npm run bench`: start-up, throughput, memory and DNS figures side by side, each next to its target (issue 5).
 // It prints figures and never asserts: a missed target is reported, not failed. Results also go to
 // bench/results.md. Options: --quick (fewer runs, 256 MB mbox), --mbox-mb N, --cli PATH (another build's
-// bin/mailtrace.mjs), --only cold,throughput,rss,dns (some sections), --no-write (do not touch bench/results.md),
+// bin/mailtrace.cjs), --only cold,throughput,rss,dns (some sections), --no-write (do not touch bench/results.md),
 // --append (add this run to bench/results.md instead of replacing it).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const value = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const QUICK = flag('--quick');
-const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.mjs'));
+const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.cjs'));
 const MBOX_MB = Number(value('--mbox-mb') ?? (QUICK ? 256 : 1024));
 const ONLY = new Set((value('--only') ?? 'cold,throughput,rss,dns').split(','));
 const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');

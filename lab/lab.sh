@@ -417,7 +417,7 @@ collect() {
     local rc=0
     rm -f "$LAB_DIR/$c.cli-dns.json"
     # The file first: --trust takes a list and would swallow it.
-    ip netns exec "$NS" node "$REPO/bin/mailtrace.mjs" "$out/message.eml" --dns-server "$DNS_IP" \
+    ip netns exec "$NS" node "$REPO/bin/mailtrace.cjs" "$out/message.eml" --dns-server "$DNS_IP" \
       --dns-record "$LAB_DIR/$c.cli-dns.json" --trust mx.rcpt.test --json >"$LAB_DIR/$c.report.json" || rc=$?
     ((rc <= 2)) || die "$c: mailtrace exited $rc"
     local seen=()

@@ -5,9 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 set +e
 if [ -f fixtures/sample/dns.json ]; then
-  node bin/mailtrace.mjs --dns-replay fixtures/sample/dns.json "$@" fixtures/sample/message.eml
+  node bin/mailtrace.cjs --dns-replay fixtures/sample/dns.json "$@" fixtures/sample/message.eml
 else
-  node bin/mailtrace.mjs --offline "$@" fixtures/sample/message.eml
+  node bin/mailtrace.cjs --offline "$@" fixtures/sample/message.eml
 fi
 code=$?
 echo "(exit code $code: 0 pass, 1 suspicious, 2 forged)" >&2

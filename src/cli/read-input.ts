@@ -1,6 +1,11 @@
 // Reading one input (a path or "-" for stdin), with every failure turned into a one-line reason.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import type { RawMessage } from '../types.js';
+
+// node:fs/promises would load its FileHandle machinery (~2 ms of every start); one read needs only these two.
+const stat = promisify(statCallback);
+const readFile = promisify(readFileCallback);
 
 /** The largest single message read whole; bigger inputs are refused rather than exhausting memory. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;

@@ -14,15 +14,13 @@ import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DnsAnswerRecord, DnsProvenance, Resolver } from '../types.js';
 import { DnsConfigError, dnsError } from './errors.js';
-import { LiveBackend, type LiveOptions, type Outcome } from './live.js';
+// live.ts and servers.ts load node:dns (c-ares) and node:net: ~5 ms of start-up an --offline or replayed run skips.
+import type { LiveBackend, LiveOptions, Outcome } from './live.js';
 import { replayLookup } from './replay.js';
-import { resolveServers } from './servers.js';
 import { loadSnapshot, normaliseName, parseSnapshot, snapshotOf, writeSnapshot, type DnsSnapshot } from './snapshot.js';
 
 export { DnsConfigError, MISSING, classifyDnsError, type DnsErrorClass } from './errors.js';
 export { SnapshotError, loadSnapshot, parseSnapshot, formatSnapshot, normaliseName, type DnsSnapshot } from './snapshot.js';
-export { parseServer } from './servers.js';
-export { ptrName } from './ptr.js';
 export { replayResolver } from './replay.js';
 
 /** The defaults, chosen so a dead server costs a message about 3 s at most (see live.ts). */
@@ -129,6 +127,7 @@ export async function openDns(options: DnsOptions): Promise<DnsSession | undefin
 
   if (options.recordPath) checkRecordPath(options.recordPath);
   const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, 'DNS timeout (ms)');
+  const [{ LiveBackend }, { resolveServers }] = await Promise.all([import('./live.js'), import('./servers.js')]);
   const live: LiveOptions = {
     servers: await resolveServers(options.servers ?? []),
     timeoutMs,

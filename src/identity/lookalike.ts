@@ -6,9 +6,7 @@
 // Naive edit distance flags real names ("ebay.com" vs "ebby.com"), so a match must be close AND long enough
 // AND not itself a known domain of the brand.
 import { domainToUnicode } from 'node:url';
-// unhomoglyph's data is Unicode's confusables.txt as code point -> prototype. Its own replace() compiles one regex
-// of all 6,311 keys at load (~14 ms of start-up); every key is one code point, so a Map lookup per code point is exact.
-import confusables from 'unhomoglyph/data.json' with { type: 'json' };
+import { createRequire } from 'node:module';
 import { BRANDS } from './domains.js';
 import { orgDomain } from './org.js';
 
@@ -36,13 +34,35 @@ const MAX_LABEL = 63;
 
 /** UTS #39 skeleton: NFD, map each confusable to its prototype, NFD again. Lower-cased first (domains are case-insensitive). */
 export function skeleton(text: string): string {
-  prototypes ??= new Map(Object.entries(confusables as Record<string, string>));
+  const lower = text.toLowerCase();
+  const table = isAscii(lower) ? ASCII_PROTOTYPES : allPrototypes();
   let mapped = '';
-  for (const c of text.toLowerCase().normalize('NFD')) mapped += prototypes.get(c) ?? c;
+  for (const c of lower.normalize('NFD')) mapped += table.get(c) ?? c;
   return mapped.normalize('NFD').toLowerCase();
 }
 
-let prototypes: Map<string, string> | undefined;
+/**
+ * The ASCII keys of Unicode's confusables.txt (test/identity/lookalike.test.ts holds this to unhomoglyph's data).
+ * Most display names and every domain label before IDNA are ASCII, and need no more than these.
+ */
+export const ASCII_PROTOTYPES: ReadonlyMap<string, string> = new Map([
+  ['0', 'O'], ['1', 'l'], ['`', "'"], ['"', "''"], ['|', 'l'], ['I', 'l'], ['%', '\u00ba/\u2080'], ['m', 'rn'],
+]);
+
+/**
+ * unhomoglyph's data is confusables.txt as code point -> prototype: 6,311 entries that cost ~10 ms to build, so
+ * they are read only when non-ASCII text arrives. Its own replace() compiles one regex of all keys; every key is
+ * one code point, so a Map lookup per code point is exact.
+ */
+let prototypes: ReadonlyMap<string, string> | undefined;
+export function allPrototypes(): ReadonlyMap<string, string> {
+  prototypes ??= new Map(Object.entries(createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>));
+  return prototypes;
+}
+
+export function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text);
+}
 
 /** The public suffix: "mail.paypal.co.uk" -> "co.uk". */
 function suffixOf(domain: string): string {

@@ -1,33 +1,22 @@
-// The CLI bundle loads mailauth's dkim/spf/dmarc/arc parts lazily and never its package root, lib/bimi or undici
-// (undici 8 crashes on Node 20 and costs ~120 ms; see src/auth/mailauth.ts). Checked on esbuild's metafile with
-// the build's own settings, and by running the built CLI on this Node with a replayed analysis.
+// The full CLI bundle loads mailauth's dkim/spf/dmarc/arc parts lazily and never its package root, lib/bimi or
+// undici (undici 8 crashes on Node 20 and costs ~120 ms; see src/auth/mailauth.ts); the fast bundle leaves mailauth
+// to node_modules. Checked on esbuild's metafile with the build's own settings (scripts/build-config.mjs), and by
+// running the built CLI on this Node with a replayed analysis.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
+// @ts-expect-error: a plain .mjs build script, without type declarations
+import { fastBundle, fullBundle } from '../../scripts/build-config.mjs';
 
-async function metafile(): Promise<Metafile> {
-  const r = await build({
-    absWorkingDir: ROOT,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    bundle: true,
-    write: false,
-    metafile: true,
-    entryPoints: { cli: 'src/cli/bin.ts' },
-    outdir: join(ROOT, 'dist-metafile-check'),
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    logLevel: 'silent',
-  });
+async function metafile(settings: BuildOptions): Promise<Metafile> {
+  const r = await build({ ...settings, absWorkingDir: ROOT, write: false, metafile: true, outdir: join(ROOT, 'dist-metafile-check'), logLevel: 'silent' });
   return r.metafile;
 }
 
-test('the bundle holds no lib/bimi, no undici and not mailauth\'s root module', async () => {
-  const inputs = Object.keys((await metafile()).inputs);
+test('the full bundle holds no lib/bimi, no undici and not mailauth\'s root module', async () => {
+  const inputs = Object.keys((await metafile(fullBundle as BuildOptions)).inputs);
   assert.ok(inputs.some((i) => i.includes('mailauth/lib/dkim/verify.js')), 'the DKIM verifier is bundled');
   assert.deepEqual(
     inputs.filter((i) => /mailauth\/lib\/bimi|\/undici\/|mailauth\/lib\/mailauth\.js|@postalsys\/vmc/.test(i)),
@@ -35,10 +24,17 @@ test('the bundle holds no lib/bimi, no undici and not mailauth\'s root module', 
   );
 });
 
-test('mailauth is reached from the entry only through dynamic imports', async () => {
-  const meta = await metafile();
+test('the fast bundle holds no mailauth and no yargs: it loads neither unless a run needs it', async () => {
+  const inputs = Object.keys((await metafile(fastBundle as BuildOptions)).inputs);
+  assert.ok(inputs.some((i) => i.includes('src/analyze.ts')), 'the analysis is bundled');
+  assert.deepEqual(inputs.filter((i) => /node_modules\/(mailauth|yargs|undici)\//.test(i)), []);
+});
+
+test('mailauth is reached from the full entry only through dynamic imports', async () => {
+  const meta = await metafile(fullBundle as BuildOptions);
   const outputs = meta.outputs;
-  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint)!;
+  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint?.endsWith('src/cli/full.ts'))!;
+  assert.ok(entry, 'the full entry is built');
   // Walk the static import graph from the entry: no chunk reached that way may contain mailauth code.
   const seen = new Set<string>();
   const stack = [entry];

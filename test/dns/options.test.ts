@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseServer, parseSnapshot, ptrName } from '../../src/dns/index.js';
+import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseSnapshot } from '../../src/dns/index.js';
+import { ptrName } from '../../src/dns/ptr.js';
+import { parseServer } from '../../src/dns/servers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-opt-'));
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classifyDnsError, openDns, ptrName, type DnsSession } from '../../src/dns/index.js';
+import { classifyDnsError, openDns, type DnsSession } from '../../src/dns/index.js';
+import { ptrName } from '../../src/dns/ptr.js';
 import { closedServer, silentServer, startKnot, type Knot } from '../helpers/knot.js';
 
 let knot: Knot;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = `${ROOT}bin/mailtrace.mjs`;
+export const BIN = `${ROOT}bin/mailtrace.cjs`;
 
 export interface RunResult {
   code: number | null;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editDistance, findLookalikes, skeleton } from '../../src/identity/lookalike.js';
+import { ASCII_PROTOTYPES, allPrototypes, editDistance, findLookalikes, skeleton } from '../../src/identity/lookalike.js';
 import { orgDomain, sameOrg } from '../../src/identity/org.js';
 
 // [domain, recipient org domains, the lookalike kinds expected ([] = must not be flagged)]
@@ -57,4 +57,16 @@ test('organisational domains follow the Public Suffix List', () => {
   assert.ok(sameOrg('mx.google.com', 'google.com'));
   assert.ok(!sameOrg('example.com', 'example.net'));
   assert.ok(!sameOrg('', ''));
+});
+
+test('the ASCII prototypes are exactly the ASCII keys of the confusables data, so ASCII text skips the full table', () => {
+  const asciiOfData = [...allPrototypes()].filter(([k]) => /^[\x00-\x7f]$/.test(k));
+  assert.ok(asciiOfData.length > 0);
+  assert.deepEqual(new Map(asciiOfData), new Map(ASCII_PROTOTYPES));
+  // And the fast path gives the skeleton the full table gives, for every ASCII character.
+  const full = allPrototypes();
+  for (let code = 0; code < 128; code++) {
+    const c = String.fromCharCode(code).toLowerCase();
+    assert.equal(skeleton(c), (full.get(c) ?? c).normalize('NFD').toLowerCase(), `U+${code.toString(16)}`);
+  }
 });

@@ -1,0 +1,22 @@
+// What a command's escaped error becomes: a one-line message and an exit code, never a stack trace unless
+// MAILTRACE_DEBUG is set. Each bundle (the fast path, the full CLI) runs its commands through its own copy, so
+// `instanceof` always meets the classes that bundle throws.
+import { EXIT } from '../verdict/index.js';
+import { ArgumentError } from './common.js';
+import { ConfigError } from './config.js';
+
+/** Runs a command; its own result (undefined: "not mine") passes through, an error becomes an exit code. */
+export async function exitCodeOf(command: () => Promise<number | undefined>): Promise<number | undefined> {
+  try {
+    return await command();
+  } catch (err) {
+    if (err instanceof ArgumentError || err instanceof ConfigError) {
+      process.stderr.write(`mailtrace: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mailtrace: internal error: ${msg.split('\n')[0]}\n`);
+    if (process.env.MAILTRACE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,72 @@
+// bin/mailtrace.cjs compiles dist/fast.cjs from the V8 code cache the build recorded. The cache only saves time:
+// a run with it, without it, or with a damaged one must print the same report. Run as processes, on copies of
+// bin/ and dist/ so the real build is never touched.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.js';
+
+const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');
+
+function run(root: string, args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/mailtrace.cjs'), ...args], {
+    env: { ...process.env, MAILTRACE_DEBUG: '1', NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const OWN_CACHE = `fast.cjs.${process.versions.v8}.cache`;
+
+function copyOfBuild(): { root: string; cache: string } {
+  const root = mkdtempSync(join(tmpdir(), 'mailtrace-cache-'));
+  cpSync(join(ROOT, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+  return { root, cache: join(root, 'dist', OWN_CACHE) };
+}
+
+test(`the build records a code cache, used by the Node that built it (this is ${process.version})`, () => {
+  const recorded = readdirSync(join(ROOT, 'dist')).filter((f) => /^fast\.cjs\..+\.cache$/.test(f));
+  assert.equal(recorded.length, 1, 'one cache, named after the V8 that recorded it');
+  const r = run(ROOT, ['--json', '--offline', SAMPLE]);
+  assert.equal(r.code, 0, r.stderr);
+  // The suite builds with its first Node; the other Node versions (scripts/node-matrix.sh) find no cache of theirs.
+  assert.match(r.stderr, recorded[0] === OWN_CACHE ? /fast\.cjs: code cache used/ : /fast\.cjs: code cache absent/);
+});
+
+test('without the cache, or with a damaged one, the run compiles as usual and prints the same report', () => {
+  const args = ['--json', '--offline', '--at', '2024-03-01T10:00:00Z', SAMPLE];
+  const expected = run(ROOT, args);
+  assert.equal(expected.code, 0, expected.stderr);
+  const { root, cache } = copyOfBuild();
+  try {
+    // A truncated cache for this very V8: it passes the name check and must fail V8's own checks.
+    const recorded = readdirSync(join(root, 'dist')).find((f) => /^fast\.cjs\..+\.cache$/.test(f))!;
+    const bytes = readFileSync(join(root, 'dist', recorded));
+    writeFileSync(cache, bytes.subarray(0, bytes.length >> 1));
+    const truncated = run(root, args);
+    assert.match(truncated.stderr, /code cache rejected/);
+    assert.equal(truncated.code, expected.code);
+    assert.equal(truncated.stdout, expected.stdout);
+
+    rmSync(cache);
+    const absent = run(root, args);
+    assert.match(absent.stderr, /code cache absent/);
+    assert.equal(absent.stdout, expected.stdout);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('runs the fast path leaves go to the full CLI: --help, an unknown option', () => {
+  const help = run(ROOT, ['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /mailtrace scan/);
+  const unknown = run(ROOT, ['--no-such-option', SAMPLE]);
+  assert.equal(unknown.code, 64);
+  assert.match(unknown.stderr, /Unknown argument|no-such-option/);
+});
