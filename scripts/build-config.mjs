@@ -1,5 +1,6 @@
 // The esbuild settings of every bundle, shared by scripts/build.mjs and the tests that check what a bundle holds.
 import { readFileSync } from 'node:fs';
+import { precomputedTldtsTables } from './tldts-tables.mjs';
 
 const common = { platform: 'node', target: 'node20', bundle: true, sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -23,6 +24,7 @@ export const fastBundle = {
   define: { 'import.meta.url': '__mtModuleUrl' },
   // A vm.Script has no loader for import(): dynamic imports of mailauth's CommonJS files become require().
   supported: { 'dynamic-import': false },
+  plugins: [precomputedTldtsTables],
 };
 
 /** dist/main.mjs + dist/scan-worker.mjs: the full CLI (yargs, scan, help), ESM with lazily loaded chunks. */
@@ -34,6 +36,7 @@ export const fullBundle = {
   outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [precomputedTldtsTables],
   // CommonJS dependencies inside an ESM bundle need require.
   banner: { js: "import { createRequire as __mtCreateRequire } from 'node:module'; const require = __mtCreateRequire(import.meta.url);" },
 };
