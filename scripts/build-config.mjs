@@ -5,12 +5,20 @@ import { precomputedTldtsTables } from './tldts-tables.mjs';
 const common = { platform: 'node', target: 'node20', bundle: true, sourcemap: false, logLevel: 'warning', legalComments: 'none' };
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+/** Every deep import of mailauth in the fast bundle becomes require('./mailauth.cjs'), which exports all five parts. */
+const mailauthFromItsBundle = {
+  name: 'mailauth-from-its-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^mailauth\/lib\// }, () => ({ path: './mailauth.cjs', external: true }));
+  },
+};
+
 /**
  * dist/fast.cjs: the common runs (analyse a message, filter one). CommonJS, so bin/mailtrace.cjs can compile it
  * from a V8 code cache. Comments go (minifyWhitespace): some carry non-ASCII text, and an all-ASCII file loads
  * without UTF-8 decoding; names stay, so a MAILTRACE_DEBUG stack trace still reads. import.meta.url is the
- * loader's `__mtModuleUrl` argument. mailauth stays in node_modules: only runs with DNS load it, and there
- * Node >= 22 caches its compiled code.
+ * loader's `__mtModuleUrl` argument. mailauth is required from dist/mailauth.cjs, its own bundle with its own
+ * code cache: only runs with DNS load it, and an offline run does not pay for deserialising its code.
  */
 export const fastBundle = {
   ...common,
@@ -20,11 +28,34 @@ export const fastBundle = {
   outExtension: { '.js': '.cjs' },
   minifyWhitespace: true,
   charset: 'ascii',
-  external: ['mailauth', 'mailauth/*'],
+  plugins: [precomputedTldtsTables, mailauthFromItsBundle],
   define: { 'import.meta.url': '__mtModuleUrl' },
   // A vm.Script has no loader for import(): dynamic imports of mailauth's CommonJS files become require().
   supported: { 'dynamic-import': false },
-  plugins: [precomputedTldtsTables],
+};
+
+/**
+ * dist/mailauth.cjs: the five parts of mailauth the analysis uses (src/auth/mailauth.ts), for bin/mailtrace.cjs to
+ * load with its own code cache. Deep paths only: never the package root, lib/bimi or undici.
+ */
+export const mailauthBundle = {
+  ...common,
+  format: 'cjs',
+  stdin: {
+    contents: [
+      "exports.dkimVerify = require('mailauth/lib/dkim/verify.js').dkimVerify;",
+      "exports.spf = require('mailauth/lib/spf/index.js').spf;",
+      "exports.evaluateDmarc = require('mailauth/lib/dmarc/index.js').evaluateDmarc;",
+      "exports.arc = require('mailauth/lib/arc/index.js').arc;",
+      "exports.formatDomain = require('mailauth/lib/tools.js').formatDomain;",
+    ].join('\n'),
+    resolveDir: new URL('..', import.meta.url).pathname,
+    sourcefile: 'mailauth-parts.js',
+    loader: 'js',
+  },
+  outfile: 'dist/mailauth.cjs',
+  minifyWhitespace: true,
+  charset: 'ascii',
 };
 
 /** dist/main.mjs + dist/scan-worker.mjs: the full CLI (yargs, scan, help), ESM with lazily loaded chunks. */

@@ -8,10 +8,11 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
 // @ts-expect-error: a plain .mjs build script, without type declarations
-import { fastBundle, fullBundle } from '../../scripts/build-config.mjs';
+import { fastBundle, fullBundle, mailauthBundle } from '../../scripts/build-config.mjs';
 
 async function metafile(settings: BuildOptions): Promise<Metafile> {
-  const r = await build({ ...settings, absWorkingDir: ROOT, write: false, metafile: true, outdir: join(ROOT, 'dist-metafile-check'), logLevel: 'silent' });
+  const out = settings.outfile ? { outfile: join(ROOT, 'dist-metafile-check', 'out.cjs') } : { outdir: join(ROOT, 'dist-metafile-check') };
+  const r = await build({ ...settings, ...out, absWorkingDir: ROOT, write: false, metafile: true, logLevel: 'silent' });
   return r.metafile;
 }
 
@@ -22,6 +23,12 @@ test('the full bundle holds no lib/bimi, no undici and not mailauth\'s root modu
     inputs.filter((i) => /mailauth\/lib\/bimi|\/undici\/|mailauth\/lib\/mailauth\.js|@postalsys\/vmc/.test(i)),
     [],
   );
+});
+
+test('the mailauth bundle holds the four parts and no lib/bimi, no undici, not mailauth\'s root module', async () => {
+  const inputs = Object.keys((await metafile(mailauthBundle as BuildOptions)).inputs);
+  for (const part of ['dkim/verify.js', 'spf/index.js', 'dmarc/index.js', 'arc/index.js']) assert.ok(inputs.some((i) => i.includes(`mailauth/lib/${part}`)), part);
+  assert.deepEqual(inputs.filter((i) => /mailauth\/lib\/bimi|\/undici\/|mailauth\/lib\/mailauth\.js|@postalsys\/vmc/.test(i)), []);
 });
 
 test('the fast bundle holds no mailauth and no yargs: it loads neither unless a run needs it', async () => {

@@ -29,13 +29,18 @@ function copyOfBuild(): { root: string; cache: string } {
   return { root, cache: join(root, 'dist', OWN_CACHE) };
 }
 
-test(`the build records a code cache, used by the Node that built it (this is ${process.version})`, () => {
-  const recorded = readdirSync(join(ROOT, 'dist')).filter((f) => /^fast\.cjs\..+\.cache$/.test(f));
-  assert.equal(recorded.length, 1, 'one cache, named after the V8 that recorded it');
-  const r = run(ROOT, ['--json', '--offline', SAMPLE]);
-  assert.equal(r.code, 0, r.stderr);
+test(`the build records a code cache per bundle, used by the Node that built it (this is ${process.version})`, () => {
+  const recorded = readdirSync(join(ROOT, 'dist')).filter((f) => /^(fast|mailauth)\.cjs\..+\.cache$/.test(f));
+  assert.equal(recorded.length, 2, 'dist/fast.cjs and dist/mailauth.cjs, each named after the V8 that recorded it');
   // The suite builds with its first Node; the other Node versions (scripts/node-matrix.sh) find no cache of theirs.
-  assert.match(r.stderr, recorded[0] === OWN_CACHE ? /fast\.cjs: code cache used/ : /fast\.cjs: code cache absent/);
+  const expected = recorded.includes(OWN_CACHE) ? 'used' : 'absent';
+  const offline = run(ROOT, ['--json', '--offline', SAMPLE]);
+  assert.equal(offline.code, 0, offline.stderr);
+  assert.match(offline.stderr, new RegExp(`fast\\.cjs: code cache ${expected}`));
+  assert.doesNotMatch(offline.stderr, /mailauth\.cjs/, 'an offline run never loads mailauth');
+  const replayed = run(ROOT, ['--json', '--dns-replay', join(ROOT, 'fixtures/sample/dns.json'), SAMPLE]);
+  assert.equal(replayed.code, 0, replayed.stderr);
+  assert.match(replayed.stderr, new RegExp(`mailauth\\.cjs: code cache ${expected}`));
 });
 
 test('without the cache, or with a damaged one, the run compiles as usual and prints the same report', () => {
