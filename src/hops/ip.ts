@@ -2,6 +2,8 @@
 // reserved), and matched against --trust CIDRs. Pure string work, and no node:net: its isIPv6 compiles a very
 // large regex on first use, which cost the CLI's start-up more than all of the hop parsing (measured, 40 ms).
 
+import { memoize } from '../memo.js';
+
 const MAX_IP_TEXT = 64;
 
 /**
@@ -12,6 +14,14 @@ const MAX_IP_TEXT = 64;
  */
 export function normalizeIp(text: string | undefined): string | undefined {
   if (!text || text.length > MAX_IP_TEXT) return undefined;
+  return normalizeIpMemo(text);
+}
+
+// A message asks about the same few words many times (each hop's from, by and comments, then the trust walk and
+// the rules), and most of them are host names, not IPs.
+const normalizeIpMemo = memoize(normalizeIpText);
+
+function normalizeIpText(text: string): string | undefined {
   let t = text.trim();
   t = t.replace(/^[[?]/, '').replace(/[\]?]$/, '');
   t = t.replace(/^ipv6:/i, '');
@@ -110,6 +120,12 @@ function bitsInNet(addr: Bits, net: Net): boolean {
   return addr.value >> shift === net.value >> shift;
 }
 
+/** True when the IP is in any of the (parsed) networks: the address is converted once, not once per network. */
+export function ipInAnyCidr(ip: string, nets: readonly Net[]): boolean {
+  const addr = toBits(ip);
+  return !!addr && nets.some((net) => bitsInNet(addr, net));
+}
+
 export function ipInCidr(ip: string, cidr: string | ReturnType<typeof parseCidr>): boolean {
   const net = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
   const addr = toBits(ip);
@@ -141,28 +157,13 @@ const SCOPES: [string, IpScope][] = [
 ];
 const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
 
-// Hops repeat the same few addresses; a bounded memo keeps the chain linear in practice (cleared when full, so
-// hostile input cannot grow it).
-const SCOPE_MEMO = new Map<string, IpScope | undefined>();
-const SCOPE_MEMO_MAX = 4096;
-
-export function ipScope(ip: string): IpScope | undefined {
-  const known = SCOPE_MEMO.get(ip);
-  if (known !== undefined || SCOPE_MEMO.has(ip)) return known;
+// Hops repeat the same few addresses: remembered, so the chain stays linear in practice.
+export const ipScope: (ip: string) => IpScope | undefined = memoize((ip) => {
   const addr = toBits(ip);
-  let scope: IpScope | undefined = addr ? 'public' : undefined;
-  if (addr) {
-    for (const [net, s] of PARSED_SCOPES) {
-      if (bitsInNet(addr, net)) {
-        scope = s;
-        break;
-      }
-    }
-  }
-  if (SCOPE_MEMO.size >= SCOPE_MEMO_MAX) SCOPE_MEMO.clear();
-  SCOPE_MEMO.set(ip, scope);
-  return scope;
-}
+  if (!addr) return undefined;
+  for (const [net, s] of PARSED_SCOPES) if (bitsInNet(addr, net)) return s;
+  return 'public';
+});
 
 /** Not routable on the public internet: the address of the same host, a LAN, or a reserved block. */
 export function isNonPublic(ip: string): boolean {
