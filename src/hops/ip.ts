@@ -22,10 +22,9 @@ export function normalizeIp(text: string | undefined): string | undefined {
 const normalizeIpMemo = memoize(normalizeIpText);
 
 function normalizeIpText(text: string): string | undefined {
-  let t = text.trim();
-  t = t.replace(/^[[?]/, '').replace(/[\]?]$/, '');
-  t = t.replace(/^ipv6:/i, '');
-  t = t.replace(/%[0-9A-Za-z]{1,16}$/, '');
+  const t = addressPart(text.trim());
+  // Most words asked about are host names: turned away on their characters, before any regex runs.
+  if (!hasOnlyAddressCharacters(t)) return undefined;
   const v4 = ipv4Octets(t);
   if (v4) return v4.join('.');
   if (!t.includes(':')) return undefined;
@@ -36,6 +35,29 @@ function normalizeIpText(text: string): string | undefined {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
   }
   return compressIpv6(groups);
+}
+
+const ZONE_ID = /^%[0-9A-Za-z]{1,16}$/;
+
+/** The text without "[...]" (or Gmail's "?...?"), an "IPv6:" tag and a "%zone" suffix, in that order. */
+function addressPart(text: string): string {
+  let t = text;
+  if (t.startsWith('[') || t.startsWith('?')) t = t.slice(1);
+  if (t.endsWith(']') || t.endsWith('?')) t = t.slice(0, -1);
+  if (t.length >= 5 && t.slice(0, 5).toLowerCase() === 'ipv6:') t = t.slice(5);
+  const zone = t.lastIndexOf('%');
+  if (zone >= 0 && ZONE_ID.test(t.slice(zone))) t = t.slice(0, zone);
+  return t;
+}
+
+/** Digits, hex letters, ':' and '.', the only characters a dotted quad or an IPv6 address (with a dotted tail) has. */
+function hasOnlyAddressCharacters(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const ok = (c >= 48 && c <= 58) || c === 46 || (c >= 97 && c <= 102) || (c >= 65 && c <= 70); // 0-9 and ':', '.', a-f, A-F
+    if (!ok) return false;
+  }
+  return t.length > 0;
 }
 
 /** Dotted quad with every octet 0-255, or undefined. Leading zeros are read as decimal (as MTAs mean them). */
