@@ -4,6 +4,8 @@
 // keyword inside a comment ("(using TLSv1.3 with cipher ...)", "(Postfix, from userid 0)") never opens a clause.
 // Real headers break the grammar in every way, so nothing here throws: oddities become notes.
 
+import { isRegexSpace } from '../message/text.js';
+
 export type ClauseKey = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
 
 export interface Clause {
@@ -41,13 +43,9 @@ type Token = { t: 'word' | 'comment' | 'semi'; text: string; pos: number };
 
 const KEYWORDS: ReadonlySet<string> = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 
-/**
- * '(' or ';' or whitespace as the regex class \s has it (ECMA-262 WhiteSpace and LineTerminator), tested on the
- * character code: a regex test per character, on a one-character string, was most of the tokenizer's time.
- */
+/** '(' or ';' or whitespace as the regex class \s has it: a regex test per character was most of the tokenizer's time. */
 export function endsWord(c: number): boolean {
-  if (c < 128) return c === 40 || c === 59 || c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return c === 40 || c === 59 || isRegexSpace(c);
 }
 
 export function tokenize(value: string, notes: string[]): Token[] {
@@ -160,7 +158,8 @@ export function splitReceived(rawValue: string): SplitReceived {
       (current ?? lead).comments.push(tok.text);
       continue;
     }
-    const lower = tok.text.toLowerCase();
+    // Only a word of four letters or fewer can be a keyword: no lower-cased copy of the others.
+    const lower = tok.text.length <= 4 ? tok.text.toLowerCase() : '';
     // A keyword opens a clause only after the previous clause got its value: "from by.example" stays a value.
     if (KEYWORDS.has(lower) && (!current || current.words.length > 0 || current.comments.length > 0)) {
       const afterFor = current?.key === 'for';
@@ -182,5 +181,8 @@ export function splitReceived(rawValue: string): SplitReceived {
   if (repeated.length) notes.push(`repeated clause: ${[...new Set(repeated.map((c) => c.key))].join(', ')}`);
   if (lead.words.length) notes.push(`words before the first clause: ${lead.words.slice(0, 3).join(' ')}`);
   const envelopeSender = sender?.slice(1, -1);
-  return { lead, clauses, repeated, ...(dateText !== undefined ? { dateText } : {}), trailer, ...(envelopeSender !== undefined ? { envelopeSender } : {}), notes };
+  const out: SplitReceived = { lead, clauses, repeated, trailer, notes };
+  if (dateText !== undefined) out.dateText = dateText;
+  if (envelopeSender !== undefined) out.envelopeSender = envelopeSender;
+  return out;
 }

@@ -113,8 +113,14 @@ export function isIp(text: string | undefined): boolean {
   return normalizeIp(text) !== undefined;
 }
 
-/** Address as a bigint plus its width, for prefix matching. */
-function toBits(ip: string): { value: bigint; width: 32 | 128 } | undefined {
+/** Address as a bigint plus its width, for prefix matching; remembered, as the trust walk asks per network. */
+function toBits(ip: string): { readonly value: bigint; readonly width: 32 | 128 } | undefined {
+  return ip.length > MAX_IP_TEXT ? undefined : toBitsMemo(ip);
+}
+
+const toBitsMemo = memoize((ip: string) => bitsOf(ip));
+
+function bitsOf(ip: string): { readonly value: bigint; readonly width: 32 | 128 } | undefined {
   const n = normalizeIp(ip);
   if (!n) return undefined;
   if (!n.includes(':')) return { value: n.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), width: 32 };

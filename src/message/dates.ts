@@ -2,6 +2,8 @@
 // seen in Received headers: missing weekday or seconds, two-digit years, "(UTC)" comments, named zones,
 // ISO-8601, and Go's "m=+0.123" monotonic clock suffix (SendGrid). Never falls back to "now".
 
+import { collapseSpaces } from './text.js';
+
 export interface ParsedDate {
   /** ISO-8601 UTC. */
   timestamp: string;
@@ -100,7 +102,7 @@ const ASCTIME = /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
 
 export function parseMailDate(text: string): ParsedDate | undefined {
-  const t = text.slice(0, MAX_DATE_TEXT).replace(/\s+/g, ' ').trim();
+  const t = collapseSpaces(text.slice(0, MAX_DATE_TEXT)).trim();
   let m = RFC5322.exec(t);
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];
