@@ -33,8 +33,13 @@ export function domainOfAddress(address: string | undefined): string {
 
 /** A name worth comparing at all: has a dot, is not an IP literal, not a local-only name. */
 export function isPublicName(domain: string | undefined): boolean {
-  const d = (domain ?? '').toLowerCase();
+  return domain ? isPublicNameMemo(domain) : false;
+}
+
+// Asked for every relay name and address domain by several rules.
+const isPublicNameMemo = memoize((domain: string): boolean => {
+  const d = domain.toLowerCase();
   if (!d.includes('.') || d.length > MAX_DOMAIN) return false;
   if (/^\[?[\d.]+\]?$/.test(d) || d.includes(':')) return false;
   return !/(^|\.)(localhost|localdomain|local|lan|home|internal|intranet|corp|invalid)$/.test(d);
-}
+});
