@@ -152,9 +152,10 @@ function commentFacts(comments: string[]): CommentFacts {
     }
     const helo = HELO_IN_COMMENT.exec(c);
     if (helo && !f.helo) f.helo = helo[1] ?? helo[2] ?? helo[3];
-    const port = /(?:^|\s)port=(\d{1,5})\b/.exec(c);
+    // The includes() tests turn most comments away before a regex runs (they are case-sensitive, as the patterns).
+    const port = c.includes('port=') ? /(?:^|\s)port=(\d{1,5})\b/.exec(c) : null;
     if (port && f.port === undefined) f.port = Number(port[1]);
-    const ident = /(?:^|\s)ident=(\S{1,64})/.exec(c);
+    const ident = c.includes('ident=') ? /(?:^|\s)ident=(\S{1,64})/.exec(c) : null;
     if (ident && !f.ident) f.ident = ident[1]!.replace(/\)$/, '');
   }
   return f;
@@ -262,9 +263,9 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
   let cipher: string | undefined;
   for (const c of comments) {
     // Postfix: "using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ..."
-    const postfix = /^using (\S{1,20}) with cipher (\S{1,100})/.exec(c);
+    const postfix = c.startsWith('using ') ? /^using (\S{1,20}) with cipher (\S{1,100})/.exec(c) : null;
     // Sendmail, Gmail, Exchange: "version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NO", "version=TLS1_2, cipher=..."
-    const kv = /\bversion=(\S{1,20}?),?\s+cipher=([^\s,)]{1,100})/.exec(c);
+    const kv = c.includes('version=') ? /\bversion=(\S{1,20}?),?\s+cipher=([^\s,)]{1,100})/.exec(c) : null;
     // Exim: "(TLS1.2)" followed by "tls <cipher>" in the with clause, or the older "(TLSv1:AES256-SHA:256)"
     const exim = /^(TLS\s?v?1[._]?\d?|SSLv3)(?::([^:\s]{1,100}):\d+)?$/i.exec(c);
     const m = postfix ?? kv;
