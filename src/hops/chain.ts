@@ -21,10 +21,15 @@ import { believableClientName, isSharedOutbound, matchingEntry, nameMatches, par
 
 export function buildChain(message: Message, trust: TrustConfig): Chain {
   const received = message.headers.filter((f) => f.key === 'received');
-  const hops: Hop[] = received
-    .slice()
-    .reverse()
-    .map((f, index) => ({ ...parseReceived(f), index, trust: 'untrusted' as const, trustReason: '' }));
+  const hops: Hop[] = [];
+  for (let i = received.length - 1; i >= 0; i--) {
+    // The parsed hop is ours alone, so it is completed in place (a spread copy of it cost more than the assignments).
+    const hop = parseReceived(received[i]!) as Hop;
+    hop.index = hops.length;
+    hop.trust = 'untrusted';
+    hop.trustReason = '';
+    hops.push(hop);
+  }
   const totalDelaySeconds = addDelays(hops);
   const boundary = decideTrust(hops, message, trust);
   return { hops, ...(boundary !== undefined ? { boundary } : {}), ...(totalDelaySeconds !== undefined ? { totalDelaySeconds } : {}) };

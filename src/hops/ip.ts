@@ -2,6 +2,8 @@
 // reserved), and matched against --trust CIDRs. Pure string work, and no node:net: its isIPv6 compiles a very
 // large regex on first use, which cost the CLI's start-up more than all of the hop parsing (measured, 40 ms).
 
+import { memoize } from '../memo.js';
+
 const MAX_IP_TEXT = 64;
 
 /**
@@ -12,10 +14,17 @@ const MAX_IP_TEXT = 64;
  */
 export function normalizeIp(text: string | undefined): string | undefined {
   if (!text || text.length > MAX_IP_TEXT) return undefined;
-  let t = text.trim();
-  t = t.replace(/^[[?]/, '').replace(/[\]?]$/, '');
-  t = t.replace(/^ipv6:/i, '');
-  t = t.replace(/%[0-9A-Za-z]{1,16}$/, '');
+  return normalizeIpMemo(text);
+}
+
+// A message asks about the same few words many times (each hop's from, by and comments, then the trust walk and
+// the rules), and most of them are host names, not IPs.
+const normalizeIpMemo = memoize(normalizeIpText);
+
+function normalizeIpText(text: string): string | undefined {
+  const t = addressPart(text.trim());
+  // Most words asked about are host names: turned away on their characters, before any regex runs.
+  if (!hasOnlyAddressCharacters(t)) return undefined;
   const v4 = ipv4Octets(t);
   if (v4) return v4.join('.');
   if (!t.includes(':')) return undefined;
@@ -26,6 +35,29 @@ export function normalizeIp(text: string | undefined): string | undefined {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
   }
   return compressIpv6(groups);
+}
+
+const ZONE_ID = /^%[0-9A-Za-z]{1,16}$/;
+
+/** The text without "[...]" (or Gmail's "?...?"), an "IPv6:" tag and a "%zone" suffix, in that order. */
+function addressPart(text: string): string {
+  let t = text;
+  if (t.startsWith('[') || t.startsWith('?')) t = t.slice(1);
+  if (t.endsWith(']') || t.endsWith('?')) t = t.slice(0, -1);
+  if (t.length >= 5 && t.slice(0, 5).toLowerCase() === 'ipv6:') t = t.slice(5);
+  const zone = t.lastIndexOf('%');
+  if (zone >= 0 && ZONE_ID.test(t.slice(zone))) t = t.slice(0, zone);
+  return t;
+}
+
+/** Digits, hex letters, ':' and '.', the only characters a dotted quad or an IPv6 address (with a dotted tail) has. */
+function hasOnlyAddressCharacters(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const ok = (c >= 48 && c <= 58) || c === 46 || (c >= 97 && c <= 102) || (c >= 65 && c <= 70); // 0-9 and ':', '.', a-f, A-F
+    if (!ok) return false;
+  }
+  return t.length > 0;
 }
 
 /** Dotted quad with every octet 0-255, or undefined. Leading zeros are read as decimal (as MTAs mean them). */
@@ -81,8 +113,14 @@ export function isIp(text: string | undefined): boolean {
   return normalizeIp(text) !== undefined;
 }
 
-/** Address as a bigint plus its width, for prefix matching. */
-function toBits(ip: string): { value: bigint; width: 32 | 128 } | undefined {
+/** Address as a bigint plus its width, for prefix matching; remembered, as the trust walk asks per network. */
+function toBits(ip: string): { readonly value: bigint; readonly width: 32 | 128 } | undefined {
+  return ip.length > MAX_IP_TEXT ? undefined : toBitsMemo(ip);
+}
+
+const toBitsMemo = memoize((ip: string) => bitsOf(ip));
+
+function bitsOf(ip: string): { readonly value: bigint; readonly width: 32 | 128 } | undefined {
   const n = normalizeIp(ip);
   if (!n) return undefined;
   if (!n.includes(':')) return { value: n.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), width: 32 };
@@ -108,6 +146,12 @@ function bitsInNet(addr: Bits, net: Net): boolean {
   if (net.width !== addr.width) return false;
   const shift = BigInt(net.width - net.prefix);
   return addr.value >> shift === net.value >> shift;
+}
+
+/** True when the IP is in any of the (parsed) networks: the address is converted once, not once per network. */
+export function ipInAnyCidr(ip: string, nets: readonly Net[]): boolean {
+  const addr = toBits(ip);
+  return !!addr && nets.some((net) => bitsInNet(addr, net));
 }
 
 export function ipInCidr(ip: string, cidr: string | ReturnType<typeof parseCidr>): boolean {
@@ -141,28 +185,13 @@ const SCOPES: [string, IpScope][] = [
 ];
 const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
 
-// Hops repeat the same few addresses; a bounded memo keeps the chain linear in practice (cleared when full, so
-// hostile input cannot grow it).
-const SCOPE_MEMO = new Map<string, IpScope | undefined>();
-const SCOPE_MEMO_MAX = 4096;
-
-export function ipScope(ip: string): IpScope | undefined {
-  const known = SCOPE_MEMO.get(ip);
-  if (known !== undefined || SCOPE_MEMO.has(ip)) return known;
+// Hops repeat the same few addresses: remembered, so the chain stays linear in practice.
+export const ipScope: (ip: string) => IpScope | undefined = memoize((ip) => {
   const addr = toBits(ip);
-  let scope: IpScope | undefined = addr ? 'public' : undefined;
-  if (addr) {
-    for (const [net, s] of PARSED_SCOPES) {
-      if (bitsInNet(addr, net)) {
-        scope = s;
-        break;
-      }
-    }
-  }
-  if (SCOPE_MEMO.size >= SCOPE_MEMO_MAX) SCOPE_MEMO.clear();
-  SCOPE_MEMO.set(ip, scope);
-  return scope;
-}
+  if (!addr) return undefined;
+  for (const [net, s] of PARSED_SCOPES) if (bitsInNet(addr, net)) return s;
+  return 'public';
+});
 
 /** Not routable on the public internet: the address of the same host, a LAN, or a reserved block. */
 export function isNonPublic(ip: string): boolean {

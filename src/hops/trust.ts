@@ -2,15 +2,21 @@
 // hop's client is one of ours. The walk itself, and the idea behind it, are in chain.ts.
 import { getDomain, parse as parseHost } from 'tldts';
 import type { HeaderField, Hop, Message } from '../types.js';
-import { ipInCidr, ipScope, normalizeIp, parseCidr } from './ip.js';
+import { memoize } from '../memo.js';
+import { ipInAnyCidr, ipInCidr, ipScope, normalizeIp, parseCidr } from './ip.js';
 
 /** Registrable domain (eTLD+1, private suffixes included) of a host name; undefined for IPs, "localhost", bare names. */
 export function registrableDomain(host: string | undefined): string | undefined {
-  if (!host) return undefined;
+  return host ? registrableDomainMemo(host) : undefined;
+}
+
+// Every hop's by, from and HELO names go through here, several times each (chain, trust walk, rules): one PSL
+// walk per distinct name.
+const registrableDomainMemo = memoize((host: string): string | undefined => {
   const h = host.toLowerCase().replace(/\.$/, '');
   if (!h.includes('.') || normalizeIp(h)) return undefined;
   return getDomain(h, { allowPrivateDomains: true }) ?? undefined;
-}
+});
 
 /** A name under no public suffix ("mailnew.nyi.internal", "exchsrv.cr2", "pc.corp.local"): a site-internal name. */
 export function isInternalName(host: string | undefined): boolean {
@@ -35,7 +41,7 @@ const PROVIDER_NETS = ['2603:1000::/24', '2a01:111::/32', '40.92.0.0/15', '40.10
 );
 
 export function inProviderNetwork(ip: string): boolean {
-  return PROVIDER_NETS.some((n) => ipInCidr(ip, n));
+  return ipInAnyCidr(ip, PROVIDER_NETS);
 }
 
 // The shared outbound servers of multi-tenant providers. Their names share a registrable domain with the provider's

@@ -3,7 +3,7 @@
 // the author is. Each is legal-looking enough that one parser accepts it and another reads it differently.
 // Every check works on the raw text (HeaderField.raw / value), never only on a parser's result.
 import type { HeaderField, Message } from '../types.js';
-import { parseMailboxes } from '../message/addresses.js';
+import { fieldMailboxes } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
 
 export type FromAmbiguity =
@@ -99,12 +99,13 @@ function checkField(field: HeaderField): FromIssue[] {
   const add = (code: FromAmbiguity, detail: string) => out.push({ code, index: field.index, raw: field.raw, detail });
   if (field.spaceBeforeColon) add('space-before-colon', 'whitespace between "From" and the colon: some software ignores this field, some uses it');
   const segments = scanMailboxList(field.value);
-  const withAddress = parseMailboxes(field.value).filter((m) => m.address.includes('@'));
+  const mailboxes = fieldMailboxes(field);
+  const withAddress = mailboxes.filter((m) => m.address.includes('@'));
   if (withAddress.length > 1) add('multiple-mailboxes', `${withAddress.length} addresses in one From: ${withAddress.map((m) => m.address).join(', ')}`);
   if (withAddress.length === 0 && !/=\?/.test(field.value)) add('no-address', 'no usable address in this From field');
   // A quoted name with a comma ("Doe, John" <j@x>) is fine; an unquoted one leaves a mailbox without an address,
   // which the reader sees as the sender's name while DMARC sees only the address.
-  const stray = parseMailboxes(field.value).filter((m) => !m.address && m.name && m.group === undefined);
+  const stray = mailboxes.filter((m) => !m.address && m.name && m.group === undefined);
   if (stray.length && withAddress.length) add('stray-display-name', `"${stray.map((m) => m.name).join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
   for (const s of segments) {
     if (s.route) add('route', `an obsolete source route in "${s.text.trim()}": the real mailbox is after the colon`);
@@ -158,7 +159,8 @@ export function fromAmbiguities(message: Message): FromIssue[] {
   // A DKIM or ARC signature's "h=" list folds as "\tFrom:Date:Message-Id;" legitimately: only a line that
   // carries an address counts.
   for (const f of message.headers) {
-    if (f.key === 'from') continue;
+    // Only a folded field has a continuation line to hide in.
+    if (f.key === 'from' || !f.raw.includes('\n')) continue;
     const hidden = /\n[ \t]+(From[ \t]*:[^\n@]{0,200}@[^\n]{0,200})/i.exec(f.raw);
     if (hidden) out.push({ code: 'hidden-in-continuation', index: f.index, raw: f.raw, detail: `"${hidden[1]!.trim()}" is folded into the ${f.name} field: a client that does not unfold shows it as the author` });
   }

@@ -3,7 +3,7 @@
 // the headers (From, Sender, Reply-To...) are what a person reads, and the sender can write anything there.
 import type { Chain, Identity, Mailbox, Message } from '../types.js';
 import { fieldsNamed, firstField } from '../message/parse.js';
-import { parseMailboxes, parsePath } from '../message/addresses.js';
+import { fieldMailboxes, parseMailboxes, parsePath } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
 import { envelopeMailFrom } from './mail-from.js';
 import { parseMailDate } from '../message/dates.js';
@@ -12,7 +12,7 @@ export { orgDomain, sameOrg } from './org.js';
 export { gatherRelayContext, type RelayContext } from './relay.js';
 
 function mailboxesOf(message: Message, name: string): Mailbox[] {
-  return fieldsNamed(message, name).flatMap((f) => parseMailboxes(f.value));
+  return fieldsNamed(message, name).flatMap((f) => fieldMailboxes(f));
 }
 
 function resentBlock(message: Message): Identity['resent'] {

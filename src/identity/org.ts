@@ -2,15 +2,21 @@
 // domain under the Public Suffix List. "bounces.mail.example.co.uk" and "example.co.uk" align; "example.com"
 // and "example.net" do not.
 import { getDomain } from 'tldts';
+import { memoize } from '../memo.js';
 
 const MAX_DOMAIN = 253;
 
 /** The organisational domain of a host or domain name; the name itself when the PSL knows no registrable part (IPs, "localhost"). */
 export function orgDomain(domain: string | undefined): string {
-  const d = (domain ?? '').toLowerCase().replace(/\.$/, '').slice(0, MAX_DOMAIN);
+  return domain ? orgDomainMemo(domain) : '';
+}
+
+// The rules ask for the same few domains' organisations again and again (From, Return-Path, every relay).
+const orgDomainMemo = memoize((domain: string): string => {
+  const d = domain.toLowerCase().replace(/\.$/, '').slice(0, MAX_DOMAIN);
   if (!d) return '';
   return getDomain(d) ?? d;
-}
+});
 
 /** Relaxed alignment: both names have the same organisational domain. Empty names never align. */
 export function sameOrg(a: string | undefined, b: string | undefined): boolean {
@@ -27,8 +33,13 @@ export function domainOfAddress(address: string | undefined): string {
 
 /** A name worth comparing at all: has a dot, is not an IP literal, not a local-only name. */
 export function isPublicName(domain: string | undefined): boolean {
-  const d = (domain ?? '').toLowerCase();
+  return domain ? isPublicNameMemo(domain) : false;
+}
+
+// Asked for every relay name and address domain by several rules.
+const isPublicNameMemo = memoize((domain: string): boolean => {
+  const d = domain.toLowerCase();
   if (!d.includes('.') || d.length > MAX_DOMAIN) return false;
   if (/^\[?[\d.]+\]?$/.test(d) || d.includes(':')) return false;
   return !/(^|\.)(localhost|localdomain|local|lan|home|internal|intranet|corp|invalid)$/.test(d);
-}
+});

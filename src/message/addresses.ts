@@ -1,7 +1,7 @@
 // Address lists through nodemailer's addressparser (the one mailparser uses), keeping the addr-spec as written:
 // punycode is NOT decoded here, so a homograph domain stays visible in its xn-- form.
 import addressparser from 'nodemailer/lib/addressparser';
-import type { Mailbox } from '../types.js';
+import type { HeaderField, Mailbox } from '../types.js';
 import { decodeWords } from './encoded-words.js';
 
 /** Address headers longer than this are cut before parsing: no legitimate header needs more. */
@@ -41,6 +41,21 @@ export function parseMailboxes(value: string): Mailbox[] {
     } else out.push(toMailbox(entry));
   }
   return out;
+}
+
+const fieldMailboxCache = new WeakMap<HeaderField, readonly Mailbox[]>();
+
+/**
+ * The mailboxes of one address field, parsed once per field: the identity stage and the From checks both need
+ * them, and the address parser is the dearest step of either. Shared: read, never modify.
+ */
+export function fieldMailboxes(field: HeaderField): readonly Mailbox[] {
+  let boxes = fieldMailboxCache.get(field);
+  if (!boxes) {
+    boxes = parseMailboxes(field.value);
+    fieldMailboxCache.set(field, boxes);
+  }
+  return boxes;
 }
 
 /** The domain of a bare address or an angle-bracketed path ("<a@b.c>"). */

@@ -2,6 +2,8 @@
 // seen in Received headers: missing weekday or seconds, two-digit years, "(UTC)" comments, named zones,
 // ISO-8601, and Go's "m=+0.123" monotonic clock suffix (SendGrid). Never falls back to "now".
 
+import { collapseSpaces } from './text.js';
+
 export interface ParsedDate {
   /** ISO-8601 UTC. */
   timestamp: string;
@@ -49,13 +51,44 @@ function fractionMs(fraction: string | undefined): number {
   return fraction ? Number(fraction.slice(1, 4).padEnd(3, '0')) : 0;
 }
 
+const MS_PER_DAY = 86_400_000;
+
+const two = (n: number) => (n < 10 ? '0' : '') + n;
+const three = (n: number) => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+
+/**
+ * Date.prototype.toISOString for years 0-9999, without a Date: V8's toISOString costs more than the rest of the
+ * parse together (about 1.7 us here), and a message has a date per hop. The calendar arithmetic is Howard
+ * Hinnant's days-to-civil algorithm (proleptic Gregorian, as ECMAScript's Date is).
+ */
+export function isoFromMs(ms: number): { iso: string; year: number } {
+  const days = Math.floor(ms / MS_PER_DAY);
+  const inDay = ms - days * MS_PER_DAY;
+  const z = days + 719_468; // days since 0000-03-01
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  // Outside 0-9999 toISOString writes a signed six-digit year: leave those to it.
+  if (year < 0 || year > 9999) return { iso: new Date(ms).toISOString(), year };
+  const h = Math.floor(inDay / 3_600_000);
+  const mi = Math.floor((inDay % 3_600_000) / 60_000);
+  const s = Math.floor((inDay % 60_000) / 1000);
+  const yyyy = year < 1000 ? String(year).padStart(4, '0') : String(year);
+  return { iso: `${yyyy}-${two(month)}-${two(day)}T${two(h)}:${two(mi)}:${two(s)}.${three(inDay % 1000)}Z`, year };
+}
+
 function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined, millis = 0): ParsedDate | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   const ms = Date.UTC(year, month, day, h, mi, Math.min(s, 59), millis) - (offset ?? 0) * 60_000;
   if (!Number.isFinite(ms)) return undefined;
-  const date = new Date(ms);
-  if (date.getUTCFullYear() < 1970 && year >= 1970) return undefined;
-  return { timestamp: date.toISOString(), ...(offset !== undefined ? { zoneOffsetMinutes: offset } : {}) };
+  const utc = isoFromMs(ms);
+  if (utc.year < 1970 && year >= 1970) return undefined;
+  return { timestamp: utc.iso, ...(offset !== undefined ? { zoneOffsetMinutes: offset } : {}) };
 }
 
 // "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
@@ -69,7 +102,7 @@ const ASCTIME = /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(Z|[+-]\d{2}:?\d{2})?/;
 
 export function parseMailDate(text: string): ParsedDate | undefined {
-  const t = text.slice(0, MAX_DATE_TEXT).replace(/\s+/g, ' ').trim();
+  const t = collapseSpaces(text.slice(0, MAX_DATE_TEXT)).trim();
   let m = RFC5322.exec(t);
   if (m) {
     const month = MONTHS[m[2]!.toLowerCase()];

@@ -13,13 +13,15 @@ export class NotAMessageError extends Error {
 const BINARY_CONTROL_SHARE = 0.1;
 
 function looksBinary(bytes: Uint8Array): boolean {
-  const sample = bytes.subarray(0, 4096);
+  const length = Math.min(bytes.length, 4096);
   let control = 0;
-  for (const b of sample) {
+  // An index loop: for...of over a Buffer goes through the iterator protocol, and cost a quarter of the split.
+  for (let i = 0; i < length; i++) {
+    const b = bytes[i]!;
     if (b === 0) return true;
     if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
   }
-  return control / Math.max(1, sample.length) > BINARY_CONTROL_SHARE;
+  return control / Math.max(1, length) > BINARY_CONTROL_SHARE;
 }
 
 export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES): Message {

@@ -1,6 +1,7 @@
 // Split raw bytes into header fields without decoding the body: a 20 MB attachment costs nothing here.
 // Only SP and HTAB continue a header field (RFC 5322 2.2.3); the first line that is neither a field
 // nor a continuation ends the header block, as Postfix's cleanup does.
+import { isAscii } from 'node:buffer';
 import type { HeaderField, LineEnding, MessageProblem } from '../types.js';
 import { bytesToText, latin1 } from './text.js';
 
@@ -71,13 +72,15 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   const limit = Math.min(bytes.length, start + maxHeaderBytes);
   const fields: HeaderField[] = [];
   const seen = new Set<Line['terminator']>();
-  let current: { line: Line; nameEnd: number; colon: number; lines: Line[] } | undefined;
+  // Fields are built once the end of the header block is known, so that the block is decoded in one piece.
+  const pending: PendingField[] = [];
+  let current: PendingField | undefined;
   let bodyOffset = bytes.length;
   let ended = false;
 
   const flush = () => {
     if (!current) return;
-    fields.push(makeField(bytes, fields.length, current.lines, current.nameEnd, current.colon));
+    pending.push(current);
     current = undefined;
   };
 
@@ -109,7 +112,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
         break;
       }
       flush();
-      current = { line, nameEnd: name.nameEnd, colon: name.colon, lines: [line] };
+      current = { nameEnd: name.nameEnd, colon: name.colon, lines: [line] };
     }
     pos = line.next;
   }
@@ -117,21 +120,53 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   if (!ended) problems.push({ code: 'no-body-separator', detail: 'no blank line: the header block runs to the end of the input' });
   if (seen.has('cr')) problems.push({ code: 'bare-cr', detail: 'bare CR line endings' });
   const headerEnd = Math.min(bodyOffset, bytes.length);
+  const text = headerText(bytes, start, headerEnd);
+  for (const p of pending) fields.push(makeField(bytes, text, fields.length, p.lines, p.nameEnd, p.colon));
   if (bytes.subarray(start, headerEnd).includes(0)) problems.push({ code: 'nul-in-header', detail: 'NUL bytes in the header block' });
   const lineEnding: LineEnding = seen.size === 0 ? 'none' : seen.size > 1 ? 'mixed' : [...seen][0]!;
   return { fields, bodyOffset, start, lineEnding, ...(mboxFrom !== undefined ? { mboxFrom } : {}), problems };
 }
 
-function makeField(bytes: Uint8Array, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {
+interface PendingField {
+  nameEnd: number;
+  colon: number;
+  lines: Line[];
+}
+
+/**
+ * The header block decoded once, when it is all ASCII (nearly all mail): every line is then a slice of one string
+ * instead of a decode of its own. Undefined otherwise, and each line is decoded on its own as before, because
+ * UTF-8 validity (else latin-1) is decided line by line.
+ */
+interface HeaderText {
+  text: string;
+  /** Byte offset of text[0] in the message. */
+  base: number;
+}
+
+function headerText(bytes: Uint8Array, start: number, end: number): HeaderText | undefined {
+  const block = bytes.subarray(start, end);
+  return isAscii(block) ? { text: latin1(block), base: start } : undefined;
+}
+
+function lineText(bytes: Uint8Array, text: HeaderText | undefined, line: Line): string {
+  return text ? text.text.slice(line.start - text.base, line.end - text.base) : bytesToText(bytes.subarray(line.start, line.end));
+}
+
+/** The value unfolded: line breaks removed, runs of SP/HTAB collapsed to one space, trimmed. */
+function unfold(text: string): string {
+  let v = text;
+  // The replacements allocate a new string every time; most values have nothing to replace.
+  if (v.includes('\n')) v = v.replace(/\n/g, '');
+  if (v.includes('\t') || v.includes('  ')) v = v.replace(/[ \t]+/g, ' ');
+  return v.trim();
+}
+
+function makeField(bytes: Uint8Array, text: HeaderText | undefined, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {
   const first = lines[0]!;
-  const name = latin1(bytes.subarray(first.start, nameEnd));
-  const raw = lines.map((l) => bytesToText(bytes.subarray(l.start, l.end))).join('\n');
-  const valueStart = colon + 1 - first.start;
-  const value = raw
-    .slice(valueStart)
-    .replace(/\n/g, '')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
+  const name = text ? text.text.slice(first.start - text.base, nameEnd - text.base) : latin1(bytes.subarray(first.start, nameEnd));
+  const raw = lines.length === 1 ? lineText(bytes, text, first) : lines.map((l) => lineText(bytes, text, l)).join('\n');
+  const value = unfold(raw.slice(colon + 1 - first.start));
   return {
     index,
     name,

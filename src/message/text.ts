@@ -27,3 +27,21 @@ export function bytesToText(bytes: Uint8Array): string {
     return latin1(bytes);
   }
 }
+
+/**
+ * What the regex class \s matches (ECMA-262 WhiteSpace and LineTerminator), tested on a character code, for the hot
+ * loops where a regex test per character cost more than the work around it.
+ */
+export function isRegexSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** text.replace(/\s+/g, ' '), without building a new string when there is nothing to replace (the usual case). */
+export function collapseSpaces(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isRegexSpace(c) && (c !== 32 || (i + 1 < text.length && isRegexSpace(text.charCodeAt(i + 1))))) return text.replace(/\s+/g, ' ');
+  }
+  return text;
+}

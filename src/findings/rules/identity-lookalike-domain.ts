@@ -1,8 +1,21 @@
 import { defineRule, type FindingDraft } from '../define.js';
 import { firstEvidence, recipientOrgs } from '../../identity/support.js';
-import { findLookalikes } from '../../identity/lookalike.js';
+import { findLookalikes, type Lookalike } from '../../identity/lookalike.js';
+import { memoize } from '../../memo.js';
 import { domainsInName } from '../../identity/display-name.js';
 import { domainOfAddress } from '../../identity/org.js';
+
+// findLookalikes costs tens of microseconds a domain (skeletons, an edit distance against every brand), and a batch
+// meets the same sender and recipient domains again and again. Pure, so remembered for the recent ones; the hits are
+// only read here.
+const lookalikesMemo = memoize((key: string): readonly Lookalike[] => {
+  const [domain, recipients] = JSON.parse(key) as [string, string[]];
+  return findLookalikes(domain, recipients);
+}, 1024);
+
+function lookalikesOf(domain: string, recipients: readonly string[]): readonly Lookalike[] {
+  return lookalikesMemo(JSON.stringify([domain, recipients]));
+}
 
 // From: PayPal <service@xn--pypal-4ve.com>        (renders as "pаypal.com" with a Cyrillic а)
 // From: Microsoft <account@rnicrosoft-support.com>
@@ -28,7 +41,7 @@ export const lookalikeDomain = defineRule({
     for (const s of sources) {
       if (!s.domain || seen.has(s.role + s.domain)) continue;
       seen.add(s.role + s.domain);
-      const hits = findLookalikes(s.domain, recipients);
+      const hits = lookalikesOf(s.domain, recipients);
       if (hits.length === 0) continue;
       const strong = hits.some((h) => h.kind.startsWith('confusable') || h.kind === 'punycode-confusable' || h.kind === 'mixed-script');
       const hit = hits.find((h) => h.target) ?? hits[0]!;

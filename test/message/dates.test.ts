@@ -1,0 +1,38 @@
+// isoFromMs must write exactly what Date.prototype.toISOString writes: every hop timestamp goes through it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isoFromMs, parseMailDate } from '../../src/message/dates.js';
+
+// Date.UTC reads years 0-99 as 1900-1999, so year 0 comes from an ISO string.
+const YEAR_0 = Date.parse('0000-01-01T00:00:00Z');
+
+const EDGES = [
+  0, -1, 1, 86_399_999, 86_400_000, -86_400_000,
+  YEAR_0 - 1, // the last millisecond of year -1: toISOString's six-digit form
+  YEAR_0,
+  Date.UTC(2000, 1, 29, 23, 59, 59, 999), // a leap day in a century leap year
+  Date.UTC(1900, 1, 28, 12), // 1900 is not a leap year
+  Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+  Date.UTC(9999, 11, 31, 23, 59, 59, 999) + 1, // +010000
+  new Date('0001-01-01T00:00:00Z').getTime(),
+];
+
+test('isoFromMs matches toISOString at the edges of the calendar', () => {
+  for (const ms of EDGES) {
+    const d = new Date(ms);
+    assert.deepEqual(isoFromMs(ms), { iso: d.toISOString(), year: d.getUTCFullYear() }, String(ms));
+  }
+});
+
+test('isoFromMs matches toISOString over a spread of instants from year 0 to 9999', () => {
+  const from = YEAR_0;
+  const to = Date.UTC(9999, 11, 31);
+  const step = Math.floor((to - from) / 20_011); // not a whole number of days: every time of day comes up
+  for (let ms = from; ms <= to; ms += step) assert.equal(isoFromMs(ms).iso, new Date(ms).toISOString());
+});
+
+test('parseMailDate writes UTC timestamps with milliseconds, as before', () => {
+  assert.deepEqual(parseMailDate('Mon, 26 Mar 2018 13:35:36.102 +0200 (CEST)'), { timestamp: '2018-03-26T11:35:36.102Z', zoneOffsetMinutes: 120 });
+  assert.deepEqual(parseMailDate('Thu, 22 Aug 2002 16:33:43 -0700'), { timestamp: '2002-08-22T23:33:43.000Z', zoneOffsetMinutes: -420 });
+  assert.deepEqual(parseMailDate('Sat Apr 21 03:01:33 2018'), { timestamp: '2018-04-21T03:01:33.000Z' });
+});
