@@ -65,7 +65,8 @@ export class ScanRun {
   async run(items: AsyncIterator<InputItem>, lastKeyBefore?: string): Promise<void> {
     const { jobs, settings, dns } = this.setup;
     this.lastKey = lastKeyBefore;
-    const window = Math.max(32, jobs * 16);
+    // Enough for every worker to hold two batches while a third is being written: a worker never waits for work.
+    const window = Math.max(64, jobs * 32);
     const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result));
     try {
       while (!this.stopped) {
@@ -88,7 +89,7 @@ export class ScanRun {
     const seq = this.submitted++;
     this.keys.set(seq, inputKey(item));
     if (item.error) this.accept(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), this.setup.settings.format, item.size));
-    else pool.submit({ type: 'task', seq, source: item.source, bytes: item.bytes!, size: item.size });
+    else pool.submit({ seq, source: item.source, bytes: item.bytes!, size: item.size });
   }
 
   private accept(seq: number, result: ScanResult): void {
