@@ -5,7 +5,7 @@ import { ScanPool } from '../../src/cli/scan/pool.js';
 import type { ScanResult, ScanSettings } from '../../src/cli/scan/analyze-one.js';
 
 const settings: ScanSettings = { format: 'ndjson', unwrap: 'all', timeoutMs: 200, analyze: { offline: true } };
-const text = (r: ScanResult) => r.text;
+const text = (r: ScanResult) => (typeof r.text === 'string' ? r.text : Buffer.from(r.text).toString('utf8'));
 const script = new URL('../fixtures/scan/misbehaving-worker.mjs', import.meta.url);
 
 async function runPool(paths: string[], jobs: number): Promise<Map<number, ScanResult>> {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { DnsSession } from '../../dns/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import { IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
+import { decodeResults, IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
 import { DnsBridge } from './dns-bridge.js';
 
 interface Slot {
@@ -141,7 +141,7 @@ export class ScanPool {
       if (msg.type === 'results') {
         // Only answers to tasks this worker still holds: after a replace, a late post from the old worker must not
         // answer a message a second time.
-        for (const { seq, result } of msg.items) if (slot.inFlight.delete(seq)) this.onResult(seq, result);
+        for (const { seq, result } of decodeResults(msg)) if (slot.inFlight.delete(seq)) this.onResult(seq, result);
       } else if (msg.type === 'dns') void this.dnsBridge.answer(msg).then((reply) => worker.postMessage(reply));
     });
     worker.on('error', (err) => this.replace(slot, 'internal', `worker stopped: ${err.message.split('\n')[0]}`));

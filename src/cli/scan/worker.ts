@@ -7,8 +7,9 @@
 // waiting on DNS does not hold up the others.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
-import { analyzeOne, resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import { IDLE, type Task, type ToWorker, type WorkerData } from './protocol.js';
+import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
+import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData } from './protocol.js';
+import type { ScanFact } from './tally.js';
 import { remoteResolver } from './dns-bridge.js';
 
 const port = parentPort!;
@@ -43,17 +44,17 @@ function loggingResolver(log: DnsAnswerRecord[]): Resolver {
   };
 }
 
-let results: { seq: number; result: ScanResult }[] = [];
+let results: { seq: number; text: string; fact: ScanFact }[] = [];
 let flushQueued = false;
 function flushResults(): void {
   flushQueued = false;
   if (results.length === 0) return;
-  const items = results;
+  const batch = encodeResults(results);
   results = [];
-  port.postMessage({ type: 'results', items });
+  port.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
 }
-function queueResult(seq: number, result: ScanResult): void {
-  results.push({ seq, result });
+function queueResult(seq: number, result: ReturnType<typeof resultOf>): void {
+  results.push({ seq, text: result.text, fact: result.fact });
   if (results.length >= RESULT_BATCH) flushResults();
   else if (!flushQueued) {
     flushQueued = true;
