@@ -48,6 +48,17 @@ test('NDJSON: exactly one line per input message, in input order, bad inputs as 
   assert.equal(recs[2]!.message.subject, 'message 2');
 });
 
+test('files named one by one, flags between them: one line each, in argument order (the argv rewrite keeps it)', () => {
+  const dir = fixtureDir();
+  for (let n = 5; n <= 9; n++) writeFileSync(join(dir, `m${n}.eml`), good(n));
+  const f = (name: string) => join(dir, name);
+  const argv = ['scan', f('m9.eml'), f('m5.eml'), '--offline', f('m8.eml'), f('1.eml'), f('m6.eml'), '-q', f('m7.eml'), '-j', '2', f('4-formula.eml'), f('m5.eml')];
+  const r = runCli(argv);
+  assert.equal(r.code, 0, r.stderr);
+  // m5.eml named twice is read once (same file), as a directory scan would
+  assert.deepEqual(lines(r.stdout).map((x) => x.source.path.slice(dir.length + 1)), ['m9.eml', 'm5.eml', 'm8.eml', '1.eml', 'm6.eml', 'm7.eml', '4-formula.eml']);
+});
+
 test('the same lines with 1 and with 3 workers (stable order)', () => {
   const dir = fixtureDir();
   const key = (out: string) => lines(out).map((x) => `${x.source.path}#${x.source.index ?? ''} ${x.error?.code ?? x.message.subject}`);
