@@ -121,3 +121,48 @@ async function countRecords(path: string): Promise<{ lines: number; errors: numb
 export function totalBytes(paths: string[]): number {
   return paths.reduce((n, p) => n + statSync(p).size, 0);
 }
+
+/**
+ * The scan pipeline without the analysis: the real ScanRun (inputs read, batched to `jobs` workers, results put
+ * back in order, written) with a worker that answers every task at once (the pool tests' worker). Its rate is the
+ * most a scan can reach whatever the analysis costs; its CPU is what the pipeline adds to every message.
+ * In-process, so start-up and argument parsing are not in it: `node --import tsx bench/throughput.ts --ceiling`.
+ */
+export async function pipelineCeiling(paths: string[], jobs: number): Promise<{ messages: number; seconds: number; cpuSeconds: number }> {
+  const [{ ScanRun }, { enumerateInputs }, { fileOutput }, { Tally }] = await Promise.all([
+    import('../src/cli/scan/run.js'),
+    import('../src/input/index.js'),
+    import('../src/cli/scan/output.js'),
+    import('../src/cli/scan/tally.js'),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-ceiling-'));
+  try {
+    const output = fileOutput(join(dir, 'out.ndjson'), undefined);
+    const run = new ScanRun({
+      jobs,
+      settings: { format: 'ndjson', unwrap: 'all', timeoutMs: 30_000, analyze: { offline: true } },
+      dns: { mode: false },
+      output,
+      tally: new Tally(),
+      progress: { update() {}, done() {} },
+      pool: { script: new URL('../test/fixtures/scan/misbehaving-worker.mjs', import.meta.url) },
+    });
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    await run.run(enumerateInputs(paths)[Symbol.asyncIterator]());
+    await output.close();
+    const used = process.cpuUsage(cpu);
+    return { messages: run.figures.messages, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href && process.argv.includes('--ceiling')) {
+  const { corpusFiles } = await import('../test/helpers/corpus.js');
+  const paths = ['phishing_pot', 'spamassassin', 'kernel-list'].flatMap((f) => corpusFiles(f));
+  for (const jobs of [1, 2]) {
+    const c = await pipelineCeiling(paths, jobs);
+    console.log(`pipeline ceiling, --jobs ${jobs}: ${c.messages} messages in ${c.seconds.toFixed(2)} s = ${(c.messages / c.seconds).toFixed(0)} msgs/s, CPU user+sys ${c.cpuSeconds.toFixed(2)} s (${((c.cpuSeconds / c.messages) * 1e6).toFixed(0)} µs a message)`);
+  }
+}

@@ -7,7 +7,7 @@ import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import { writeCheckpoint } from './checkpoint.js';
 import type { ScanOutput } from './output.js';
-import { ScanPool } from './pool.js';
+import { ScanPool, type PoolOptions } from './pool.js';
 import type { Progress } from './progress.js';
 import type { Tally } from './tally.js';
 import type { WorkerData } from './protocol.js';
@@ -29,6 +29,8 @@ export interface RunSetup {
   tally: Tally;
   progress: Progress;
   resume?: ResumeTarget;
+  /** Another worker script (the benchmark's pipeline ceiling runs one that does no analysis). */
+  pool?: PoolOptions;
 }
 
 export type StopReason = 'interrupted' | 'reader-gone';
@@ -67,7 +69,7 @@ export class ScanRun {
     this.lastKey = lastKeyBefore;
     // Enough for every worker to hold two batches while a third is being written: a worker never waits for work.
     const window = Math.max(64, jobs * 32);
-    const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result));
+    const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result), this.setup.pool);
     try {
       while (!this.stopped) {
         const next = await this.nextItem(items);
