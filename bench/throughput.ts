@@ -16,6 +16,8 @@ export interface Throughput {
   errors: number;
   seconds: number;
   peakRssMb?: number;
+  /** CPU time of the scan process, user + system, all threads (the machine is shared: CPU moves less than wall). */
+  cpuSeconds?: number;
 }
 
 /** Whether the CLI's --help lists a command (scan arrives with the batch work, filter with this branch). */
@@ -51,12 +53,19 @@ export async function libraryThroughput(library: string, paths: string[], jobs: 
   };
 }
 
-/** Peak RSS of a running process, from the kernel's high-water mark (VmHWM), polled until it exits. */
-function pollPeakRss(pid: number, into: { kb: number }): NodeJS.Timeout {
+/**
+ * Peak RSS of a running process, from the kernel's high-water mark (VmHWM), and its CPU time (utime + stime of
+ * /proc/PID/stat, in clock ticks of 1/100 s), polled until it exits: the last poll misses at most 25 ms of CPU.
+ */
+function pollPeakRss(pid: number, into: { kb: number; ticks: number }): NodeJS.Timeout {
   return setInterval(() => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) into.kb = Math.max(into.kb, Number(m[1]));
+      // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into.ticks = Math.max(into.ticks, Number(f[11]) + Number(f[12]));
     } catch {
       // The process has exited between two polls.
     }
@@ -72,7 +81,7 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
   try {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const peak = { kb: 0 };
+    const peak = { kb: 0, ticks: 0 };
     const poller = pollPeakRss(child.pid!, peak);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -82,7 +91,7 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
     if (code !== 0) throw new Error(`scan exited ${code}: ${stderr.slice(0, 500)}`);
     const { lines, errors } = await countRecords(out);
     return {
-      how: `mailtrace scan --jobs ${jobs}`,
+      how: `mailtrace scan --jobs ${jobs} (CPU user+sys ${(peak.ticks / 100).toFixed(1)} s)`,
       command: ['node', ...options, inputsLabel].join(' ').replace(out, '<tmp>/out.ndjson'),
       jobs,
       messages: lines,
@@ -90,6 +99,7 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
       errors,
       seconds,
       peakRssMb: peak.kb / 1024,
+      cpuSeconds: peak.ticks / 100,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -110,4 +120,49 @@ async function countRecords(path: string): Promise<{ lines: number; errors: numb
 
 export function totalBytes(paths: string[]): number {
   return paths.reduce((n, p) => n + statSync(p).size, 0);
+}
+
+/**
+ * The scan pipeline without the analysis: the real ScanRun (inputs read, batched to `jobs` workers, results put
+ * back in order, written) with a worker that answers every task at once (the pool tests' worker). Its rate is the
+ * most a scan can reach whatever the analysis costs; its CPU is what the pipeline adds to every message.
+ * In-process, so start-up and argument parsing are not in it: `node --import tsx bench/throughput.ts --ceiling`.
+ */
+export async function pipelineCeiling(paths: string[], jobs: number): Promise<{ messages: number; seconds: number; cpuSeconds: number }> {
+  const [{ ScanRun }, { enumerateInputs }, { fileOutput }, { Tally }] = await Promise.all([
+    import('../src/cli/scan/run.js'),
+    import('../src/input/index.js'),
+    import('../src/cli/scan/output.js'),
+    import('../src/cli/scan/tally.js'),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-ceiling-'));
+  try {
+    const output = fileOutput(join(dir, 'out.ndjson'), undefined);
+    const run = new ScanRun({
+      jobs,
+      settings: { format: 'ndjson', unwrap: 'all', timeoutMs: 30_000, analyze: { offline: true } },
+      dns: { mode: false },
+      output,
+      tally: new Tally(),
+      progress: { update() {}, done() {} },
+      pool: { script: new URL('../test/fixtures/scan/misbehaving-worker.mjs', import.meta.url) },
+    });
+    const cpu = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    await run.run(enumerateInputs(paths)[Symbol.asyncIterator]());
+    await output.close();
+    const used = process.cpuUsage(cpu);
+    return { messages: run.figures.messages, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href && process.argv.includes('--ceiling')) {
+  const { corpusFiles } = await import('../test/helpers/corpus.js');
+  const paths = ['phishing_pot', 'spamassassin', 'kernel-list'].flatMap((f) => corpusFiles(f));
+  for (const jobs of [1, 2]) {
+    const c = await pipelineCeiling(paths, jobs);
+    console.log(`pipeline ceiling, --jobs ${jobs}: ${c.messages} messages in ${c.seconds.toFixed(2)} s = ${(c.messages / c.seconds).toFixed(0)} msgs/s, CPU user+sys ${c.cpuSeconds.toFixed(2)} s (${((c.cpuSeconds / c.messages) * 1e6).toFixed(0)} µs a message)`);
+  }
 }

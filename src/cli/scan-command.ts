@@ -22,7 +22,7 @@ import { fileOutput, streamOutput } from './scan/output.js';
 import { createProgress } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
-import { STDIN_TOKEN } from './scan/argv.js';
+import { expandInputs } from './scan/argv.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -81,9 +81,9 @@ async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode
 }
 
 /** What a resume state belongs to: the same inputs, output and analysis settings. */
-function fingerprintOf(args: ScanArgs, settings: ScanSettings): string {
+function fingerprintOf(args: ScanArgs, inputs: readonly string[], settings: ScanSettings): string {
   return JSON.stringify({
-    inputs: (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : resolvePath(p))),
+    inputs: inputs.map((p) => (p === '-' ? '-' : resolvePath(p))),
     out: args.out ? resolvePath(args.out) : undefined,
     nul: args.null,
     settings,
@@ -91,7 +91,7 @@ function fingerprintOf(args: ScanArgs, settings: ScanSettings): string {
 }
 
 function validate(args: ScanArgs): string[] {
-  const inputs = (args.inputs ?? []).map((p) => (p === STDIN_TOKEN ? '-' : p));
+  const inputs = expandInputs(args.inputs ?? []);
   if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read a list of paths from stdin');
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
@@ -113,7 +113,7 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
   const settings = settingsFrom(args);
-  const fingerprint = fingerprintOf(args, settings);
+  const fingerprint = fingerprintOf(args, inputs, settings);
   const state = loadState(args, fingerprint);
   const startedAt = Date.now();
   const resumed = state?.done ?? 0;

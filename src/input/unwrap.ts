@@ -112,13 +112,16 @@ function mentionsEmbeddedMessage(bytes: Buffer): boolean {
  * Reads only the lines that start with those field names; the full header split runs only for a candidate.
  */
 function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
-  const end = headerEnd(buf);
-  const head = '\n' + buf.toString('latin1', 0, end).toLowerCase().replace(/\r\n?/g, '\n');
-  if (head.includes('\nx-apple-unsubscribe:')) return true;
-  const at = head.indexOf('\ncontent-type:');
-  if (at === -1) return false;
-  const colon = head.indexOf(':', at);
-  const value = head.slice(colon + 1, colon + 200).replace(/^\s+/, '');
+  const head = buf.toString('latin1', 0, headerEnd(buf));
+  // One pass over the header text, no lower-cased or re-terminated copy of it: this runs for every message of a
+  // scan. ^ with the m flag starts after LF and after a bare CR alike. Literal alternatives only: linear.
+  const fields = /^(content-type|x-apple-unsubscribe):/gim;
+  let value: string | undefined;
+  for (let m = fields.exec(head); m; m = fields.exec(head)) {
+    if (m[1]!.length > 12) return true; // x-apple-unsubscribe, wherever it is
+    value ??= head.slice(fields.lastIndex, fields.lastIndex + 200).replace(/^\s+/, '').toLowerCase(); // the first Content-Type
+  }
+  if (value === undefined) return false;
   if (value.startsWith('multipart/report')) return true;
   return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
 }

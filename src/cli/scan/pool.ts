@@ -1,5 +1,6 @@
-// The worker threads of a scan. Tasks go to the least busy worker; results come back through onResult in
-// completion order (the caller restores input order). DNS questions from every worker are answered here, from the
+// The worker threads of a scan. Tasks go to the least busy worker, several to a post (sent when a batch is full or
+// when the main thread next waits); results come back through onResult in completion order (the caller restores
+// input order). DNS questions from every worker are answered here, from the
 // run's one DnsSession; identical questions in flight at the same time share one lookup.
 // A worker that dies (a crash, out of memory) turns its in-flight messages into 'internal' error records and is
 // replaced, so a scan never hangs or loses a line.
@@ -9,13 +10,17 @@ import { fileURLToPath } from 'node:url';
 import type { DnsSession } from '../../dns/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import type { FromWorker, Task, WorkerData } from './protocol.js';
+import { decodeResults, IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
 import { DnsBridge } from './dns-bridge.js';
 
 interface Slot {
   worker: Worker;
-  /** Tasks sent and not answered, oldest first (Map keeps insertion order). Bytes kept for a resubmit. */
+  /** Tasks given to this worker and not answered, oldest first (Map keeps insertion order). Bytes kept for a resubmit. */
   inFlight: Map<number, Task>;
+  /** Tasks given to this worker and not posted yet. */
+  outbox: Task[];
+  /** The seq the worker is analysing (offline workers analyse one message at a time), or IDLE. */
+  current: Int32Array;
   /** Last time the worker said anything (a result, a DNS question, a heartbeat). */
   lastSeen: number;
   /** The worker has said something: it is loaded (start-up is not counted as a stall). */
@@ -28,6 +33,9 @@ const BOOT_LIMIT_MS = 60_000;
 
 /** Extra time beyond the per-message timeout before a silent worker is considered stuck. */
 const STALL_GRACE_MS = 5000;
+
+/** Tasks in one post. Small enough that a worker never waits long for its first message, large enough to matter. */
+const TASK_BATCH = 16;
 
 /** The worker script: dist/scan-worker.mjs in the bundle, or worker.ts when running from source (tsx). */
 function workerScript(): { url: URL; execArgv?: string[] } {
@@ -49,6 +57,7 @@ export interface PoolOptions {
 export class ScanPool {
   private slots: Slot[] = [];
   private closing = false;
+  private flushQueued = false;
   private readonly watchdog: NodeJS.Timeout;
   readonly dnsBridge: DnsBridge;
 
@@ -78,7 +87,24 @@ export class ScanPool {
 
   submit(task: Task): void {
     const slot = this.slots.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
-    this.send(slot, task);
+    this.give(slot, task);
+  }
+
+  private give(slot: Slot, task: Task): void {
+    if (slot.inFlight.size === 0 && slot.ready) slot.lastSeen = Date.now();
+    slot.inFlight.set(task.seq, task);
+    slot.outbox.push(task);
+    if (slot.outbox.length >= TASK_BATCH) this.post(slot);
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Post what waits in every outbox (runs once the main thread has nothing more to hand out right now). */
+  private flush(): void {
+    this.flushQueued = false;
+    for (const slot of this.slots) this.post(slot);
   }
 
   async close(): Promise<void> {
@@ -87,28 +113,35 @@ export class ScanPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private send(slot: Slot, task: Task): void {
+  private post(slot: Slot): void {
+    if (slot.outbox.length === 0) return;
     // Structured clone copies a view's whole ArrayBuffer (a pooled or chunk-sized one included), so hand over an
-    // exact-size copy and transfer it: one copy of the message, never of its neighbours.
-    const bytes = new Uint8Array(task.bytes);
-    if (slot.inFlight.size === 0 && slot.ready) slot.lastSeen = Date.now();
-    slot.inFlight.set(task.seq, task);
-    slot.worker.postMessage({ ...task, bytes }, [bytes.buffer]);
+    // exact-size copy of each message and transfer it: one copy of the message, never of its neighbours. The
+    // original stays in inFlight, for a resubmit if the worker dies.
+    const transfer: ArrayBuffer[] = [];
+    const items = slot.outbox.map((task) => {
+      const bytes = new Uint8Array(task.bytes);
+      transfer.push(bytes.buffer);
+      return { ...task, bytes };
+    });
+    slot.outbox = [];
+    slot.worker.postMessage({ type: 'tasks', items }, transfer);
   }
 
   private spawn(): Slot {
     const script = this.options.script ? { url: this.options.script } : workerScript();
-    const data: WorkerData = { settings: this.settings, dns: this.dnsMode };
+    const current = new Int32Array(new SharedArrayBuffer(4));
+    current[0] = IDLE;
+    const data: WorkerData = { settings: this.settings, dns: this.dnsMode, current: current.buffer as SharedArrayBuffer };
     const worker = new Worker(script.url, { workerData: data, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
-    const slot: Slot = { worker, inFlight: new Map(), lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };
+    const slot: Slot = { worker, inFlight: new Map(), outbox: [], current, lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };
     worker.on('message', (msg: FromWorker) => {
       slot.lastSeen = Date.now();
       slot.ready = true;
       if (msg.type === 'results') {
-        for (const { seq, result } of msg.items) {
-          slot.inFlight.delete(seq);
-          this.onResult(seq, result);
-        }
+        // Only answers to tasks this worker still holds: after a replace, a late post from the old worker must not
+        // answer a message a second time.
+        for (const { seq, result } of decodeResults(msg)) if (slot.inFlight.delete(seq)) this.onResult(seq, result);
       } else if (msg.type === 'dns') void this.dnsBridge.answer(msg).then((reply) => worker.postMessage(reply));
     });
     worker.on('error', (err) => this.replace(slot, 'internal', `worker stopped: ${err.message.split('\n')[0]}`));
@@ -117,8 +150,9 @@ export class ScanPool {
   }
 
   /**
-   * Replace a dead or stuck worker. The oldest task in flight is the one it was working on: it becomes an error
-   * record. The others had not been looked at yet and go to the new worker.
+   * Replace a dead or stuck worker. The message it was analysing becomes an error record: the one it named in
+   * `current`, or else (several at once, online) the oldest in flight. The others go to the new worker; results
+   * the worker had finished but not posted are lost with it and are simply analysed again.
    */
   private replace(slot: Slot, code: 'internal' | 'timeout', reason: string): void {
     if (this.closing) return;
@@ -126,12 +160,14 @@ export class ScanPool {
     if (i === -1) return;
     const fresh = this.spawn();
     this.slots[i] = fresh;
-    const tasks = [...slot.inFlight.values()];
+    const named = slot.inFlight.get(Atomics.load(slot.current, 0));
+    const guilty = named ?? slot.inFlight.values().next().value;
+    const innocent = [...slot.inFlight.values()].filter((t) => t !== guilty);
     slot.inFlight.clear();
+    slot.outbox = [];
     void slot.worker.terminate();
-    const [guilty, ...innocent] = tasks;
     if (guilty) this.onResult(guilty.seq, resultOf(errorRecord(guilty.source, code, reason), this.settings.format, guilty.size));
-    for (const task of innocent) this.send(fresh, task);
+    for (const task of innocent) this.give(fresh, task);
   }
 
   private checkStalls(): void {

@@ -7,7 +7,7 @@ import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import { writeCheckpoint } from './checkpoint.js';
 import type { ScanOutput } from './output.js';
-import { ScanPool } from './pool.js';
+import { ScanPool, type PoolOptions } from './pool.js';
 import type { Progress } from './progress.js';
 import type { Tally } from './tally.js';
 import type { WorkerData } from './protocol.js';
@@ -29,6 +29,8 @@ export interface RunSetup {
   tally: Tally;
   progress: Progress;
   resume?: ResumeTarget;
+  /** Another worker script (the benchmark's pipeline ceiling runs one that does no analysis). */
+  pool?: PoolOptions;
 }
 
 export type StopReason = 'interrupted' | 'reader-gone';
@@ -65,8 +67,9 @@ export class ScanRun {
   async run(items: AsyncIterator<InputItem>, lastKeyBefore?: string): Promise<void> {
     const { jobs, settings, dns } = this.setup;
     this.lastKey = lastKeyBefore;
-    const window = Math.max(32, jobs * 16);
-    const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result));
+    // Enough for every worker to hold two batches while a third is being written: a worker never waits for work.
+    const window = Math.max(64, jobs * 32);
+    const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result), this.setup.pool);
     try {
       while (!this.stopped) {
         const next = await this.nextItem(items);
@@ -88,7 +91,7 @@ export class ScanRun {
     const seq = this.submitted++;
     this.keys.set(seq, inputKey(item));
     if (item.error) this.accept(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), this.setup.settings.format, item.size));
-    else pool.submit({ type: 'task', seq, source: item.source, bytes: item.bytes!, size: item.size });
+    else pool.submit({ seq, source: item.source, bytes: item.bytes!, size: item.size });
   }
 
   private accept(seq: number, result: ScanResult): void {

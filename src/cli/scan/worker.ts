@@ -1,15 +1,31 @@
-// A scan worker thread: analyses the messages the main thread sends, one result message back per task.
+// A scan worker thread: analyses the messages the main thread sends and answers with their output lines.
 // DNS goes to the main thread, which owns the run's single DnsSession (one cache, so a name is looked up once
 // for the whole scan, whatever worker asks).
+//
+// Tasks arrive in batches and wait in a queue. Offline, messages are analysed one at a time (nothing to wait for,
+// and the pool can then tell which message a stuck worker is on); online, several at once, so that one message
+// waiting on DNS does not hold up the others.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
-import { analyzeOne, resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import type { ToWorker, WorkerData } from './protocol.js';
+import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
+import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData } from './protocol.js';
+import type { ScanFact } from './tally.js';
 import { remoteResolver } from './dns-bridge.js';
 
 const port = parentPort!;
-const { settings, dns } = workerData as WorkerData;
+const { settings, dns, current: currentBuffer } = workerData as WorkerData;
 const { resolver: remote, settle } = remoteResolver((q) => port.postMessage(q));
+const current = currentBuffer ? new Int32Array(currentBuffer) : undefined;
+
+/** Messages analysed at the same time: online ones spend most of their time waiting for DNS answers. */
+const CONCURRENCY = dns ? 16 : 1;
+/** Results sent in one post (sooner when the queue runs dry). */
+const RESULT_BATCH = 8;
+/**
+ * Offline, one message's analysis never leaves the microtask queue, so a run of them would keep the event loop from
+ * delivering the next batch of tasks (the worker would starve with work waiting in its port). Yield this often.
+ */
+const YIELD_EVERY = 8;
 
 /** Per message: the answers this message used, for its report's provenance. */
 function loggingResolver(log: DnsAnswerRecord[]): Resolver {
@@ -28,27 +44,64 @@ function loggingResolver(log: DnsAnswerRecord[]): Resolver {
   };
 }
 
-// Results leave in batches, one post per turn of the event loop: each post wakes the main thread, and on a busy
-// machine every wake-up is a context switch (measured: posts of single results averaged 0.45 ms, with stalls).
-let batch: { seq: number; result: ScanResult }[] = [];
-function queueResult(seq: number, result: ScanResult): void {
-  if (batch.length === 0) setImmediate(flushResults);
-  batch.push({ seq, result });
-}
+let results: { seq: number; text: string; fact: ScanFact }[] = [];
+let flushQueued = false;
 function flushResults(): void {
-  const items = batch;
-  batch = [];
-  port.postMessage({ type: 'results', items });
+  flushQueued = false;
+  if (results.length === 0) return;
+  const batch = encodeResults(results);
+  results = [];
+  port.postMessage(batch, [batch.bytes.buffer as ArrayBuffer]);
+}
+function queueResult(seq: number, result: ReturnType<typeof resultOf>): void {
+  results.push({ seq, text: result.text, fact: result.fact });
+  if (results.length >= RESULT_BATCH) flushResults();
+  else if (!flushQueued) {
+    flushQueued = true;
+    setImmediate(flushResults);
+  }
 }
 
-async function runTask(task: Extract<ToWorker, { type: 'task' }>, s: ScanSettings): Promise<void> {
+async function runTask(task: Task, s: ScanSettings): Promise<void> {
   const log: DnsAnswerRecord[] = [];
   const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
   // A transferred message arrives as a plain Uint8Array: view it as a Buffer once, so that the stages' slices are
   // Buffers too (each Uint8Array -> Buffer conversion deeper down costs more than the work it wraps).
   const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  if (current) Atomics.store(current, 0, task.seq);
   const record = await analyzeOne(task.source, bytes, s, deps);
+  if (current) Atomics.store(current, 0, IDLE);
   queueResult(task.seq, resultOf(record, s.format, task.size));
+}
+
+const queue: Task[] = [];
+let head = 0;
+let active = 0;
+let sinceYield = 0;
+let pumpQueued = false;
+
+function pump(): void {
+  pumpQueued = false;
+  while (active < CONCURRENCY && head < queue.length) {
+    if (sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      pumpQueued = true;
+      setImmediate(pump);
+      return;
+    }
+    const task = queue[head]!;
+    queue[head++] = undefined as unknown as Task; // let the bytes go
+    if (head === queue.length) {
+      queue.length = 0;
+      head = 0;
+    }
+    active++;
+    sinceYield++;
+    void runTask(task, settings).finally(() => {
+      active--;
+      if (!pumpQueued) pump();
+    });
+  }
 }
 
 // Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
@@ -58,5 +111,9 @@ setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'dns-reply') settle(msg);
-  else if (msg.type === 'task') void runTask(msg, settings);
+  else if (msg.type === 'tasks') {
+    for (const task of msg.items) queue.push(task);
+    sinceYield = 0;
+    if (!pumpQueued) pump();
+  }
 });
