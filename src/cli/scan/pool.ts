@@ -28,6 +28,8 @@ interface Slot {
   spawnedAt: number;
 }
 
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** A worker that has not loaded after this long is considered stuck too. */
 const BOOT_LIMIT_MS = 60_000;
 
@@ -133,7 +135,10 @@ export class ScanPool {
     const current = new Int32Array(new SharedArrayBuffer(4));
     current[0] = IDLE;
     const data: WorkerData = { settings: this.settings, dns: this.dnsMode, current: current.buffer as SharedArrayBuffer };
-    const worker = new Worker(script.url, { workerData: data, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
+    // A small young generation per worker: each isolate otherwise grows its own to tens of MB, and with two workers
+    // the 1 GB mbox scan peaked at 335 MB RSS; with 8 MB, 273 MB, in the same time (61.5 s vs 61.4 s).
+    const limits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+    const worker = new Worker(script.url, { workerData: data, resourceLimits: limits, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
     const slot: Slot = { worker, inFlight: new Map(), outbox: [], current, lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };
     worker.on('message', (msg: FromWorker) => {
       slot.lastSeen = Date.now();
