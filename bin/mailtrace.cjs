@@ -10,7 +10,6 @@
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
 
 // Node >= 22.1 caches compiled code of the ES modules and packages loaded below (NODE_DISABLE_COMPILE_CACHE=1 turns it off).
@@ -30,10 +29,12 @@ function loadBundle(file) {
   } catch {
     // No cache for this Node (another version built it): compile as usual.
   }
-  const wrapper = `(function (exports, require, module, __filename, __dirname, __mtModuleUrl) {${source}\n})`;
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __mtImportMeta) {${source}\n})`;
   const script = new vm.Script(wrapper, { filename: path, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, requireFrom(path), module, path, DIST, pathToFileURL(path).href);
+  // import.meta.url, built on first use: few runs read it, and node:url's conversion is start-up work.
+  const importMeta = { get url() { return require('node:url').pathToFileURL(path).href; } };
+  script.runInThisContext()(module.exports, requireFrom(path), module, path, DIST, importMeta);
   if (process.env.MAILTRACE_DEBUG) {
     const state = cachedData ? (script.cachedDataRejected ? 'rejected' : 'used') : 'absent';
     process.stderr.write(`mailtrace: ${file}: code cache ${state}\n`);

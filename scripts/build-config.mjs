@@ -16,20 +16,21 @@ const mailauthFromItsBundle = {
 /**
  * dist/fast.cjs: the common runs (analyse a message, filter one). CommonJS, so bin/mailtrace.cjs can compile it
  * from a V8 code cache. Comments go (minifyWhitespace): some carry non-ASCII text, and an all-ASCII file loads
- * without UTF-8 decoding; names stay, so a MAILTRACE_DEBUG stack trace still reads. import.meta.url is the
- * loader's `__mtModuleUrl` argument. mailauth is required from dist/mailauth.cjs, its own bundle with its own
- * code cache: only runs with DNS load it, and an offline run does not pay for deserialising its code.
+ * without UTF-8 decoding; names stay, so a MAILTRACE_DEBUG stack trace still reads. import.meta.url is read from
+ * the loader's `__mtImportMeta` argument (computed only when read). mailauth is required from dist/mailauth.cjs,
+ * its own bundle with its own code cache: only runs with DNS load it, and an offline run does not pay for
+ * deserialising its code.
  */
 export const fastBundle = {
   ...common,
   format: 'cjs',
-  entryPoints: { fast: 'src/cli/bin.ts' },
+  entryPoints: { fast: 'src/cli/fast-path.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   minifyWhitespace: true,
   charset: 'ascii',
   plugins: [precomputedTldtsTables, mailauthFromItsBundle],
-  define: { 'import.meta.url': '__mtModuleUrl' },
+  define: { 'import.meta.url': '__mtImportMeta.url' },
   // A vm.Script has no loader for import(): dynamic imports of mailauth's CommonJS files become require().
   supported: { 'dynamic-import': false },
 };

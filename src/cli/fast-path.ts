@@ -4,6 +4,7 @@
 // unsure of (help, version, completion, an unknown or malformed flag, conflicting flags, another command) returns
 // undefined, and main.ts runs yargs as usual: yargs stays the authority on errors and help.
 import { parseArgs } from 'node:util';
+import { exitCodeOf } from './exit.js';
 import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, CONFLICTS, type OptionTable } from './options.js';
 import { FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 import type { AnalyzeArgs } from './analyze-command.js';
@@ -59,4 +60,12 @@ export async function runFastPath(argv: string[]): Promise<number | undefined> {
   if (rest === argv && parsed.positionals[0] !== undefined && COMMAND_NAMES.includes(parsed.positionals[0])) return undefined;
   const { runAnalyze } = await import('./analyze-command.js');
   return runAnalyze({ ...(parsed.values as unknown as AnalyzeArgs), files: parsed.positionals });
+}
+
+/**
+ * The entry of dist/fast.cjs (loaded by bin/mailtrace.cjs with its code cache): a fast run with its errors mapped
+ * to exit codes, or undefined ("not mine") for the full CLI.
+ */
+export function runFast(argv: string[]): Promise<number | undefined> {
+  return exitCodeOf(() => runFastPath(argv));
 }
