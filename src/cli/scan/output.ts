@@ -43,8 +43,9 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
       return position + pendingBytes;
     },
     async close() {
+      // No fsync: only a checkpoint needs the lines on disk, and it asks for that itself (flush(true)); an fsync of a
+      // whole scan's output at exit cost ~0.1 s for 60 MB and bought nothing.
       drain();
-      fsyncSync(fd);
       closeSync(fd);
     },
   };
