@@ -1,6 +1,6 @@
 // The pipeline, one message end to end:
 //   bytes -> Message -> Chain (hops, trust boundary) -> Identity -> AuthReport -> Finding[] -> verdict -> Report
-import type { AnalyzeOptions, Deps, Report, Source } from './types.js';
+import type { AnalyzeOptions, Deps, Report } from './types.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
 import { buildChain } from './hops/index.js';
 import { extractIdentity, gatherRelayContext } from './identity/index.js';
@@ -44,31 +44,27 @@ export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Pr
     const f = firstField(message, name);
     return f ? decodeWords(f.value) : undefined;
   };
-  const source: Source | undefined = options.source;
+  // Every report has the same keys in the same order, an absent value undefined (JSON leaves it out): one shape for
+  // every report, message summary and boundary keeps JSON.stringify and the code that reads reports monomorphic,
+  // where conditional spreads gave each combination of present fields its own hidden class.
   return {
     schemaVersion: 1,
     tool: { name: 'mailtrace', version: VERSION },
-    ...(source ? { source } : {}),
+    source: options.source,
     message: {
-      ...optional('from', text('from')),
-      ...optional('to', text('to')),
-      ...optional('subject', text('subject')),
-      ...optional('date', text('date')),
-      ...optional('messageId', text('message-id')),
+      from: text('from'),
+      to: text('to'),
+      subject: text('subject'),
+      date: text('date'),
+      messageId: text('message-id'),
       size: message.size,
       headerCount: message.headers.length,
     },
     hops: chain.hops,
     boundary: boundary
-      ? {
-          hop: boundary.index,
-          ...optional('ip', boundary.from?.ip),
-          ...optional('helo', boundary.from?.helo),
-          ...optional('rdns', boundary.from?.rdns),
-          ...optional('by', boundary.by),
-        }
+      ? { hop: boundary.index, ip: boundary.from?.ip, helo: boundary.from?.helo, rdns: boundary.from?.rdns, by: boundary.by }
       : null,
-    ...optional('totalDelaySeconds', chain.totalDelaySeconds),
+    totalDelaySeconds: chain.totalDelaySeconds,
     identity,
     auth,
     findings,
@@ -77,8 +73,4 @@ export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Pr
     verdictDrivers: drivers,
     exitCode: exitCodeFor(verdict),
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -17,14 +17,25 @@ export interface VerdictResult {
 }
 
 export function decideVerdict(findings: readonly Finding[]): VerdictResult {
-  const score = findings.reduce((n, f) => n + SEVERITY_WEIGHT[f.severity], 0);
-  const ids = (severities: Severity[]) => [...new Set(findings.filter((f) => severities.includes(f.severity)).map((f) => f.id))];
-  const high = ids(['high']);
-  if (high.length) return { verdict: 'forged', score, drivers: high };
-  const medium = ids(['medium']);
-  if (medium.length) return { verdict: 'suspicious', score, drivers: medium };
-  if (score >= SUSPICIOUS_SCORE) return { verdict: 'suspicious', score, drivers: ids(['low']) };
+  // One pass for the score and the highest severity; the drivers are collected only at the deciding level.
+  let score = 0;
+  let top = 0;
+  for (const f of findings) {
+    const weight = SEVERITY_WEIGHT[f.severity];
+    score += weight;
+    if (weight > top) top = weight;
+  }
+  if (top === SEVERITY_WEIGHT.high) return { verdict: 'forged', score, drivers: idsAt(findings, 'high') };
+  if (top === SEVERITY_WEIGHT.medium) return { verdict: 'suspicious', score, drivers: idsAt(findings, 'medium') };
+  if (score >= SUSPICIOUS_SCORE) return { verdict: 'suspicious', score, drivers: idsAt(findings, 'low') };
   return { verdict: 'pass', score, drivers: [] };
+}
+
+/** The distinct ids of the findings at one severity, in the order they were found. */
+function idsAt(findings: readonly Finding[], severity: Severity): string[] {
+  const ids: string[] = [];
+  for (const f of findings) if (f.severity === severity && !ids.includes(f.id)) ids.push(f.id);
+  return ids;
 }
 
 /** Process exit codes (sysexits.h where one fits). */

@@ -24,30 +24,30 @@ export const displayNameImpersonation = defineRule({
   explain:
     'Most mail clients show only the display name, and anyone can type any name. "PayPal" or "ceo@yourcompany.com" in the name, with an unrelated address behind it, is the most common trick in phishing.',
   check: (ctx) => {
-    const out: FindingDraft[] = [];
+    // One finding at most: the first claim of the first mailbox that makes one.
     for (const m of ctx.identity.from) {
-      for (const claim of nameClaims(m)) {
-        // A bare domain in a name is often the company's own trade name ("CNET News.com" from its newsletter
-        // host): weak unless the domain is a brand's or the recipient's.
-        const weakDomain = claim.kind === 'domain-in-name' && !isBrandDomain(claim.claimed) && !recipientOrgs(ctx).includes(orgDomain(claim.claimed));
-        // "Tyler Hicks (Microsoft)": a person naming their employer, as developers do on lists; weak.
-        const employer = claim.kind === 'brand-in-name' && personWithAffiliation(m.name, claim.claimed);
-        out.push({
-          severity: claim.kind === 'address-in-name' ? 'high' : weakDomain || employer ? 'low' : 'medium',
-          title:
-            claim.kind === 'address-in-name'
-              ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
-              : claim.kind === 'domain-in-name'
-                ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
-                : claim.kind === 'mixed-script-name'
-                  ? `The From display name "${claim.claimed}" mixes Latin with lookalike letters of another script`
-                  : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
-          evidence: firstEvidence(ctx.message, 'from'),
-          data: { kind: claim.kind, claimed: claim.claimed, address: m.address, ...(claim.brandDomains ? { brandDomains: claim.brandDomains } : {}) },
-        });
-        break;
-      }
+      const claim = nameClaims(m)[0];
+      if (claim === undefined) continue;
+      // A bare domain in a name is often the company's own trade name ("CNET News.com" from its newsletter
+      // host): weak unless the domain is a brand's or the recipient's.
+      const weakDomain = claim.kind === 'domain-in-name' && !isBrandDomain(claim.claimed) && !recipientOrgs(ctx).includes(orgDomain(claim.claimed));
+      // "Tyler Hicks (Microsoft)": a person naming their employer, as developers do on lists; weak.
+      const employer = claim.kind === 'brand-in-name' && personWithAffiliation(m.name, claim.claimed);
+      const finding: FindingDraft = {
+        severity: claim.kind === 'address-in-name' ? 'high' : weakDomain || employer ? 'low' : 'medium',
+        title:
+          claim.kind === 'address-in-name'
+            ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
+            : claim.kind === 'domain-in-name'
+              ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
+              : claim.kind === 'mixed-script-name'
+                ? `The From display name "${claim.claimed}" mixes Latin with lookalike letters of another script`
+                : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
+        evidence: firstEvidence(ctx.message, 'from'),
+        data: { kind: claim.kind, claimed: claim.claimed, address: m.address, brandDomains: claim.brandDomains },
+      };
+      return [finding];
     }
-    return out.slice(0, 1);
+    return [];
   },
 });

@@ -4,10 +4,13 @@ import { contextNote } from '../../identity/context.js';
 
 /** "bob+tag@example.com" and "bob@example.com" are the same mailbox for this purpose. */
 function canonical(address: string): string {
-  const a = address.toLowerCase().replace(/^<|>$/g, '');
+  let a = address.toLowerCase();
+  // Most addresses have no brackets and no tag: the tests below skip two regex replaces for them.
+  if (a.startsWith('<') || a.endsWith('>')) a = a.replace(/^<|>$/g, '');
   const at = a.lastIndexOf('@');
   if (at < 0) return a;
-  return a.slice(0, at).replace(/\+.*$/, '') + a.slice(at);
+  const local = a.slice(0, at);
+  return local.includes('+') ? local.replace(/\+.*$/, '') + a.slice(at) : a;
 }
 
 // Delivered-To: bob@example.com
@@ -22,8 +25,12 @@ export const hiddenRecipient = defineRule({
   check: (ctx) => {
     const rcpt = ctx.identity.envelope.rcptTo.filter((a) => a.includes('@'));
     if (rcpt.length === 0) return [];
-    const visible = new Set([...ctx.identity.to, ...ctx.identity.cc, ...(ctx.identity.resent?.to ?? [])].map((m) => canonical(m.address)));
-    if (rcpt.some((a) => visible.has(canonical(a)))) return [];
+    const shown = [...ctx.identity.to, ...ctx.identity.cc, ...(ctx.identity.resent?.to ?? [])];
+    // The envelope names one or two recipients, To and Cc may name hundreds: look those few up, and build the
+    // set of visible addresses only for a finding's data.
+    const wanted = new Set(rcpt.map(canonical));
+    if (shown.some((m) => wanted.has(canonical(m.address)))) return [];
+    const visible = new Set(shown.map((m) => canonical(m.address)));
     const c = contextOf(ctx);
     const routine = c.list.length > 0 || c.forwarded.length > 0;
     return [

@@ -1,20 +1,34 @@
 import { defineRule, type FindingDraft } from '../define.js';
 import { firstEvidence, recipientOrgs } from '../../identity/support.js';
 import { findLookalikes, type Lookalike } from '../../identity/lookalike.js';
-import { memoize } from '../../memo.js';
 import { domainsInName } from '../../identity/display-name.js';
 import { domainOfAddress } from '../../identity/org.js';
 
 // findLookalikes costs tens of microseconds a domain (skeletons, an edit distance against every brand), and a batch
 // meets the same sender and recipient domains again and again. Pure, so remembered for the recent ones; the hits are
-// only read here.
-const lookalikesMemo = memoize((key: string): readonly Lookalike[] => {
-  const [domain, recipients] = JSON.parse(key) as [string, string[]];
-  return findLookalikes(domain, recipients);
-}, 1024);
+// only read here. The key is the recipients and the domain joined by NUL, which a name from the identity stage
+// does not hold (one that does is computed every time); it costs a join, where a JSON key cost a stringify per
+// domain and a parse per miss. Bounded in entries and key length, cleared when full: header text cannot grow it.
+const LOOKALIKE_MEMO_MAX = 1024;
+const MAX_KEY = 1024;
+const lookalikeMemo = new Map<string, readonly Lookalike[]>();
 
-function lookalikesOf(domain: string, recipients: readonly string[]): readonly Lookalike[] {
-  return lookalikesMemo(JSON.stringify([domain, recipients]));
+/** The recipients part of the memo key, or undefined when one of them cannot be keyed. */
+function recipientsKey(recipients: readonly string[]): string | undefined {
+  const key = `${recipients.length}\0${recipients.join('\0')}`;
+  return key.length > MAX_KEY || recipients.some((r) => r.includes('\0')) ? undefined : key;
+}
+
+function lookalikesOf(domain: string, recipients: readonly string[], keyOfRecipients: string | undefined): readonly Lookalike[] {
+  if (keyOfRecipients === undefined || domain.length > MAX_KEY || domain.includes('\0')) return findLookalikes(domain, recipients);
+  const key = `${keyOfRecipients}\0${domain}`;
+  let hits = lookalikeMemo.get(key);
+  if (hits === undefined) {
+    hits = findLookalikes(domain, recipients);
+    if (lookalikeMemo.size >= LOOKALIKE_MEMO_MAX) lookalikeMemo.clear();
+    lookalikeMemo.set(key, hits);
+  }
+  return hits;
 }
 
 // From: PayPal <service@xn--pypal-4ve.com>        (renders as "pаypal.com" with a Cyrillic а)
@@ -30,6 +44,7 @@ export const lookalikeDomain = defineRule({
   check: (ctx) => {
     const { identity, message } = ctx;
     const recipients = recipientOrgs(ctx);
+    const keyOfRecipients = recipientsKey(recipients);
     const sources: { role: string; header: string; domain: string }[] = [
       ...identity.from.map((m) => ({ role: 'From', header: 'from', domain: m.domain })),
       { role: 'Return-Path', header: 'return-path', domain: domainOfAddress(identity.envelope.mailFrom) },
@@ -41,7 +56,7 @@ export const lookalikeDomain = defineRule({
     for (const s of sources) {
       if (!s.domain || seen.has(s.role + s.domain)) continue;
       seen.add(s.role + s.domain);
-      const hits = lookalikesOf(s.domain, recipients);
+      const hits = lookalikesOf(s.domain, recipients, keyOfRecipients);
       if (hits.length === 0) continue;
       const strong = hits.some((h) => h.kind.startsWith('confusable') || h.kind === 'punycode-confusable' || h.kind === 'mixed-script');
       const hit = hits.find((h) => h.target) ?? hits[0]!;
@@ -49,7 +64,7 @@ export const lookalikeDomain = defineRule({
         severity: strong && s.role === 'From' ? 'high' : 'medium',
         title: `The ${s.role} domain ${hit.unicode ?? s.domain} imitates ${hit.target ?? 'another name'}`,
         evidence: firstEvidence(message, s.header),
-        data: { role: s.role, domain: s.domain, ...(hit.unicode ? { unicode: hit.unicode } : {}), kinds: hits.map((h) => h.kind), details: hits.map((h) => h.detail), ...(hit.target ? { target: hit.target } : {}) },
+        data: { role: s.role, domain: s.domain, unicode: hit.unicode || undefined, kinds: hits.map((h) => h.kind), details: hits.map((h) => h.detail), target: hit.target || undefined },
       });
     }
     return out;

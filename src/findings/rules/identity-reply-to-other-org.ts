@@ -17,11 +17,12 @@ export const replyToOtherOrg = defineRule({
   check: (ctx) => {
     const from = authorDomain(ctx);
     if (!from) return [];
-    const c = contextOf(ctx);
-    const listPost = ctx.identity.listPost ? domainOfAddress(parsePath(ctx.identity.listPost.replace(/mailto:/i, ''))) : '';
     const out = [];
     for (const r of ctx.identity.replyTo) {
       if (!r.domain || sameOrg(r.domain, from)) continue;
+      // Asked only here: most messages have no Reply-To, or one at the author's organisation.
+      const c = contextOf(ctx);
+      const listPost = ctx.identity.listPost ? domainOfAddress(parsePath(ctx.identity.listPost.replace(/mailto:/i, ''))) : '';
       // A list's Reply-To points at the list itself, or at the list host.
       if (c.list.length && (sameOrg(r.domain, listPost) || sameOrg(r.domain, domainOfAddress(ctx.identity.envelope.mailFrom)))) continue;
       const freemail = FREEMAIL.has(orgDomain(r.domain)) && !FREEMAIL.has(orgDomain(from));

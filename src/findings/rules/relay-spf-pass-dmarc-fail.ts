@@ -1,4 +1,4 @@
-import { defineRule } from '../define.js';
+import { defineRule, type RuleContext } from '../define.js';
 import { firstEvidence } from '../../identity/support.js';
 import { orgDomain, sameOrg } from '../../identity/org.js';
 
@@ -6,6 +6,18 @@ interface Outcome {
   result: string;
   domain?: string;
   source: string;
+}
+
+/** Our result for a method when we have one, else a trusted receiver's recorded one. */
+function outcomeOf(ctx: RuleContext, method: 'spf' | 'dmarc'): Outcome | undefined {
+  // SPF may be evaluated twice, for MAIL FROM and for HELO: the MAIL FROM one is the one DMARC uses.
+  const candidates = ctx.auth.results.filter((r) => r.method === method);
+  const ours = candidates.find((r) => r.details?.['identity'] !== 'helo') ?? candidates[0];
+  if (ours && ours.result !== 'unknown') return { result: ours.result, domain: ours.domain || undefined, source: 'computed' };
+  const rec = ctx.auth.recorded.find((r) => r.trusted && r.method === method);
+  if (!rec) return undefined;
+  const domain = method === 'spf' ? (rec.properties['smtp.mailfrom'] ?? '').replace(/^.*@/, '') : rec.properties['header.from'];
+  return { result: rec.result, domain: domain || undefined, source: `recorded by ${rec.authservId}` };
 }
 
 // Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=bounce.relay.example; dmarc=fail header.from=bank.example
@@ -17,18 +29,8 @@ export const spfPassDmarcFail = defineRule({
   explain:
     'A pass in SPF sounds reassuring, but it only covers the envelope domain. Here it covers someone else\'s domain, while the check that ties the visible author to the sending servers (DMARC) failed: the author was not verified.',
   check: (ctx) => {
-    const pick = (method: 'spf' | 'dmarc'): Outcome | undefined => {
-      // SPF may be evaluated twice, for MAIL FROM and for HELO: the MAIL FROM one is the one DMARC uses.
-      const candidates = ctx.auth.results.filter((r) => r.method === method);
-      const ours = candidates.find((r) => r.details?.['identity'] !== 'helo') ?? candidates[0];
-      if (ours && ours.result !== 'unknown') return { result: ours.result, ...(ours.domain ? { domain: ours.domain } : {}), source: 'computed' };
-      const rec = ctx.auth.recorded.find((r) => r.trusted && r.method === method);
-      if (!rec) return undefined;
-      const domain = method === 'spf' ? (rec.properties['smtp.mailfrom'] ?? '').replace(/^.*@/, '') : rec.properties['header.from'];
-      return { result: rec.result, ...(domain ? { domain } : {}), source: `recorded by ${rec.authservId}` };
-    };
-    const spf = pick('spf');
-    const dmarc = pick('dmarc');
+    const spf = outcomeOf(ctx, 'spf');
+    const dmarc = outcomeOf(ctx, 'dmarc');
     if (spf?.result !== 'pass' || dmarc?.result !== 'fail' || !spf.domain) return [];
     const from = dmarc.domain ?? ctx.identity.from[0]?.domain;
     if (!from || sameOrg(spf.domain, from)) return [];
