@@ -181,8 +181,6 @@ export function splitReceived(rawValue: string): SplitReceived {
   if (repeated.length) notes.push(`repeated clause: ${[...new Set(repeated.map((c) => c.key))].join(', ')}`);
   if (lead.words.length) notes.push(`words before the first clause: ${lead.words.slice(0, 3).join(' ')}`);
   const envelopeSender = sender?.slice(1, -1);
-  const out: SplitReceived = { lead, clauses, repeated, trailer, notes };
-  if (dateText !== undefined) out.dateText = dateText;
-  if (envelopeSender !== undefined) out.envelopeSender = envelopeSender;
-  return out;
+  // Every key, always in this order: one shape for every line (its readers were recompiled on each new mix of keys).
+  return { lead, clauses, repeated, dateText, trailer, envelopeSender, notes };
 }

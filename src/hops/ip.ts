@@ -3,6 +3,7 @@
 // large regex on first use, which cost the CLI's start-up more than all of the hop parsing (measured, 40 ms).
 
 import { memoize } from '../memo.js';
+import { isRegexSpace } from '../message/text.js';
 
 const MAX_IP_TEXT = 64;
 
@@ -13,8 +14,21 @@ const MAX_IP_TEXT = 64;
  * IPv6 comes back compressed and lower case (RFC 5952 4.2, 4.3).
  */
 export function normalizeIp(text: string | undefined): string | undefined {
-  if (!text || text.length > MAX_IP_TEXT) return undefined;
+  if (!text || text.length > MAX_IP_TEXT || !mayBeAddress(text)) return undefined;
   return normalizeIpMemo(text);
+}
+
+/**
+ * A quick no for most words asked about (host names, "unknown", "ESMTP"), before the memo's Map lookup, which costs
+ * more than this scan: the first character that is not a space, '[' or '?' must be a hex digit, ':' or the 'I' of "IPv6:".
+ */
+function mayBeAddress(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 63 || isRegexSpace(c)) continue; // '[', '?', and what trim() drops
+    return (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 73 || c === 105; // 0-9 ':' a-f A-F 'I' 'i'
+  }
+  return false;
 }
 
 // A message asks about the same few words many times (each hop's from, by and comments, then the trust walk and

@@ -25,7 +25,8 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
 
   const peer = from ? readPeer(from, dialect.fromWordIs, notes) : undefined;
   const byIp = by ? hostIp(by) : undefined;
-  const protocol = withClause ? protocolOf(withClause) : split.clauses.has('via') && /^HTTP$/i.test(split.clauses.get('via')!.words[0] ?? '') ? 'HTTP' : undefined;
+  const via = split.clauses.get('via');
+  const protocol = withClause ? protocolOf(withClause) : via && /^HTTP$/i.test(via.words[0] ?? '') ? 'HTTP' : undefined;
   const tls = tlsOf(withText, comments, protocol);
   const authenticated = /^(?:E?SMTP|LMTP|UTF8SMTP)S?A$/.test(protocol ?? '') || comments.some((c) => AUTH_COMMENT.test(c));
   const id = clean(split.clauses.get('id')?.words[0]);
@@ -39,37 +40,40 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
   if (kind === 'local' && !from && !byHost && !LOCAL_LEAD.test(split.lead.comments.join(' '))) notes.push('no from or by clause');
   const parse: Hop['parse'] = kind === 'unparseable' ? 'unparseable' : notes.length ? 'partial' : 'ok';
 
-  // Built field by field rather than from spreads of one-key objects (a third of the parse's time went there);
-  // the order of the keys is the order of the JSON report.
-  // tls and authenticated are set below, in their place in the order.
-  const hop = {
+  // One object literal with every key of a Hop, always in the same order (the order of the JSON report): every hop
+  // then has one hidden class, and the stages and rules that read hops stay monomorphic (hops built key by key had
+  // dozens of shapes, and their readers were recompiled again and again on "wrong map"). A field the line does not
+  // have is undefined, which JSON.stringify leaves out just as it left out the missing key.
+  // index, trust, trustReason and delaySeconds are the chain's (chain.ts fills them in).
+  const timestamp = date?.timestamp;
+  return {
     header: field.index,
     raw: field.raw,
     kind,
     dialect: kind === 'unparseable' ? 'unknown' : dialect.name,
     parse,
-  } as ParsedHop;
-  if (peer) hop.from = peer;
-  if (byHost) hop.by = byHost;
-  if (byIp) hop.byIp = byIp;
-  const via = clean(split.clauses.get('via')?.words.join(' '));
-  if (via) hop.via = via;
-  if (withText) hop.with = withText;
-  if (protocol) hop.protocol = protocol;
-  hop.tls = tls.used;
-  if (tls.version) hop.tlsVersion = tls.version;
-  if (tls.cipher) hop.tlsCipher = tls.cipher;
-  hop.authenticated = authenticated;
-  if (id) hop.id = id;
-  if (forAddress) hop.for = forAddress;
-  if (envelopeFrom) hop.envelopeFrom = envelopeFrom;
-  if (split.dateText) hop.dateRaw = split.dateText;
-  if (date) {
-    hop.timestamp = date.timestamp;
-    if (date.zoneOffsetMinutes !== undefined) hop.zoneOffsetMinutes = date.zoneOffsetMinutes;
-  }
-  if (notes.length) hop.notes = notes;
-  return hop;
+    from: peer,
+    by: byHost || undefined,
+    byIp: byIp || undefined,
+    via: clean(via?.words.join(' ')),
+    with: withText || undefined,
+    protocol,
+    tls: tls.used,
+    tlsVersion: tls.version || undefined,
+    tlsCipher: tls.cipher || undefined,
+    authenticated,
+    id: id || undefined,
+    for: forAddress || undefined,
+    envelopeFrom: envelopeFrom || undefined,
+    dateRaw: split.dateText || undefined,
+    timestamp: timestamp || undefined,
+    zoneOffsetMinutes: timestamp ? date!.zoneOffsetMinutes : undefined,
+    notes: notes.length ? notes : undefined,
+    index: undefined,
+    trust: undefined,
+    trustReason: undefined,
+    delaySeconds: undefined,
+  } as unknown as ParsedHop;
 }
 
 /** Every comment of the line in order: the lead's, each clause's (repeated clauses last), the trailer's. */
@@ -127,7 +131,8 @@ interface CommentFacts {
 }
 
 function commentFacts(comments: string[]): CommentFacts {
-  const f: CommentFacts = {};
+  // Every key from the start, so that the facts have one shape whatever the comments held.
+  const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, helo: undefined };
   for (const c of comments) {
     const br = f.ip ? null : BRACKET_IP.exec(c);
     const bracketIp = br ? normalizeIp(br[1]) : undefined;
@@ -165,7 +170,7 @@ function commentFacts(comments: string[]): CommentFacts {
 function wordAddress(word: string | undefined): { ip: string; port?: number } | undefined {
   const literal = word ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
   const ip = literal ? normalizeIp(literal[1]) : undefined;
-  return ip ? { ip, ...(literal![2] ? { port: Number(literal![2]) } : {}) } : undefined;
+  return ip ? { ip, port: literal![2] ? Number(literal![2]) : undefined } : undefined;
 }
 
 function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
@@ -177,32 +182,25 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
   if (extra.length && !literalAfter && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
   const c = commentFacts(from.comments);
   const w = wordAddress(word);
-  const peer: HopPeer = {};
   const ip = literalAfter ?? c.ip ?? w?.ip;
-  if (ip) peer.ip = ip;
   const port = c.port ?? (c.ip ? undefined : w?.port);
-  if (port !== undefined) peer.port = port;
-  if (c.ident) peer.ident = c.ident;
   const name = word && !w && !/^unknown$/i.test(word) ? word.replace(/\.$/, '') : undefined;
+  // A peer has one of two shapes (the key order differs, as the JSON report's does), each built as one literal
+  // with every key: keys added one by one gave the hops' readers a new hidden class for each mix of keys.
   if (wordIs === 'rdns' && word && !w && from.comments.length === 0) {
     // Exim without a network peer: "from dave by dread.disaster.area with local (Exim 4.96)" names the local user.
-    peer.ident = word;
-  } else if (wordIs === 'rdns' && word && !w) {
+    return { ip, port, ident: word, rdns: undefined, rdnsLooked: undefined, helo: undefined };
+  }
+  if (wordIs === 'rdns' && word && !w) {
     // Exim and qmail: the word is the verified reverse-DNS name ("unknown" when there was none); the HELO is in a
     // comment and, for Exim, left out when it equals the name.
-    if (name) peer.rdns = name;
-    else if (c.rdns) peer.rdns = c.rdns;
-    peer.rdnsLooked = true; // the word itself is the lookup's result ("unknown" when there was none)
-    const helo = c.helo ?? (c.rdns ? undefined : name);
-    if (helo) peer.helo = helo;
-  } else {
-    // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
-    const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
-    if (helo) peer.helo = helo;
-    if (c.rdns) peer.rdns = c.rdns;
-    if (c.rdnsLooked) peer.rdnsLooked = true;
+    // rdnsLooked: the word itself is the lookup's result ("unknown" when there was none)
+    return { ip, port, ident: c.ident || undefined, rdns: name || c.rdns || undefined, rdnsLooked: true, helo: (c.helo ?? (c.rdns ? undefined : name)) || undefined };
   }
-  return Object.keys(peer).length ? peer : undefined;
+  // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
+  const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
+  if (!ip && port === undefined && !c.ident && !helo && !c.rdns && !c.rdnsLooked) return undefined;
+  return { ip, port, ident: c.ident || undefined, helo: helo || undefined, rdns: c.rdns || undefined, rdnsLooked: c.rdnsLooked ? true : undefined };
 }
 
 function isPickupWords(words: string[]): boolean {
@@ -285,7 +283,7 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
     cipher = inVersion[2]!.replace(/[,;]$/, '');
   }
   const used = version !== undefined || cipher !== undefined || /^(?:E?SMTPS|ESMTPSA|LMTPSA?|LMTPS|UTF8SMTPSA?|HTTPS)$/.test(protocol ?? '') || comments.includes('Google Transport Security');
-  return { used, ...(version ? { version: version.replace(/,$/, '') } : {}), ...(cipher ? { cipher } : {}) };
+  return { used, version: version ? version.replace(/,$/, '') : undefined, cipher: cipher || undefined };
 }
 
 // ---------------------------------------------------------------- for, envelope-from

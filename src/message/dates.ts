@@ -88,7 +88,8 @@ function build(year: number, month: number, day: number, h: number, mi: number, 
   if (!Number.isFinite(ms)) return undefined;
   const utc = isoFromMs(ms);
   if (utc.year < 1970 && year >= 1970) return undefined;
-  return { timestamp: utc.iso, ...(offset !== undefined ? { zoneOffsetMinutes: offset } : {}) };
+  // Both keys always (undefined when no zone was written): one shape for every date.
+  return { timestamp: utc.iso, zoneOffsetMinutes: offset };
 }
 
 // "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
