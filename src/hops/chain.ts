@@ -32,7 +32,7 @@ export function buildChain(message: Message, trust: TrustConfig): Chain {
   }
   const totalDelaySeconds = addDelays(hops);
   const boundary = decideTrust(hops, message, trust);
-  return { hops, ...(boundary !== undefined ? { boundary } : {}), ...(totalDelaySeconds !== undefined ? { totalDelaySeconds } : {}) };
+  return { hops, boundary, totalDelaySeconds }; // every key, undefined when absent: one shape for every chain
 }
 
 /**
