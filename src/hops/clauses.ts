@@ -53,24 +53,25 @@ export function tokenize(value: string, notes: string[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length && tokens.length < MAX_TOKENS) {
-    const c = s[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++;
-    } else if (c === '(') {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++; // ' ', '\t', '\n', '\r'
+    } else if (c === 40) {
+      // '(' ... ')', nested
       const start = i;
       let depth = 0;
       let j = i;
       for (; j < s.length; j++) {
-        const d = s[j];
-        if (d === '\\') j++; // quoted-pair, RFC 5322 3.2.1
-        else if (d === '(') depth++;
-        else if (d === ')' && --depth === 0) break;
+        const d = s.charCodeAt(j);
+        if (d === 92) j++; // '\\', a quoted-pair, RFC 5322 3.2.1
+        else if (d === 40) depth++;
+        else if (d === 41 && --depth === 0) break;
       }
       if (j >= s.length) notes.push('unbalanced parenthesis');
       if (depth > MAX_COMMENT_DEPTH) notes.push('deeply nested comment');
       tokens.push({ t: 'comment', text: s.slice(start + 1, Math.min(j, s.length)).trim(), pos: start });
       i = j + 1;
-    } else if (c === ';') {
+    } else if (c === 59) {
       tokens.push({ t: 'semi', text: ';', pos: i });
       i++;
     } else {
@@ -102,6 +103,12 @@ function findBareDate(tokens: Token[], value: string): number | undefined {
   return last;
 }
 
+/** A ';' among tokens[0 .. end). */
+function hasSemi(tokens: Token[], end: number): boolean {
+  for (let k = 0; k < end; k++) if (tokens[k]!.t === 'semi') return true;
+  return false;
+}
+
 export function splitReceived(rawValue: string): SplitReceived {
   const notes: string[] = [];
   let value = rawValue;
@@ -118,11 +125,12 @@ export function splitReceived(rawValue: string): SplitReceived {
       break;
     }
   }
-  let clauseTokens = tokens;
+  // The clauses are tokens[0 .. clauseEnd): an index rather than a sliced copy of the array.
+  let clauseEnd = tokens.length;
   let dateText: string | undefined;
   const trailer: string[] = [];
   if (semi >= 0) {
-    clauseTokens = tokens.slice(0, semi);
+    clauseEnd = semi;
     // Comments between the ';' and the date belong to the clauses, not the date: IBM's gateway writes
     //   "with IBM ESMTP SMTP Gateway: Authorized Use Only! Violators will be prosecuted; (version=TLSv1/SSLv3 cipher=AES128-GCM-SHA256 bits=128/128) Wed, 8 Mar 2017 ..."
     let k = semi + 1;
@@ -135,13 +143,14 @@ export function splitReceived(rawValue: string): SplitReceived {
       dateText = after.slice(0, comment).trim();
       trailer.push(after.slice(comment).trim().replace(/^\(|\)$/g, ''));
     }
-    if (tokens.slice(0, semi).some((t) => t.t === 'semi')) notes.push("stray ';' inside the clauses");
+    if (hasSemi(tokens, semi)) notes.push("stray ';' inside the clauses");
   } else {
     const at = findBareDate(tokens, value);
     if (at !== undefined) {
-      clauseTokens = tokens.filter((t) => t.pos < at);
+      clauseEnd = 0;
+      while (clauseEnd < tokens.length && tokens[clauseEnd]!.pos < at) clauseEnd++; // tokens are in text order
       dateText = value.slice(at).trim();
-      if (clauseTokens.length > 0) notes.push("date without ';'");
+      if (clauseEnd > 0) notes.push("date without ';'");
     } else {
       notes.push('no date');
     }
@@ -152,7 +161,8 @@ export function splitReceived(rawValue: string): SplitReceived {
   const repeated: Clause[] = [];
   let current: Clause | undefined;
   let senderAfterFor: Clause | undefined;
-  for (const tok of clauseTokens) {
+  for (let k = 0; k < clauseEnd; k++) {
+    const tok = tokens[k]!;
     if (tok.t === 'semi') continue;
     if (tok.t === 'comment') {
       (current ?? lead).comments.push(tok.text);
