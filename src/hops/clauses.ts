@@ -41,7 +41,21 @@ const MAX_TOKENS = 400;
 
 type Token = { t: 'word' | 'comment' | 'semi'; text: string; pos: number };
 
-const KEYWORDS: ReadonlySet<string> = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+const KEYWORDS: readonly ClauseKey[] = ['from', 'by', 'via', 'with', 'id', 'for'];
+
+/** `word` equals the lower-case ASCII `keyword` in any case ('|32' folds 'A'-'Z' onto 'a'-'z', and nothing else onto them). */
+function isKeywordWord(word: string, keyword: string): boolean {
+  if (word.length !== keyword.length) return false;
+  for (let i = 0; i < word.length; i++) if ((word.charCodeAt(i) | 32) !== keyword.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The clause keyword a word is, in any case ("BY", "With"), or undefined; compared in place, without a lower-cased copy. */
+function keywordOf(word: string): ClauseKey | undefined {
+  if (word.length < 2 || word.length > 4) return undefined;
+  for (const k of KEYWORDS) if (isKeywordWord(word, k)) return k;
+  return undefined;
+}
 
 /** '(' or ';' or whitespace as the regex class \s has it: a regex test per character was most of the tokenizer's time. */
 export function endsWord(c: number): boolean {
@@ -168,12 +182,11 @@ export function splitReceived(rawValue: string): SplitReceived {
       (current ?? lead).comments.push(tok.text);
       continue;
     }
-    // Only a word of four letters or fewer can be a keyword: no lower-cased copy of the others.
-    const lower = tok.text.length <= 4 ? tok.text.toLowerCase() : '';
+    const keyword = keywordOf(tok.text);
     // A keyword opens a clause only after the previous clause got its value: "from by.example" stays a value.
-    if (KEYWORDS.has(lower) && (!current || current.words.length > 0 || current.comments.length > 0)) {
+    if (keyword !== undefined && (!current || current.words.length > 0 || current.comments.length > 0)) {
       const afterFor = current?.key === 'for';
-      current = { key: lower as ClauseKey, words: [], comments: [] };
+      current = { key: keyword, words: [], comments: [] };
       // IBM Domino and its gateway: "for <lina.vailati@dududu.it> from <nicoletta_bernasconi@it.ibm.com>;" is the
       // envelope sender, not a second from clause.
       if (current.key === 'from' && afterFor && clauses.has('from')) senderAfterFor = current;

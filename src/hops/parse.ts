@@ -13,7 +13,7 @@ export type ParsedHop = Omit<Hop, 'index' | 'delaySeconds' | 'trust' | 'trustRea
 /** Parse a Received field. `field.value` is the unfolded value (without "Received:"). */
 export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'>): ParsedHop {
   const split = splitReceived(field.value);
-  const notes = [...split.notes];
+  const notes = split.notes; // the split is this call's own: its notes become the hop's
   const from = split.clauses.get('from');
   const by = split.clauses.get('by');
   const withClause = split.clauses.get('with');
@@ -204,7 +204,8 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
 }
 
 function isPickupWords(words: string[]): boolean {
-  return /^mail pickup service$/i.test(words.join(' '));
+  // Words hold no white space, so only three of them can spell it: the join and the regex run for those alone.
+  return words.length === 3 && /^mail pickup service$/i.test(words.join(' '));
 }
 
 /** An IP the receiving host wrote for itself: "by 2002:a05:...", "by BN3...outlook.com (10.152.92.112)", "by x ([fe80::1%7])". */
