@@ -22,7 +22,7 @@ export function normalizeIp(text: string | undefined): string | undefined {
  * A quick no for most words asked about (host names, "unknown", "ESMTP"), before the memo's Map lookup, which costs
  * more than this scan: the first character that is not a space, '[' or '?' must be a hex digit, ':' or the 'I' of "IPv6:".
  */
-function mayBeAddress(text: string): boolean {
+export function mayBeAddress(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 91 || c === 63 || isRegexSpace(c)) continue; // '[', '?', and what trim() drops
@@ -262,7 +262,16 @@ const SCOPES: [string, IpScope][] = [
 const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
 
 // Hops repeat the same few addresses: remembered, so the chain stays linear in practice.
+// The IPv4 blocks again as plain numbers: most clients are IPv4, and a bigint shift per block allocated.
+const V4_SCOPES = PARSED_SCOPES.filter(([net]) => net.width === 32).map(([net, scope]) => ({ top: Number(net.top), divisor: 2 ** Number(net.shift), scope }));
+
 export const ipScope: (ip: string) => IpScope | undefined = memoize((ip) => {
+  const n = normalizeIp(ip);
+  if (n !== undefined && !n.includes(':')) {
+    const value = n.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+    for (const block of V4_SCOPES) if (Math.floor(value / block.divisor) === block.top) return block.scope;
+    return 'public';
+  }
   const addr = toBits(ip);
   if (!addr) return undefined;
   for (const [net, s] of PARSED_SCOPES) if (bitsInNet(addr, net)) return s;

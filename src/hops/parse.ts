@@ -6,7 +6,7 @@ import type { HeaderField, Hop, HopKind, HopPeer, Protocol } from '../types.js';
 import { parseMailDate } from '../message/dates.js';
 import { splitReceived, type Clause, type SplitReceived } from './clauses.js';
 import { DIALECTS, type DialectInput } from './dialects/index.js';
-import { normalizeIp, ipScope } from './ip.js';
+import { mayBeAddress, normalizeIp, ipScope } from './ip.js';
 
 export type ParsedHop = Omit<Hop, 'index' | 'delaySeconds' | 'trust' | 'trustReason'>;
 
@@ -168,7 +168,8 @@ function commentFacts(comments: string[]): CommentFacts {
 
 /** A from word that is an address literal: "from [1.2.3.4]", Exim's "from [1.2.3.4]:1234", Yahoo's "from 1.2.3.4". */
 function wordAddress(word: string | undefined): { ip: string; port?: number } | undefined {
-  const literal = word ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
+  // mayBeAddress: a host name is turned away on its first character, before the regex walks it.
+  const literal = word && mayBeAddress(word) ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
   const ip = literal ? normalizeIp(literal[1]) : undefined;
   return ip ? { ip, port: literal![2] ? Number(literal![2]) : undefined } : undefined;
 }
