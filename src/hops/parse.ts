@@ -19,17 +19,17 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
   const withClause = split.clauses.get('with');
   const withText = withClause ? withClause.words.join(' ') : '';
   const comments = allComments(split);
-  const byHost = cleanHost(by?.words[0] ?? '');
+  const byHost = cleanHost(firstWord(by) ?? '');
   const input: DialectInput = { split, from, by, withText, byHost, comments };
   const dialect = DIALECTS.find((d) => d.matches(input))!;
 
   const peer = from ? readPeer(from, dialect.fromWordIs, notes) : undefined;
   const byIp = by ? hostIp(by) : undefined;
   const via = split.clauses.get('via');
-  const protocol = withClause ? protocolOf(withClause) : via && /^HTTP$/i.test(via.words[0] ?? '') ? 'HTTP' : undefined;
+  const protocol = withClause ? protocolOf(withClause) : via && /^HTTP$/i.test(firstWord(via) ?? '') ? 'HTTP' : undefined;
   const tls = tlsOf(withText, comments, protocol);
   const authenticated = /^(?:E?SMTP|LMTP|UTF8SMTP)S?A$/.test(protocol ?? '') || comments.some((c) => AUTH_COMMENT.test(c));
-  const id = clean(split.clauses.get('id')?.words[0]);
+  const id = clean(firstWord(split.clauses.get('id')));
   const forAddress = forOf(split);
   const envelopeFrom = envelopeFromOf(comments, split);
   const date = split.dateText ? parseMailDate(split.dateText) : undefined;
@@ -83,6 +83,14 @@ function allComments(split: SplitReceived): string[] {
   for (const c of split.repeated) for (const text of c.comments) out.push(text);
   for (const text of split.trailer) out.push(text);
   return out;
+}
+
+/**
+ * A clause's first word. The length is checked before the read: reading past the end of an array sent the
+ * optimised parser back to the interpreter ("out of bounds") the first time a clause came without words.
+ */
+function firstWord(clause: Clause | undefined): string | undefined {
+  return clause !== undefined && clause.words.length > 0 ? clause.words[0] : undefined;
 }
 
 function removeNote(notes: string[], note: string): void {
@@ -175,7 +183,7 @@ function wordAddress(word: string | undefined): { ip: string; port?: number } | 
 }
 
 function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
-  const word = from.words[0] ? clean(from.words[0]) : undefined;
+  const word = clean(firstWord(from));
   if (!word) notes.push('from clause without a name');
   // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
   const extra = from.words.slice(1);
@@ -211,7 +219,7 @@ function isPickupWords(words: string[]): boolean {
 
 /** An IP the receiving host wrote for itself: "by 2002:a05:...", "by BN3...outlook.com (10.152.92.112)", "by x ([fe80::1%7])". */
 function hostIp(by: Clause): string | undefined {
-  const word = normalizeIp(clean(by.words[0]));
+  const word = normalizeIp(clean(firstWord(by)));
   if (word) return word;
   for (const c of by.comments) {
     const ip = normalizeIp(c) ?? normalizeIp(BRACKET_IP.exec(c)?.[1]);
@@ -291,7 +299,7 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
 // ---------------------------------------------------------------- for, envelope-from
 
 function forOf(split: SplitReceived): string | undefined {
-  const w = split.clauses.get('for')?.words[0];
+  const w = firstWord(split.clauses.get('for'));
   if (!w) return undefined;
   return clean(w)?.replace(/^<|>$/g, '');
 }
