@@ -41,7 +41,21 @@ const MAX_TOKENS = 400;
 
 type Token = { t: 'word' | 'comment' | 'semi'; text: string; pos: number };
 
-const KEYWORDS: ReadonlySet<string> = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
+const KEYWORDS: readonly ClauseKey[] = ['from', 'by', 'via', 'with', 'id', 'for'];
+
+/** `word` equals the lower-case ASCII `keyword` in any case ('|32' folds 'A'-'Z' onto 'a'-'z', and nothing else onto them). */
+function isKeywordWord(word: string, keyword: string): boolean {
+  if (word.length !== keyword.length) return false;
+  for (let i = 0; i < word.length; i++) if ((word.charCodeAt(i) | 32) !== keyword.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The clause keyword a word is, in any case ("BY", "With"), or undefined; compared in place, without a lower-cased copy. */
+function keywordOf(word: string): ClauseKey | undefined {
+  if (word.length < 2 || word.length > 4) return undefined;
+  for (const k of KEYWORDS) if (isKeywordWord(word, k)) return k;
+  return undefined;
+}
 
 /** '(' or ';' or whitespace as the regex class \s has it: a regex test per character was most of the tokenizer's time. */
 export function endsWord(c: number): boolean {
@@ -53,24 +67,25 @@ export function tokenize(value: string, notes: string[]): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < s.length && tokens.length < MAX_TOKENS) {
-    const c = s[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++;
-    } else if (c === '(') {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++; // ' ', '\t', '\n', '\r'
+    } else if (c === 40) {
+      // '(' ... ')', nested
       const start = i;
       let depth = 0;
       let j = i;
       for (; j < s.length; j++) {
-        const d = s[j];
-        if (d === '\\') j++; // quoted-pair, RFC 5322 3.2.1
-        else if (d === '(') depth++;
-        else if (d === ')' && --depth === 0) break;
+        const d = s.charCodeAt(j);
+        if (d === 92) j++; // '\\', a quoted-pair, RFC 5322 3.2.1
+        else if (d === 40) depth++;
+        else if (d === 41 && --depth === 0) break;
       }
       if (j >= s.length) notes.push('unbalanced parenthesis');
       if (depth > MAX_COMMENT_DEPTH) notes.push('deeply nested comment');
       tokens.push({ t: 'comment', text: s.slice(start + 1, Math.min(j, s.length)).trim(), pos: start });
       i = j + 1;
-    } else if (c === ';') {
+    } else if (c === 59) {
       tokens.push({ t: 'semi', text: ';', pos: i });
       i++;
     } else {
@@ -102,6 +117,12 @@ function findBareDate(tokens: Token[], value: string): number | undefined {
   return last;
 }
 
+/** A ';' among tokens[0 .. end). */
+function hasSemi(tokens: Token[], end: number): boolean {
+  for (let k = 0; k < end; k++) if (tokens[k]!.t === 'semi') return true;
+  return false;
+}
+
 export function splitReceived(rawValue: string): SplitReceived {
   const notes: string[] = [];
   let value = rawValue;
@@ -118,11 +139,12 @@ export function splitReceived(rawValue: string): SplitReceived {
       break;
     }
   }
-  let clauseTokens = tokens;
+  // The clauses are tokens[0 .. clauseEnd): an index rather than a sliced copy of the array.
+  let clauseEnd = tokens.length;
   let dateText: string | undefined;
   const trailer: string[] = [];
   if (semi >= 0) {
-    clauseTokens = tokens.slice(0, semi);
+    clauseEnd = semi;
     // Comments between the ';' and the date belong to the clauses, not the date: IBM's gateway writes
     //   "with IBM ESMTP SMTP Gateway: Authorized Use Only! Violators will be prosecuted; (version=TLSv1/SSLv3 cipher=AES128-GCM-SHA256 bits=128/128) Wed, 8 Mar 2017 ..."
     let k = semi + 1;
@@ -135,13 +157,14 @@ export function splitReceived(rawValue: string): SplitReceived {
       dateText = after.slice(0, comment).trim();
       trailer.push(after.slice(comment).trim().replace(/^\(|\)$/g, ''));
     }
-    if (tokens.slice(0, semi).some((t) => t.t === 'semi')) notes.push("stray ';' inside the clauses");
+    if (hasSemi(tokens, semi)) notes.push("stray ';' inside the clauses");
   } else {
     const at = findBareDate(tokens, value);
     if (at !== undefined) {
-      clauseTokens = tokens.filter((t) => t.pos < at);
+      clauseEnd = 0;
+      while (clauseEnd < tokens.length && tokens[clauseEnd]!.pos < at) clauseEnd++; // tokens are in text order
       dateText = value.slice(at).trim();
-      if (clauseTokens.length > 0) notes.push("date without ';'");
+      if (clauseEnd > 0) notes.push("date without ';'");
     } else {
       notes.push('no date');
     }
@@ -152,18 +175,18 @@ export function splitReceived(rawValue: string): SplitReceived {
   const repeated: Clause[] = [];
   let current: Clause | undefined;
   let senderAfterFor: Clause | undefined;
-  for (const tok of clauseTokens) {
+  for (let k = 0; k < clauseEnd; k++) {
+    const tok = tokens[k]!;
     if (tok.t === 'semi') continue;
     if (tok.t === 'comment') {
       (current ?? lead).comments.push(tok.text);
       continue;
     }
-    // Only a word of four letters or fewer can be a keyword: no lower-cased copy of the others.
-    const lower = tok.text.length <= 4 ? tok.text.toLowerCase() : '';
+    const keyword = keywordOf(tok.text);
     // A keyword opens a clause only after the previous clause got its value: "from by.example" stays a value.
-    if (KEYWORDS.has(lower) && (!current || current.words.length > 0 || current.comments.length > 0)) {
+    if (keyword !== undefined && (!current || current.words.length > 0 || current.comments.length > 0)) {
       const afterFor = current?.key === 'for';
-      current = { key: lower as ClauseKey, words: [], comments: [] };
+      current = { key: keyword, words: [], comments: [] };
       // IBM Domino and its gateway: "for <lina.vailati@dududu.it> from <nicoletta_bernasconi@it.ibm.com>;" is the
       // envelope sender, not a second from clause.
       if (current.key === 'from' && afterFor && clauses.has('from')) senderAfterFor = current;
@@ -181,8 +204,6 @@ export function splitReceived(rawValue: string): SplitReceived {
   if (repeated.length) notes.push(`repeated clause: ${[...new Set(repeated.map((c) => c.key))].join(', ')}`);
   if (lead.words.length) notes.push(`words before the first clause: ${lead.words.slice(0, 3).join(' ')}`);
   const envelopeSender = sender?.slice(1, -1);
-  const out: SplitReceived = { lead, clauses, repeated, trailer, notes };
-  if (dateText !== undefined) out.dateText = dateText;
-  if (envelopeSender !== undefined) out.envelopeSender = envelopeSender;
-  return out;
+  // Every key, always in this order: one shape for every line (its readers were recompiled on each new mix of keys).
+  return { lead, clauses, repeated, dateText, trailer, envelopeSender, notes };
 }

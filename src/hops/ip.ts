@@ -3,6 +3,7 @@
 // large regex on first use, which cost the CLI's start-up more than all of the hop parsing (measured, 40 ms).
 
 import { memoize } from '../memo.js';
+import { isRegexSpace } from '../message/text.js';
 
 const MAX_IP_TEXT = 64;
 
@@ -13,8 +14,21 @@ const MAX_IP_TEXT = 64;
  * IPv6 comes back compressed and lower case (RFC 5952 4.2, 4.3).
  */
 export function normalizeIp(text: string | undefined): string | undefined {
-  if (!text || text.length > MAX_IP_TEXT) return undefined;
+  if (!text || text.length > MAX_IP_TEXT || !mayBeAddress(text)) return undefined;
   return normalizeIpMemo(text);
+}
+
+/**
+ * A quick no for most words asked about (host names, "unknown", "ESMTP"), before the memo's Map lookup, which costs
+ * more than this scan: the first character that is not a space, '[' or '?' must be a hex digit, ':' or the 'I' of "IPv6:".
+ */
+export function mayBeAddress(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 63 || isRegexSpace(c)) continue; // '[', '?', and what trim() drops
+    return (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 73 || c === 105; // 0-9 ':' a-f A-F 'I' 'i'
+  }
+  return false;
 }
 
 // A message asks about the same few words many times (each hop's from, by and comments, then the trust walk and
@@ -68,23 +82,73 @@ function ipv4Octets(t: string): number[] | undefined {
   return octets.every((o) => o <= 255) ? octets : undefined;
 }
 
+/** The value of a hex digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * The eight 16-bit groups of an IPv6 address (RFC 4291 2.2: hex groups of one to four digits, at most one "::",
+ * an IPv4 dotted tail), or undefined. One pass by hand over the characters: the split/spread/regex-per-group version
+ * cost several microseconds an address, and every IPv6 client and host (and each --trust or scope check of one) comes here.
+ */
 function expandIpv6(t: string): number[] | undefined {
-  let text = t.toLowerCase();
-  const tail4 = /:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(text);
-  if (tail4) {
-    const o = ipv4Octets(tail4[1]!);
-    if (!o) return undefined;
-    text = text.slice(0, tail4.index + 1) + ((o[0]! << 8) | o[1]!).toString(16) + ':' + ((o[2]! << 8) | o[3]!).toString(16);
+  const n = t.length;
+  const groups: number[] = [];
+  let gap = -1; // where "::" stands, as an index into groups
+  let i = 0;
+  if (t.startsWith('::')) {
+    gap = 0;
+    i = 2;
   }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 1 ? fill !== 0 : fill < 1) return undefined;
-  const all = [...head, ...Array<string>(halves.length === 2 ? fill : 0).fill('0'), ...tail];
-  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
-  return all.map((g) => parseInt(g, 16));
+  while (i < n) {
+    let value = 0;
+    let j = i;
+    while (j < n) {
+      const h = hexDigit(t.charCodeAt(j));
+      if (h < 0) break;
+      value = value * 16 + h;
+      j++;
+    }
+    if (j < n && t.charCodeAt(j) === 46 && i > 0) {
+      // "::ffff:192.0.2.1": a dotted quad may end the address, as its last two groups
+      const o = ipv4Octets(t.slice(i));
+      if (!o) return undefined;
+      groups.push((o[0]! << 8) | o[1]!, (o[2]! << 8) | o[3]!);
+      break;
+    }
+    if (j === i || j - i > 4) return undefined;
+    groups.push(value);
+    if (j === n) break;
+    if (t.charCodeAt(j) !== 58) return undefined; // ':'
+    i = j + 1;
+    if (i < n && t.charCodeAt(i) === 58) {
+      if (gap >= 0) return undefined; // a second "::"
+      gap = groups.length;
+      i++;
+    } else if (i === n) {
+      return undefined; // a single trailing ':'
+    }
+  }
+  const fill = 8 - groups.length;
+  if (gap < 0 ? fill !== 0 : fill < 1) return undefined;
+  if (gap >= 0) groups.splice(gap, 0, ...ZERO_GROUPS.slice(0, fill));
+  return groups;
+}
+
+const ZERO_GROUPS: readonly number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+
+const HEX = '0123456789abcdef';
+
+/** g.toString(16) for a 16-bit group: Number#toString with a radix is a slow runtime call in V8. */
+function hex16(g: number): string {
+  if (g < 16) return HEX[g]!;
+  if (g < 256) return HEX[g >> 4]! + HEX[g & 15]!;
+  if (g < 4096) return HEX[g >> 8]! + HEX[(g >> 4) & 15]! + HEX[g & 15]!;
+  return HEX[g >> 12]! + HEX[(g >> 8) & 15]! + HEX[(g >> 4) & 15]! + HEX[g & 15]!;
 }
 
 function compressIpv6(groups: number[]): string {
@@ -104,9 +168,17 @@ function compressIpv6(groups: number[]): string {
     }
     i = j;
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLen).join(':');
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += hex16(groups[i]!);
+  }
+  return out;
 }
 
 export function isIp(text: string | undefined): boolean {
@@ -123,29 +195,33 @@ const toBitsMemo = memoize((ip: string) => bitsOf(ip));
 function bitsOf(ip: string): { readonly value: bigint; readonly width: 32 | 128 } | undefined {
   const n = normalizeIp(ip);
   if (!n) return undefined;
-  if (!n.includes(':')) return { value: n.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n), width: 32 };
-  const groups = expandIpv6(n);
-  if (!groups) return undefined;
-  return { value: groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n), width: 128 };
+  // Built in plain numbers, then made a bigint once or thrice: a bigint operation per octet or group allocated.
+  if (!n.includes(':')) return { value: BigInt(n.split('.').reduce((acc, o) => acc * 256 + Number(o), 0)), width: 32 };
+  const g = expandIpv6(n);
+  if (!g) return undefined;
+  const high = g[0]! * 2 ** 32 + g[1]! * 2 ** 16 + g[2]!; // 48 bits, exact in a double
+  const middle = g[3]! * 2 ** 32 + g[4]! * 2 ** 16 + g[5]!;
+  const low = g[6]! * 2 ** 16 + g[7]!;
+  return { value: (BigInt(high) << 80n) | (BigInt(middle) << 32n) | BigInt(low), width: 128 };
 }
 
 /** "10.0.0.0/8", "2001:db8::/32", or a bare address (a /32 or /128). Undefined when the text is not a CIDR. */
-export function parseCidr(text: string): { value: bigint; width: 32 | 128; prefix: number } | undefined {
+export function parseCidr(text: string): { value: bigint; width: 32 | 128; prefix: number; shift: bigint; top: bigint } | undefined {
   const slash = text.indexOf('/');
   const bits = toBits(slash < 0 ? text : text.slice(0, slash));
   if (!bits) return undefined;
   const prefix = slash < 0 ? bits.width : Number(text.slice(slash + 1));
   if (!/^\d{1,3}$/.test(slash < 0 ? '0' : text.slice(slash + 1)) || prefix > bits.width) return undefined;
-  return { ...bits, prefix };
+  // The network's prefix bits, shifted down once here rather than at every address compared with it.
+  const shift = BigInt(bits.width - prefix);
+  return { value: bits.value, width: bits.width, prefix, shift, top: bits.value >> shift };
 }
 
 type Bits = NonNullable<ReturnType<typeof toBits>>;
 type Net = NonNullable<ReturnType<typeof parseCidr>>;
 
 function bitsInNet(addr: Bits, net: Net): boolean {
-  if (net.width !== addr.width) return false;
-  const shift = BigInt(net.width - net.prefix);
-  return addr.value >> shift === net.value >> shift;
+  return net.width === addr.width && addr.value >> net.shift === net.top;
 }
 
 /** True when the IP is in any of the (parsed) networks: the address is converted once, not once per network. */
@@ -186,7 +262,16 @@ const SCOPES: [string, IpScope][] = [
 const PARSED_SCOPES = SCOPES.map(([c, s]) => [parseCidr(c)!, s] as const);
 
 // Hops repeat the same few addresses: remembered, so the chain stays linear in practice.
+// The IPv4 blocks again as plain numbers: most clients are IPv4, and a bigint shift per block allocated.
+const V4_SCOPES = PARSED_SCOPES.filter(([net]) => net.width === 32).map(([net, scope]) => ({ top: Number(net.top), divisor: 2 ** Number(net.shift), scope }));
+
 export const ipScope: (ip: string) => IpScope | undefined = memoize((ip) => {
+  const n = normalizeIp(ip);
+  if (n !== undefined && !n.includes(':')) {
+    const value = n.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+    for (const block of V4_SCOPES) if (Math.floor(value / block.divisor) === block.top) return block.scope;
+    return 'public';
+  }
   const addr = toBits(ip);
   if (!addr) return undefined;
   for (const [net, s] of PARSED_SCOPES) if (bitsInNet(addr, net)) return s;

@@ -6,29 +6,30 @@ import type { HeaderField, Hop, HopKind, HopPeer, Protocol } from '../types.js';
 import { parseMailDate } from '../message/dates.js';
 import { splitReceived, type Clause, type SplitReceived } from './clauses.js';
 import { DIALECTS, type DialectInput } from './dialects/index.js';
-import { normalizeIp, ipScope } from './ip.js';
+import { mayBeAddress, normalizeIp, ipScope } from './ip.js';
 
 export type ParsedHop = Omit<Hop, 'index' | 'delaySeconds' | 'trust' | 'trustReason'>;
 
 /** Parse a Received field. `field.value` is the unfolded value (without "Received:"). */
 export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'>): ParsedHop {
   const split = splitReceived(field.value);
-  const notes = [...split.notes];
+  const notes = split.notes; // the split is this call's own: its notes become the hop's
   const from = split.clauses.get('from');
   const by = split.clauses.get('by');
   const withClause = split.clauses.get('with');
   const withText = withClause ? withClause.words.join(' ') : '';
   const comments = allComments(split);
-  const byHost = cleanHost(by?.words[0] ?? '');
+  const byHost = cleanHost(firstWord(by) ?? '');
   const input: DialectInput = { split, from, by, withText, byHost, comments };
   const dialect = DIALECTS.find((d) => d.matches(input))!;
 
   const peer = from ? readPeer(from, dialect.fromWordIs, notes) : undefined;
   const byIp = by ? hostIp(by) : undefined;
-  const protocol = withClause ? protocolOf(withClause) : split.clauses.has('via') && /^HTTP$/i.test(split.clauses.get('via')!.words[0] ?? '') ? 'HTTP' : undefined;
+  const via = split.clauses.get('via');
+  const protocol = withClause ? protocolOf(withClause) : via && /^HTTP$/i.test(firstWord(via) ?? '') ? 'HTTP' : undefined;
   const tls = tlsOf(withText, comments, protocol);
   const authenticated = /^(?:E?SMTP|LMTP|UTF8SMTP)S?A$/.test(protocol ?? '') || comments.some((c) => AUTH_COMMENT.test(c));
-  const id = clean(split.clauses.get('id')?.words[0]);
+  const id = clean(firstWord(split.clauses.get('id')));
   const forAddress = forOf(split);
   const envelopeFrom = envelopeFromOf(comments, split);
   const date = split.dateText ? parseMailDate(split.dateText) : undefined;
@@ -39,37 +40,40 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
   if (kind === 'local' && !from && !byHost && !LOCAL_LEAD.test(split.lead.comments.join(' '))) notes.push('no from or by clause');
   const parse: Hop['parse'] = kind === 'unparseable' ? 'unparseable' : notes.length ? 'partial' : 'ok';
 
-  // Built field by field rather than from spreads of one-key objects (a third of the parse's time went there);
-  // the order of the keys is the order of the JSON report.
-  // tls and authenticated are set below, in their place in the order.
-  const hop = {
+  // One object literal with every key of a Hop, always in the same order (the order of the JSON report): every hop
+  // then has one hidden class, and the stages and rules that read hops stay monomorphic (hops built key by key had
+  // dozens of shapes, and their readers were recompiled again and again on "wrong map"). A field the line does not
+  // have is undefined, which JSON.stringify leaves out just as it left out the missing key.
+  // index, trust, trustReason and delaySeconds are the chain's (chain.ts fills them in).
+  const timestamp = date?.timestamp;
+  return {
     header: field.index,
     raw: field.raw,
     kind,
     dialect: kind === 'unparseable' ? 'unknown' : dialect.name,
     parse,
-  } as ParsedHop;
-  if (peer) hop.from = peer;
-  if (byHost) hop.by = byHost;
-  if (byIp) hop.byIp = byIp;
-  const via = clean(split.clauses.get('via')?.words.join(' '));
-  if (via) hop.via = via;
-  if (withText) hop.with = withText;
-  if (protocol) hop.protocol = protocol;
-  hop.tls = tls.used;
-  if (tls.version) hop.tlsVersion = tls.version;
-  if (tls.cipher) hop.tlsCipher = tls.cipher;
-  hop.authenticated = authenticated;
-  if (id) hop.id = id;
-  if (forAddress) hop.for = forAddress;
-  if (envelopeFrom) hop.envelopeFrom = envelopeFrom;
-  if (split.dateText) hop.dateRaw = split.dateText;
-  if (date) {
-    hop.timestamp = date.timestamp;
-    if (date.zoneOffsetMinutes !== undefined) hop.zoneOffsetMinutes = date.zoneOffsetMinutes;
-  }
-  if (notes.length) hop.notes = notes;
-  return hop;
+    from: peer,
+    by: byHost || undefined,
+    byIp: byIp || undefined,
+    via: clean(via?.words.join(' ')),
+    with: withText || undefined,
+    protocol,
+    tls: tls.used,
+    tlsVersion: tls.version || undefined,
+    tlsCipher: tls.cipher || undefined,
+    authenticated,
+    id: id || undefined,
+    for: forAddress || undefined,
+    envelopeFrom: envelopeFrom || undefined,
+    dateRaw: split.dateText || undefined,
+    timestamp: timestamp || undefined,
+    zoneOffsetMinutes: timestamp ? date!.zoneOffsetMinutes : undefined,
+    notes: notes.length ? notes : undefined,
+    index: undefined,
+    trust: undefined,
+    trustReason: undefined,
+    delaySeconds: undefined,
+  } as unknown as ParsedHop;
 }
 
 /** Every comment of the line in order: the lead's, each clause's (repeated clauses last), the trailer's. */
@@ -79,6 +83,14 @@ function allComments(split: SplitReceived): string[] {
   for (const c of split.repeated) for (const text of c.comments) out.push(text);
   for (const text of split.trailer) out.push(text);
   return out;
+}
+
+/**
+ * A clause's first word. The length is checked before the read: reading past the end of an array sent the
+ * optimised parser back to the interpreter ("out of bounds") the first time a clause came without words.
+ */
+function firstWord(clause: Clause | undefined): string | undefined {
+  return clause !== undefined && clause.words.length > 0 ? clause.words[0] : undefined;
 }
 
 function removeNote(notes: string[], note: string): void {
@@ -127,7 +139,8 @@ interface CommentFacts {
 }
 
 function commentFacts(comments: string[]): CommentFacts {
-  const f: CommentFacts = {};
+  // Every key from the start, so that the facts have one shape whatever the comments held.
+  const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, helo: undefined };
   for (const c of comments) {
     const br = f.ip ? null : BRACKET_IP.exec(c);
     const bracketIp = br ? normalizeIp(br[1]) : undefined;
@@ -163,13 +176,14 @@ function commentFacts(comments: string[]): CommentFacts {
 
 /** A from word that is an address literal: "from [1.2.3.4]", Exim's "from [1.2.3.4]:1234", Yahoo's "from 1.2.3.4". */
 function wordAddress(word: string | undefined): { ip: string; port?: number } | undefined {
-  const literal = word ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
+  // mayBeAddress: a host name is turned away on its first character, before the regex walks it.
+  const literal = word && mayBeAddress(word) ? /^\[?([^\]]{2,60}?)\]?(?::(\d{1,5}))?$/.exec(word) : null;
   const ip = literal ? normalizeIp(literal[1]) : undefined;
-  return ip ? { ip, ...(literal![2] ? { port: Number(literal![2]) } : {}) } : undefined;
+  return ip ? { ip, port: literal![2] ? Number(literal![2]) : undefined } : undefined;
 }
 
 function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPeer | undefined {
-  const word = from.words[0] ? clean(from.words[0]) : undefined;
+  const word = clean(firstWord(from));
   if (!word) notes.push('from clause without a name');
   // "from relay-x.misswldrs.com [97.87.140.185] by ..." (an address literal after the name, no parentheses)
   const extra = from.words.slice(1);
@@ -177,41 +191,35 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
   if (extra.length && !literalAfter && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
   const c = commentFacts(from.comments);
   const w = wordAddress(word);
-  const peer: HopPeer = {};
   const ip = literalAfter ?? c.ip ?? w?.ip;
-  if (ip) peer.ip = ip;
   const port = c.port ?? (c.ip ? undefined : w?.port);
-  if (port !== undefined) peer.port = port;
-  if (c.ident) peer.ident = c.ident;
   const name = word && !w && !/^unknown$/i.test(word) ? word.replace(/\.$/, '') : undefined;
+  // A peer has one of two shapes (the key order differs, as the JSON report's does), each built as one literal
+  // with every key: keys added one by one gave the hops' readers a new hidden class for each mix of keys.
   if (wordIs === 'rdns' && word && !w && from.comments.length === 0) {
     // Exim without a network peer: "from dave by dread.disaster.area with local (Exim 4.96)" names the local user.
-    peer.ident = word;
-  } else if (wordIs === 'rdns' && word && !w) {
+    return { ip, port, ident: word, rdns: undefined, rdnsLooked: undefined, helo: undefined };
+  }
+  if (wordIs === 'rdns' && word && !w) {
     // Exim and qmail: the word is the verified reverse-DNS name ("unknown" when there was none); the HELO is in a
     // comment and, for Exim, left out when it equals the name.
-    if (name) peer.rdns = name;
-    else if (c.rdns) peer.rdns = c.rdns;
-    peer.rdnsLooked = true; // the word itself is the lookup's result ("unknown" when there was none)
-    const helo = c.helo ?? (c.rdns ? undefined : name);
-    if (helo) peer.helo = helo;
-  } else {
-    // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
-    const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
-    if (helo) peer.helo = helo;
-    if (c.rdns) peer.rdns = c.rdns;
-    if (c.rdnsLooked) peer.rdnsLooked = true;
+    // rdnsLooked: the word itself is the lookup's result ("unknown" when there was none)
+    return { ip, port, ident: c.ident || undefined, rdns: name || c.rdns || undefined, rdnsLooked: true, helo: (c.helo ?? (c.rdns ? undefined : name)) || undefined };
   }
-  return Object.keys(peer).length ? peer : undefined;
+  // Postfix, Sendmail, Exchange, Gmail and RFC 5321's own shape: "from <helo> (<rdns> [<ip>])".
+  const helo = wordIs === 'rdns' ? (c.helo ?? word) : word && !isPickupWords(from.words) ? word : c.helo;
+  if (!ip && port === undefined && !c.ident && !helo && !c.rdns && !c.rdnsLooked) return undefined;
+  return { ip, port, ident: c.ident || undefined, helo: helo || undefined, rdns: c.rdns || undefined, rdnsLooked: c.rdnsLooked ? true : undefined };
 }
 
 function isPickupWords(words: string[]): boolean {
-  return /^mail pickup service$/i.test(words.join(' '));
+  // Words hold no white space, so only three of them can spell it: the join and the regex run for those alone.
+  return words.length === 3 && /^mail pickup service$/i.test(words.join(' '));
 }
 
 /** An IP the receiving host wrote for itself: "by 2002:a05:...", "by BN3...outlook.com (10.152.92.112)", "by x ([fe80::1%7])". */
 function hostIp(by: Clause): string | undefined {
-  const word = normalizeIp(clean(by.words[0]));
+  const word = normalizeIp(clean(firstWord(by)));
   if (word) return word;
   for (const c of by.comments) {
     const ip = normalizeIp(c) ?? normalizeIp(BRACKET_IP.exec(c)?.[1]);
@@ -285,13 +293,13 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
     cipher = inVersion[2]!.replace(/[,;]$/, '');
   }
   const used = version !== undefined || cipher !== undefined || /^(?:E?SMTPS|ESMTPSA|LMTPSA?|LMTPS|UTF8SMTPSA?|HTTPS)$/.test(protocol ?? '') || comments.includes('Google Transport Security');
-  return { used, ...(version ? { version: version.replace(/,$/, '') } : {}), ...(cipher ? { cipher } : {}) };
+  return { used, version: version ? version.replace(/,$/, '') : undefined, cipher: cipher || undefined };
 }
 
 // ---------------------------------------------------------------- for, envelope-from
 
 function forOf(split: SplitReceived): string | undefined {
-  const w = split.clauses.get('for')?.words[0];
+  const w = firstWord(split.clauses.get('for'));
   if (!w) return undefined;
   return clean(w)?.replace(/^<|>$/g, '');
 }

@@ -11,13 +11,15 @@ export interface ParsedDate {
   zoneOffsetMinutes?: number;
 }
 
-const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+// Maps, not object literals: the key is header text, and a property load keyed by ever-different month and zone
+// names ("apr", "pdt") sent the optimised parser back to the interpreter ("wrong name") again and again.
+const MONTHS: ReadonlyMap<string, number> = new Map(Object.entries({ jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 }));
 
 // RFC 5322 4.3 obs-zone, plus a few common abbreviations.
-const ZONES: Record<string, number> = {
+const ZONES: ReadonlyMap<string, number> = new Map(Object.entries({
   ut: 0, utc: 0, gmt: 0, z: 0, edt: -240, est: -300, cdt: -300, cst: -360, mdt: -360, mst: -420, pdt: -420, pst: -480,
   bst: 60, cet: 60, cest: 120, eet: 120, eest: 180, jst: 540, kst: 540, ist: 330, msk: 180, hkt: 480, sgt: 480, aest: 600, aedt: 660,
-};
+}));
 
 const MAX_DATE_TEXT = 200;
 
@@ -29,7 +31,7 @@ function zoneOffset(zone: string | undefined): number | undefined {
     if (Number(m[2]) > 23 || Number(m[3]) > 59) return undefined;
     return m[1] === '-' ? -minutes : minutes;
   }
-  return ZONES[zone.toLowerCase()];
+  return ZONES.get(zone.toLowerCase());
 }
 
 function expandYear(y: string): number {
@@ -88,7 +90,8 @@ function build(year: number, month: number, day: number, h: number, mi: number, 
   if (!Number.isFinite(ms)) return undefined;
   const utc = isoFromMs(ms);
   if (utc.year < 1970 && year >= 1970) return undefined;
-  return { timestamp: utc.iso, ...(offset !== undefined ? { zoneOffsetMinutes: offset } : {}) };
+  // Both keys always (undefined when no zone was written): one shape for every date.
+  return { timestamp: utc.iso, zoneOffsetMinutes: offset };
 }
 
 // "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
@@ -105,7 +108,7 @@ export function parseMailDate(text: string): ParsedDate | undefined {
   const t = collapseSpaces(text.slice(0, MAX_DATE_TEXT)).trim();
   let m = RFC5322.exec(t);
   if (m) {
-    const month = MONTHS[m[2]!.toLowerCase()];
+    const month = MONTHS.get(m[2]!.toLowerCase());
     if (month === undefined) return undefined;
     return build(expandYear(m[3]!), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[8]), fractionMs(m[7]));
   }
@@ -115,7 +118,7 @@ export function parseMailDate(text: string): ParsedDate | undefined {
   }
   m = MONTH_FIRST.exec(t);
   if (m) {
-    const month = MONTHS[m[1]!.toLowerCase()];
+    const month = MONTHS.get(m[1]!.toLowerCase());
     if (month !== undefined) {
       const hour = twelveHour(Number(m[4]), m[8]);
       if (hour !== undefined) return build(Number(m[3]), month, Number(m[2]), hour, Number(m[5]), Number(m[6] ?? 0), zoneOffset(m[9]), fractionMs(m[7]));
@@ -123,7 +126,7 @@ export function parseMailDate(text: string): ParsedDate | undefined {
   }
   m = ASCTIME.exec(t);
   if (m) {
-    const month = MONTHS[m[1]!.toLowerCase()];
+    const month = MONTHS.get(m[1]!.toLowerCase());
     if (month === undefined) return undefined;
     return build(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), zoneOffset(m[8] ?? m[6]));
   }

@@ -16,9 +16,10 @@ interface Row {
 
 /** Assert the listed fields only; `from: null` means "no from peer at all". */
 function check(row: Row): void {
-  const hop = hopOf(row.received);
+  // As the JSON report has it: a hop keeps every key (one hidden class), undefined where the line has no such field.
+  const hop = JSON.parse(JSON.stringify(hopOf(row.received))) as Record<string, unknown>;
   for (const [key, want] of Object.entries(row.expect)) {
-    const got = (hop as unknown as Record<string, unknown>)[key];
+    const got = hop[key];
     if (key === 'from' && want === null) assert.equal(got, undefined, `${row.name}: from`);
     else assert.deepEqual(got, want, `${row.name}: ${key}`);
   }
