@@ -22,12 +22,9 @@ function toMailbox(entry: ParsedEntry, group?: string): Mailbox {
   const address = (entry.address ?? '').trim();
   const at = address.lastIndexOf('@');
   const normalised = at < 0 ? address : address.slice(0, at) + '@' + address.slice(at + 1).toLowerCase();
-  return {
-    name: decodeWords((entry.name ?? '').trim()),
-    address: normalised,
-    domain: domainOf(address),
-    ...(group !== undefined ? { group } : {}),
-  };
+  const mailbox: Mailbox = { name: decodeWords((entry.name ?? '').trim()), address: normalised, domain: domainOf(address) };
+  if (group !== undefined) mailbox.group = group; // only group members carry the key
+  return mailbox;
 }
 
 // The plain mailboxes most address fields hold, one per comma-separated segment:
