@@ -49,13 +49,13 @@ export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthRe
   const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain);
   const at = validDate(input.at, deps);
   // isoFromMs writes what toISOString writes, at a tenth of its cost here.
-  const base = { evaluatedAt: isoFromMs(at.getTime()).iso, inputs: reportedInputs(inputs), recorded };
+  const evaluatedAt = isoFromMs(at.getTime()).iso;
   if (input.offline || !deps.resolver) {
-    return { mode: 'offline', ...base, results: offlineResults(recorded), comparison: [], dns: [] };
+    return { mode: 'offline', evaluatedAt, inputs: reportedInputs(inputs), recorded, results: offlineResults(recorded), comparison: [], dns: [] };
   }
   const guard = guardResolver(deps.resolver, input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
   const results = await computedResults({ ...input, at }, inputs, guard, trusted);
-  return { mode: 'computed', ...base, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
+  return { mode: 'computed', evaluatedAt, inputs: reportedInputs(inputs), recorded, results, comparison: compareResults(results, recorded), dns: dnsRecords(guard.queries, deps) };
 }
 
 function statedInputs(smtp: NonNullable<AuthInput['smtp']>): SpfInputs {
@@ -72,11 +72,12 @@ function validDate(at: Date, deps: Deps): Date {
 }
 
 function reportedInputs(inputs: SpfInputs): AuthReport['inputs'] {
-  return {
-    ...(inputs.ip ? { ip: inputs.ip } : {}),
-    ...(inputs.helo ? { helo: inputs.helo } : {}),
-    ...(inputs.mailFrom !== undefined ? { mailFrom: inputs.mailFrom } : {}),
-  };
+  // Assigned in this order, each only when known (no spread objects: this runs for every message).
+  const out: NonNullable<AuthReport['inputs']> = {};
+  if (inputs.ip) out.ip = inputs.ip;
+  if (inputs.helo) out.helo = inputs.helo;
+  if (inputs.mailFrom !== undefined) out.mailFrom = inputs.mailFrom;
+  return out;
 }
 
 async function computedResults(input: AuthInput, inputs: SpfInputs, guard: GuardedResolver, trusted: TrustedIds): Promise<MethodResult[]> {

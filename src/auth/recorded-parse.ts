@@ -148,20 +148,21 @@ function resinfoOf(segment: Token[]): ParsedResinfo | undefined {
   if (!method || !result) return undefined;
   const properties: Record<string, string> = Object.create(null);
   let reason: string | undefined;
-  for (const [key, value] of pairs.slice(1)) {
+  for (let i = 1; i < pairs.length; i++) {
+    const [key, value] = pairs[i]!;
     const k = key.toLowerCase();
     if (k === 'reason') reason ??= value;
     else if (k.includes('.')) properties[k] ??= value;
     else properties[k] ??= value; // non-standard ("action=none", "compauth" extras): kept, harmless
   }
-  return {
-    method,
-    ...(slash >= 0 ? { methodVersion: methodSpec.slice(slash + 1).trim() } : {}),
-    result: result.toLowerCase(),
-    ...(reason !== undefined ? { reason } : {}),
-    properties,
-    ...(comments[0] ? { comment: comments[0] } : {}),
-  };
+  // Keys assigned in this order, each optional one only when present (no spread objects: this runs per result).
+  const out = { method } as ParsedResinfo;
+  if (slash >= 0) out.methodVersion = methodSpec.slice(slash + 1).trim();
+  out.result = result.toLowerCase();
+  if (reason !== undefined) out.reason = reason;
+  out.properties = properties;
+  if (comments[0]) out.comment = comments[0];
+  return out;
 }
 
 /** Parses one header value. `arc` reads the leading "i=N;" of ARC-Authentication-Results. */

@@ -11,7 +11,7 @@
 // ARC-*, Return-Path) is accepted when its authserv-id is the boundary receiver's, and only the first per id: a
 // receiver removes look-alikes of its own id (RFC 8601 section 5), so a second one is the sender's.
 import type { Chain, HeaderField, Hop, Message, RecordedResult } from '../types.js';
-import { parseAuthResults } from './recorded-parse.js';
+import { parseAuthResults, type ParsedAuthResults, type ParsedResinfo } from './recorded-parse.js';
 
 /** Recorded headers read per message; a message with more is hostile or broken. */
 const MAX_RECORDED_HEADERS = 100;
@@ -89,6 +89,19 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
   return { trusted: false, reason: idOk ? `below the boundary (header ${field.index} > ${b.header}): the sender can have written it` : `below the boundary and authserv-id ${authservId || '(none)'} is not the receiving side's` };
 }
 
+/** One row, its keys written in one fixed order (optional ones only when set), without building spread objects. */
+function recordedRow(field: HeaderField, parsed: ParsedAuthResults, r: ParsedResinfo, receiverId: boolean, verdict: { trusted: boolean; reason: string }): RecordedResult {
+  const row: RecordedResult = { header: field.index, headerName: field.name, authservId: parsed.authservId, method: r.method, result: r.result } as RecordedResult;
+  if (r.reason !== undefined) row.reason = r.reason;
+  row.properties = r.properties;
+  if (r.comment) row.comment = r.comment;
+  if (parsed.instance !== undefined) row.instance = parsed.instance;
+  row.receiverId = receiverId;
+  row.trusted = verdict.trusted;
+  row.trustReason = verdict.reason;
+  return row;
+}
+
 /** Every recorded result of the message, each marked trusted or not with the reason. */
 export function recordedResults(message: Message, chain: Chain, trusted: TrustedIds): RecordedResult[] {
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
@@ -99,22 +112,8 @@ export function recordedResults(message: Message, chain: Chain, trusted: Trusted
   for (const field of fields) {
     const parsed = parseAuthResults(field.value, field.key === 'arc-authentication-results');
     const verdict = judge(field, parsed.authservId, place, trusted, seen);
-    for (const r of parsed.results) {
-      out.push({
-        header: field.index,
-        headerName: field.name,
-        authservId: parsed.authservId,
-        method: r.method,
-        result: r.result,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-        properties: r.properties,
-        ...(r.comment ? { comment: r.comment } : {}),
-        ...(parsed.instance !== undefined ? { instance: parsed.instance } : {}),
-        receiverId: belongsToReceiver(parsed.authservId, trusted),
-        trusted: verdict.trusted,
-        trustReason: verdict.reason,
-      });
-    }
+    const receiverId = belongsToReceiver(parsed.authservId, trusted);
+    for (const r of parsed.results) out.push(recordedRow(field, parsed, r, receiverId, verdict));
   }
   return out;
 }

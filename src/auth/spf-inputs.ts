@@ -41,17 +41,21 @@ export function spfInputs(message: Message, chain: Chain): SpfInputs {
   const from = boundary ? envelopeMailFrom(message, chain) : undefined;
   const mailFrom = from?.mailFrom;
   const source = from?.source;
-  const base: SpfInputs = {
-    ...(mailFrom !== undefined ? { mailFrom } : {}),
-    ...(source ? { mailFromSource: source } : {}),
-    ...(boundary?.from?.helo ? { helo: boundary.from.helo } : {}),
-  };
-  if (!boundary) return { ...base, problem: 'no trust boundary hop: the client IP the receiver saw is unknown' };
+  // Keys assigned in a fixed order, each only when known (no spread objects: this runs for every message).
+  const out: SpfInputs = {};
+  if (mailFrom !== undefined) out.mailFrom = mailFrom;
+  if (source) out.mailFromSource = source;
+  if (boundary?.from?.helo) out.helo = boundary.from.helo;
+  if (!boundary) {
+    out.problem = 'no trust boundary hop: the client IP the receiver saw is unknown';
+    return out;
+  }
   const ip = boundary.from?.ip;
-  if (!ip) return { ...base, problem: `the boundary hop (Received header ${boundary.header}) states no client IP` };
-  const bad = unusableIp(ip);
-  if (bad) return { ...base, problem: `boundary client IP unusable: ${bad}` };
-  return { ...base, ip };
+  const bad = ip ? unusableIp(ip) : `the boundary hop (Received header ${boundary.header}) states no client IP`;
+  if (!ip) out.problem = bad;
+  else if (bad) out.problem = `boundary client IP unusable: ${bad}`;
+  else out.ip = ip;
+  return out;
 }
 
 /** A HELO name that SPF can check (RFC 7208 section 2.3): a domain name, not an address literal. */

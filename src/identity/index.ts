@@ -46,25 +46,24 @@ export function extractIdentity(message: Message, chain: Chain): Identity {
   const listId = firstField(message, 'list-id')?.value;
   const listPost = firstField(message, 'list-post')?.value;
   const resent = resentBlock(message);
-  return {
-    envelope: {
-      ...(envelopeFrom ? { mailFrom: envelopeFrom.mailFrom } : {}),
-      ...(envelopeFrom?.field ? { mailFromSource: { header: envelopeFrom.field.name, index: envelopeFrom.field.index } } : {}),
-      rcptTo,
-      ...(boundary?.from?.ip ? { clientIp: boundary.from.ip } : {}),
-      ...(boundary?.from?.helo ? { helo: boundary.from.helo } : {}),
-    },
-    from: mailboxesOf(message, 'from'),
-    fromFields: fieldsNamed(message, 'from').length,
-    ...(sender ? { sender } : {}),
-    replyTo: mailboxesOf(message, 'reply-to'),
-    to: mailboxesOf(message, 'to'),
-    cc: mailboxesOf(message, 'cc'),
-    ...(messageId ? { messageId } : {}),
-    ...(dateField ? { date: { raw: dateField.value, ...(date ? { timestamp: date.timestamp } : {}) } } : {}),
-    ...(subject ? { subject: decodeWords(subject.value) } : {}),
-    ...(listId ? { listId } : {}),
-    ...(listPost ? { listPost } : {}),
-    ...(resent ? { resent } : {}),
-  };
+  // Keys assigned in the report's order, each optional one only when known: no spread objects per message.
+  const envelope = {} as Identity['envelope'];
+  if (envelopeFrom) envelope.mailFrom = envelopeFrom.mailFrom;
+  if (envelopeFrom?.field) envelope.mailFromSource = { header: envelopeFrom.field.name, index: envelopeFrom.field.index };
+  envelope.rcptTo = rcptTo;
+  if (boundary?.from?.ip) envelope.clientIp = boundary.from.ip;
+  if (boundary?.from?.helo) envelope.helo = boundary.from.helo;
+  const fromFields = fieldsNamed(message, 'from');
+  const identity = { envelope, from: fromFields.flatMap((f) => fieldMailboxes(f)), fromFields: fromFields.length } as Identity;
+  if (sender) identity.sender = sender;
+  identity.replyTo = mailboxesOf(message, 'reply-to');
+  identity.to = mailboxesOf(message, 'to');
+  identity.cc = mailboxesOf(message, 'cc');
+  if (messageId) identity.messageId = messageId;
+  if (dateField) identity.date = date ? { raw: dateField.value, timestamp: date.timestamp } : { raw: dateField.value };
+  if (subject) identity.subject = decodeWords(subject.value);
+  if (listId) identity.listId = listId;
+  if (listPost) identity.listPost = listPost;
+  if (resent) identity.resent = resent;
+  return identity;
 }

@@ -3,7 +3,7 @@
 // nor a continuation ends the header block, as Postfix's cleanup does.
 import { isAscii } from 'node:buffer';
 import type { HeaderField, LineEnding, MessageProblem } from '../types.js';
-import { bytesToText, latin1 } from './text.js';
+import { bytesToText, latin1, toBuffer } from './text.js';
 
 const CR = 13;
 const LF = 10;
@@ -30,16 +30,43 @@ interface Line {
   terminator: 'crlf' | 'lf' | 'cr' | 'none';
 }
 
-function readLine(bytes: Uint8Array, start: number): Line {
-  for (let i = start; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === LF) return { start, end: i, next: i + 1, terminator: 'lf' };
-    if (b === CR) {
-      if (bytes[i + 1] === LF) return { start, end: i, next: i + 2, terminator: 'crlf' };
-      return { start, end: i, next: i + 1, terminator: 'cr' };
-    }
+/**
+ * Finds line ends with Buffer.indexOf (memchr) instead of a loop over every byte, which cost a third of the split.
+ * The next LF and the next CR are each searched once and reused until the scan passes them; -1: none ahead. The
+ * searches stop at the header size cap (plus a little), so a large body is not scanned: only a line that runs past
+ * the cap is looked for in the rest.
+ */
+class LineReader {
+  private readonly head: Buffer;
+  private nextLf: number;
+  private nextCr: number;
+
+  constructor(
+    private readonly bytes: Buffer,
+    limit: number,
+  ) {
+    this.head = bytes.subarray(0, Math.min(bytes.length, limit + 2));
+    this.nextLf = this.find(LF, 0);
+    this.nextCr = this.find(CR, 0);
   }
-  return { start, end: bytes.length, next: bytes.length, terminator: 'none' };
+
+  private find(byte: number, from: number): number {
+    const i = this.head.indexOf(byte, from);
+    return i < 0 && this.head.length < this.bytes.length ? this.bytes.indexOf(byte, from) : i;
+  }
+
+  read(start: number): Line {
+    if (this.nextLf !== -1 && this.nextLf < start) this.nextLf = this.find(LF, start);
+    if (this.nextCr !== -1 && this.nextCr < start) this.nextCr = this.find(CR, start);
+    const lf = this.nextLf;
+    const cr = this.nextCr;
+    if (cr !== -1 && (lf === -1 || cr < lf)) {
+      if (cr + 1 === lf) return { start, end: cr, next: cr + 2, terminator: 'crlf' };
+      return { start, end: cr, next: cr + 1, terminator: 'cr' };
+    }
+    if (lf !== -1) return { start, end: lf, next: lf + 1, terminator: 'lf' };
+    return { start, end: this.bytes.length, next: this.bytes.length, terminator: 'none' };
+  }
 }
 
 /** Length of a field name at the start of the line (printable ASCII except ':'), and whether WSP precedes the colon. */
@@ -63,7 +90,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   // A leading mbox "From " line (mboxo/mboxrd) is envelope, not header.
   // "From : x" (space before the colon) is a header field, not an mbox separator.
   if (bytes.length >= 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(0, 64)))) {
-    const first = readLine(bytes, 0);
+    const first = new LineReader(toBuffer(bytes), 1000).read(0);
     mboxFrom = bytesToText(bytes.subarray(first.start, Math.min(first.end, first.start + 1000)));
     problems.push({ code: 'mbox-from-line', detail: 'a leading mbox "From " line was set aside' });
     pos = first.next;
@@ -71,6 +98,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   const start = pos;
   const limit = Math.min(bytes.length, start + maxHeaderBytes);
   const fields: HeaderField[] = [];
+  const lines = new LineReader(toBuffer(bytes), limit);
   const seen = new Set<Line['terminator']>();
   // Fields are built once the end of the header block is known, so that the block is decoded in one piece.
   const pending: PendingField[] = [];
@@ -91,7 +119,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
       ended = true;
       break;
     }
-    const line = readLine(bytes, pos);
+    const line = lines.read(pos);
     if (line.terminator !== 'none') seen.add(line.terminator);
     if (line.end === line.start) {
       // The blank line: the body starts after it.
@@ -153,13 +181,33 @@ function lineText(bytes: Uint8Array, text: HeaderText | undefined, line: Line): 
   return text ? text.text.slice(line.start - text.base, line.end - text.base) : bytesToText(bytes.subarray(line.start, line.end));
 }
 
-/** The value unfolded: line breaks removed, runs of SP/HTAB collapsed to one space, trimmed. */
-function unfold(text: string): string {
-  let v = text;
-  // The replacements allocate a new string every time; most values have nothing to replace.
-  if (v.includes('\n')) v = v.replace(/\n/g, '');
-  if (v.includes('\t') || v.includes('  ')) v = v.replace(/[ \t]+/g, ' ');
-  return v.trim();
+/**
+ * The value unfolded: line breaks removed, runs of SP/HTAB collapsed to one space, trimmed. The same as
+ * `text.replace(/\n/g, '').replace(/[ \t]+/g, ' ').trim()`, in one pass that copies nothing when the value holds
+ * only single spaces (most values): the two replacements cost more than the rest of the split together.
+ */
+export function unfold(text: string): string {
+  // Searching with includes (native) first is cheaper than looking at every character of a value that has no fold.
+  if (!text.includes('\n') && !text.includes('\t') && !text.includes('  ')) return text.trim();
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== SP && c !== TAB && c !== LF) continue;
+    // A run of SP, HTAB and LF: LFs vanish, so the blanks around them join into one run, which becomes one space.
+    let end = i + 1;
+    let blank = c !== LF;
+    for (; end < text.length; end++) {
+      const d = text.charCodeAt(end);
+      if (d === SP || d === TAB) blank = true;
+      else if (d !== LF) break;
+    }
+    if (end - i === 1 && c === SP) continue; // a single space stays as it is
+    out += text.slice(copied, i) + (blank ? ' ' : '');
+    copied = end;
+    i = end - 1;
+  }
+  return (copied === 0 ? text : out + text.slice(copied)).trim();
 }
 
 function makeField(bytes: Uint8Array, text: HeaderText | undefined, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {

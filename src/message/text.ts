@@ -3,7 +3,7 @@ import { TextDecoder } from 'node:util';
 // every byte stays visible and countable as evidence.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function toBuffer(bytes: Uint8Array): Buffer {
+export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

@@ -70,3 +70,15 @@ test('a 20 MB body is not read for the header path', () => {
   assert.equal(m.bodyOffset, raw.length - body.length);
   assert.equal(m.bytes.buffer, raw.buffer, 'the body is not copied');
 });
+
+test('mixed line endings: each line ends at its own terminator, and the header cap still cuts', () => {
+  const m = parseMessage(enc('A: 1\r\nB: 2\n\tfolded\rC: 3\r\n\r\nbody\rmore'));
+  assert.deepEqual(m.headers.map((f) => [f.key, f.raw, f.value]), [['a', 'A: 1', '1'], ['b', 'B: 2\n\tfolded', '2 folded'], ['c', 'C: 3', '3']]);
+  assert.equal(m.lineEnding, 'mixed');
+  assert.ok(m.problems.some((p) => p.code === 'bare-cr'));
+  const capped = parseMessage(enc(`A: ${'x'.repeat(50)}\nB: 2\n\nbody`), 20);
+  assert.deepEqual(capped.headers.map((f) => f.key), ['a']);
+  assert.ok(capped.problems.some((p) => p.code === 'header-truncated'));
+  const noEnd = parseMessage(enc('A: 1\nB: 2'));
+  assert.deepEqual(noEnd.headers.map((f) => f.value), ['1', '2']);
+});

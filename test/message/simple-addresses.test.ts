@@ -1,0 +1,81 @@
+// plainMailboxList answers for addressparser on plain mailbox lists: it must give exactly what the parser gives,
+// or nothing (then the parser runs). Checked on every address field of the corpus and on random text made of the
+// characters that decide between the two.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import addressparser from 'nodemailer/lib/addressparser';
+import { plainMailboxList } from '../../src/message/addresses.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { corpusFiles } from '../helpers/corpus.js';
+
+const ADDRESS_FIELDS = new Set(['from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'resent-from', 'resent-sender', 'resent-to']);
+
+function assertSameAsParser(value: string): boolean {
+  const plain = plainMailboxList(value);
+  if (plain) assert.deepEqual(plain, addressparser(value), JSON.stringify(value));
+  return plain !== undefined;
+}
+
+test('plain mailbox lists: the same answer as addressparser', () => {
+  const cases = [
+    'alice@example.org',
+    '<alice@example.org>',
+    'Alice Smith <alice@example.org>',
+    'Alice Smith<alice@example.org>',
+    '"Alice Smith" <alice@example.org>',
+    '"" <alice@example.org>',
+    "Mr. O'Brien <ob@example.org>",
+    'a@b.example, Bob <b@b.example>, "C D" <c@b.example>',
+    'phishing@pot',
+  ];
+  for (const c of cases) assert.ok(assertSameAsParser(c), `${c} takes the plain path`);
+});
+
+test('anything else is left to the parser', () => {
+  for (const c of ['', 'a@b,', ',a@b', '"Doe, John" <j@x.example>', 'a@b (comment)', 'Group: a@b;', 'x <a@b> <c@d>', '=?utf-8?B?QQ==?= <a@b>', 'a\\,b@c', 'Müller <m@x.example>', '<@route:a@b>']) {
+    assert.equal(plainMailboxList(c), undefined, c);
+  }
+});
+
+test('plainMailboxList agrees with addressparser on every address field of the corpus', () => {
+  let plain = 0;
+  let fields = 0;
+  for (const path of ['phishing_pot', 'spamassassin', 'kernel-list'].flatMap((f) => corpusFiles(f))) {
+    let message;
+    try {
+      message = parseMessage(readFileSync(path));
+    } catch {
+      continue;
+    }
+    for (const f of message.headers) {
+      if (!ADDRESS_FIELDS.has(f.key)) continue;
+      fields++;
+      if (assertSameAsParser(f.value)) plain++;
+    }
+  }
+  assert.ok(fields > 20000 && plain > fields / 3, `${plain} of ${fields} fields took the plain path`);
+});
+
+test('plainMailboxList agrees with addressparser on random text', () => {
+  const alphabet = ['a', 'B', '0', '.', '-', "'", '_', '+', '%', '@', '@', ' ', ' ', '<', '>', '"', ',', ',', ':', ';', '(', ')', '\\', '[', ']', '\t', 'é'];
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  let plain = 0;
+  for (let n = 0; n < 30000; n++) {
+    let s = '';
+    const length = 1 + (next() % 20);
+    for (let i = 0; i < length; i++) s += alphabet[next() % alphabet.length];
+    if (assertSameAsParser(s)) plain++;
+  }
+  // Templates that take the plain path far more often than random characters do.
+  const words = ['a', 'bob', 'x.y', "o'n", '-', '.', 'a b', 'a  b', ''];
+  for (let n = 0; n < 20000; n++) {
+    const w = () => words[next() % words.length]!;
+    const addr = () => `${w().replace(/ /g, '')}@${w().replace(/ /g, '')}`;
+    const forms = [addr(), `<${addr()}>`, `${w()} <${addr()}>`, `${w()}<${addr()}>`, `"${w()}" <${addr()}>`, ` ${addr()} `, `${w()}  <${addr()}>`];
+    const s = Array.from({ length: 1 + (next() % 3) }, () => forms[next() % forms.length]).join(next() % 2 ? ',' : ', ');
+    if (assertSameAsParser(s)) plain++;
+  }
+  assert.ok(plain > 5000, `${plain} random lists took the plain path`);
+});
