@@ -123,6 +123,22 @@ export function editDistance(a: string, b: string, max = 2): number {
   return rows[a.length]![b.length]!;
 }
 
+/**
+ * Whether a and b are exactly one edit apart (editDistance(a, b, 1) === 1), without a table: after their common
+ * prefix, the rest must match once one character is substituted, dropped from the longer, or swapped with the next.
+ * findLookalikes asks this of every brand label for every domain, so it must not allocate.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  if (a.length > MAX_LABEL || b.length > MAX_LABEL) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (a.length > b.length) return a.slice(i + 1) === b.slice(i);
+  if (a.length < b.length) return a.slice(i) === b.slice(i + 1);
+  if (a.slice(i + 1) === b.slice(i + 1)) return true;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
 /** Every organisational domain a brand sends from, and a reverse index: org domain -> brand. */
 const BRAND_ORGS = new Set([...BRANDS.values()].flat());
 const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
@@ -204,14 +220,14 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   if (!out.some((o) => o.kind.startsWith('confusable')) && label.length >= minLength) {
     const suffix = suffixOf(uniOrg);
     for (const [bl, bd] of BRAND_LABELS) {
-      if (bl.length >= minLength && bl !== label && editDistance(compared, nonAscii ? skeleton(bl) : bl, 1) === 1 && brandSuffixes(bl).has(suffix)) {
+      if (bl.length >= minLength && bl !== label && oneEditApart(compared, nonAscii ? skeleton(bl) : bl) && brandSuffixes(bl).has(suffix)) {
         out.push({ kind: 'edit-distance-brand', domain: d, ...uni, target: bd, detail: `"${label}" is one letter away from "${bl}" (${bd})` });
         break;
       }
     }
     for (const r of recipientOrgs) {
       const rl = registrableLabel(r);
-      if (rl.length >= MIN_EDIT_LABEL && rl !== label && editDistance(label, rl, 1) === 1 && suffixOf(r) === suffix) {
+      if (rl.length >= MIN_EDIT_LABEL && rl !== label && oneEditApart(label, rl) && suffixOf(r) === suffix) {
         out.push({ kind: 'edit-distance-recipient', domain: d, ...uni, target: r, detail: `"${label}" is one letter away from the recipient's own "${rl}" (${r})` });
       }
     }

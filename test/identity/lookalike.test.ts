@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ASCII_PROTOTYPES, allPrototypes, editDistance, findLookalikes, skeleton } from '../../src/identity/lookalike.js';
+import { ASCII_PROTOTYPES, allPrototypes, editDistance, findLookalikes, oneEditApart, skeleton } from '../../src/identity/lookalike.js';
 import { orgDomain, sameOrg } from '../../src/identity/org.js';
 
 // [domain, recipient org domains, the lookalike kinds expected ([] = must not be flagged)]
@@ -50,6 +50,33 @@ test('bounded Damerau-Levenshtein', () => {
   assert.equal(editDistance('google', 'goolge'), 1); // transposition
   assert.equal(editDistance('paypal', 'paypal'), 0);
   assert.equal(editDistance('microsoft', 'mcrosft', 1), 2); // stops past the bound
+});
+
+test('oneEditApart answers as editDistance(a, b, 1) === 1 does', () => {
+  // Small alphabets and one-step mutations, so that substitutions, insertions, deletions and swaps all occur.
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const word = () => Array.from({ length: rand(9) }, () => 'abc\u0430'[rand(4)]).join('');
+  const mutate = (w: string) => {
+    const i = rand(w.length + 1);
+    switch (rand(4)) {
+      case 0: return w.slice(0, i) + 'abc'[rand(3)] + w.slice(i + 1);
+      case 1: return w.slice(0, i) + 'abc'[rand(3)] + w.slice(i);
+      case 2: return w.slice(0, i) + w.slice(i + 1);
+      default: return w.slice(0, i) + w.slice(i + 1, i + 2) + w.slice(i, i + 1) + w.slice(i + 2);
+    }
+  };
+  let ones = 0;
+  for (let n = 0; n < 20_000; n++) {
+    const a = word();
+    const b = n % 2 ? mutate(a) : word();
+    if (!a || !b) continue; // editDistance calls '' and 'a' two apart; both callers compare labels of 4+ characters
+    const expected = editDistance(a, b, 1) === 1;
+    if (expected) ones++;
+    assert.equal(oneEditApart(a, b), expected, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
+  assert.ok(ones > 5_000, `only ${ones} pairs one edit apart: the test would not exercise the function`);
+  assert.equal(oneEditApart('x'.repeat(64), 'x'.repeat(63)), false); // longer than a DNS label, as editDistance
 });
 
 test('organisational domains follow the Public Suffix List', () => {
