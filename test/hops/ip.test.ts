@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isIPv6 } from 'node:net';
 import { ipInCidr, ipScope, normalizeIp, parseCidr } from '../../src/hops/ip.js';
 
 test('normalizeIp: the spellings Received headers use become one canonical form', () => {
@@ -56,4 +57,48 @@ test('ipScope: loopback, private, link-local, shared, reserved, public', () => {
   assert.equal(ipScope('209.85.220.41'), 'public');
   assert.equal(ipScope('2a01:111:f400:fe5b::806'), 'public');
   assert.equal(ipScope('not an ip'), undefined);
+});
+
+test('normalizeIp on IPv6 agrees with Node: accepted exactly when net.isIPv6 accepts, in the URL parser\'s RFC 5952 form', () => {
+  // The IPv6 reader is hand-written for speed; Node's own parsers are the independent reference.
+  let seed = 11;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const group = () => (rand(3) === 0 ? '0' : rand(0x10000).toString(16).slice(0, 1 + rand(4)));
+  const spell = (s: string) => (rand(2) ? s.toUpperCase() : s);
+  function candidate(): string {
+    const n = rand(3) === 0 ? 6 : 8;
+    const groups = Array.from({ length: n }, group);
+    let text: string;
+    if (rand(2)) {
+      // compress a run: drop groups [a, b) and write "::"
+      const a = rand(n + 1);
+      const b = a + rand(n - a + 1);
+      text = `${groups.slice(0, a).join(':')}::${groups.slice(b).join(':')}`;
+    } else text = groups.join(':');
+    if (n === 6 && rand(2)) text += `:${[rand(256), rand(256), rand(256), rand(256)].join('.')}`;
+    switch (rand(12)) {
+      case 0: return text + ':1'; // one group too many (sometimes)
+      case 1: return text.replace(':', ':::'); // a triple colon
+      case 2: return text.replace(/[0-9a-f]/, 'g'); // not hex
+      case 3: return `${text}::1`; // a second "::" (sometimes)
+      case 4: return text.replace(/[0-9a-f]+/, '12345'); // five digits
+      default: return spell(text);
+    }
+  }
+  let accepted = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const s = candidate();
+    if (!isIPv6(s)) {
+      assert.equal(normalizeIp(s), undefined, s);
+      continue;
+    }
+    accepted++;
+    const canonical = new URL(`http://[${s}]/`).hostname.slice(1, -1);
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+    const want = mapped
+      ? [parseInt(mapped[1]!, 16) >> 8, parseInt(mapped[1]!, 16) & 255, parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255].join('.')
+      : canonical;
+    assert.equal(normalizeIp(s), want, s);
+  }
+  assert.ok(accepted > 3_000, `only ${accepted} valid addresses generated`);
 });
