@@ -102,30 +102,10 @@ function isMixedScript(label: string): boolean {
   return ![...s].every((x) => cjk.includes(x));
 }
 
-/** Damerau-Levenshtein (optimal string alignment), bounded: stops early once past `max`. */
-export function editDistance(a: string, b: string, max = 2): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (a.length > MAX_LABEL || b.length > MAX_LABEL) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let best = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2]![j - 2]! + 1);
-      rows[i]![j] = v;
-      best = Math.min(best, v);
-    }
-    if (best > max) return max + 1;
-  }
-  return rows[a.length]![b.length]!;
-}
-
 /**
- * Whether a and b are exactly one edit apart (editDistance(a, b, 1) === 1), without a table: after their common
- * prefix, the rest must match once one character is substituted, dropped from the longer, or swapped with the next.
+ * Whether a and b are exactly one edit apart (Damerau-Levenshtein, optimal string alignment: one substitution,
+ * insertion, deletion or swap of neighbours), without a table: after their common prefix, the rest must match once
+ * one character is substituted, dropped from the longer, or swapped with the next.
  * findLookalikes asks this of every brand label for every domain, so it must not allocate.
  */
 export function oneEditApart(a: string, b: string): boolean {

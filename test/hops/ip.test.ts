@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isIPv6 } from 'node:net';
 import { ipInCidr, ipScope, normalizeIp, parseCidr } from '../../src/hops/ip.js';
+import { seededInts } from '../helpers/random.js';
 
 test('normalizeIp: the spellings Received headers use become one canonical form', () => {
   const cases: [string, string | undefined][] = [
@@ -61,8 +62,7 @@ test('ipScope: loopback, private, link-local, shared, reserved, public', () => {
 
 test('normalizeIp on IPv6 agrees with Node: accepted exactly when net.isIPv6 accepts, in the URL parser\'s RFC 5952 form', () => {
   // The IPv6 reader is hand-written for speed; Node's own parsers are the independent reference.
-  let seed = 11;
-  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const rand = seededInts(11);
   const group = () => (rand(3) === 0 ? '0' : rand(0x10000).toString(16).slice(0, 1 + rand(4)));
   const spell = (s: string) => (rand(2) ? s.toUpperCase() : s);
   function candidate(): string {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unfold } from '../../src/message/split.js';
+import { seededInts } from '../helpers/random.js';
 
 /** The definition unfold() replaced with one loop: it must give the same string for every input. */
 const reference = (text: string) => text.replace(/\n/g, '').replace(/[ \t]+/g, ' ').trim();
@@ -25,12 +26,11 @@ test('unfold: folded values as real headers fold them', () => {
 
 test('unfold agrees with the regex definition on random text of blanks, line feeds and letters', () => {
   const alphabet = [' ', '\t', '\n', '\r', 'a', 'b', '\u00a0', '\u2028', ';'];
-  let seed = 12345;
-  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const random = seededInts(12345);
   for (let n = 0; n < 5000; n++) {
     let s = '';
-    const length = next() % 24;
-    for (let i = 0; i < length; i++) s += alphabet[next() % alphabet.length];
+    const length = random(24);
+    for (let i = 0; i < length; i++) s += alphabet[random(alphabet.length)];
     assert.equal(unfold(s), reference(s), JSON.stringify(s));
   }
 });
