@@ -2,7 +2,7 @@
 # Everything the project needs, installed by the project: npm packages, the build, and the Debian tools the tests
 # and the benchmark run for real. Safe to run again: each step is skipped when already done.
 #   --with-knot      the knot DNS server the tests start on loopback
-#   --with-filters   procmail and maildrop, which the mail-filter tests deliver through
+#   --with-filters   procmail, maildrop and postfix, which the mail-filter tests deliver through
 #   --with-bench     hyperfine, which the benchmark times the cold start with
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ wanted=()
 for flag in "$@"; do
   case "$flag" in
     --with-knot) wanted+=("knotd knot") ;;
-    --with-filters) wanted+=("procmail procmail" "maildrop maildrop") ;;
+    --with-filters) wanted+=("procmail procmail" "maildrop maildrop" "postfix postfix") ;;
     --with-bench) wanted+=("hyperfine hyperfine") ;;
     *) echo "mailtrace: ensure-deps: unknown option $flag" >&2; exit 64 ;;
   esac
@@ -38,6 +38,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "mailtrace: installing Debian packages the tests need: ${missing[*]} (apt-get install)" >&2
     export DEBIAN_FRONTEND=noninteractive
+    # postfix: no system MTA configuration; the Postfix test runs a private instance of its own.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
