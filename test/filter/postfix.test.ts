@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { BIN, ROOT } from '../helpers/cli.js';
 
 const SAMPLE = readFileSync('fixtures/sample/message.eml');
-const NOBODY = 65534; // virtual(8) and pipe(8) refuse root and the mail_owner: deliver and filter as nobody
+const NOBODY = 65534; // pipe(8) refuses root and the mail owner, virtual(8) uids below 100: filter and deliver as nobody
 const WAIT_MS = 20_000;
 const ADDED = /^Authentication-Results: mx\.test; none\nX-Mailtrace-Verdict: (pass|suspicious|forged)\nX-Mailtrace-Score: \d+\nX-Mailtrace-Findings: [^\n]+\n/;
 
