@@ -2,7 +2,7 @@
 # Everything the project needs, installed by the project: npm packages, the build, and the Debian tools the tests
 # and the benchmark run for real. Safe to run again: each step is skipped when already done.
 #   --with-knot      the knot DNS server the tests start on loopback
-#   --with-filters   procmail, maildrop and postfix, which the mail-filter tests deliver through
+#   --with-filters   procmail, maildrop, postfix and Dovecot's sieve-test, which the mail-filter tests deliver through
 #   --with-bench     hyperfine, which the benchmark times the cold start with
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ wanted=()
 for flag in "$@"; do
   case "$flag" in
     --with-knot) wanted+=("knotd knot") ;;
-    --with-filters) wanted+=("procmail procmail" "maildrop maildrop" "postfix postfix") ;;
+    --with-filters) wanted+=("procmail procmail" "maildrop maildrop" "postfix postfix" "sieve-test dovecot-sieve") ;;
     --with-bench) wanted+=("hyperfine hyperfine") ;;
     *) echo "mailtrace: ensure-deps: unknown option $flag" >&2; exit 64 ;;
   esac
