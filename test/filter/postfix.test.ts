@@ -15,10 +15,13 @@ import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import { cliForNobody } from '../helpers/as-nobody.js';
 
 const SAMPLE = readFileSync('fixtures/sample/message.eml');
 const NOBODY = 65534; // pipe(8) refuses root and the mail owner, virtual(8) uids below 100: filter and deliver as nobody
+// The wrapper runs as nobody: node and the CLI where nobody can read them (a copy when the checkout is private).
+const CLI = cliForNobody();
 const WAIT_MS = 20_000;
 const ADDED = /^Authentication-Results: mx\.test; none\nX-Mailtrace-Verdict: (pass|suspicious|forged)\nX-Mailtrace-Score: \d+\nX-Mailtrace-Findings: [^\n]+\n/;
 
@@ -129,7 +132,7 @@ virtual_gid_maps = static:${NOBODY}
   master += failing('mailtrace-missing', '', 'mailtrace-postfix-missing');
   writeFileSync(join(ETC, 'master.cf'), BASE_SERVICES + master);
 
-  const filterCommand = `${process.execPath} ${BIN} filter --offline`;
+  const filterCommand = `${CLI.node} ${CLI.bin} filter --offline`;
   let script = substitute(wrapper, 'mailtrace filter', filterCommand);
   script = substitute(script, '--authserv-id mx.example.org', '--authserv-id mx.test');
   writeFileSync(join(bin, 'mailtrace-postfix'), script, { mode: 0o755 });
@@ -192,6 +195,7 @@ before(() => {
 });
 
 after(async () => {
+  CLI.cleanup();
   try {
     if (masterPid()) run('postfix', ['-c', ETC, 'stop']);
     const deadline = Date.now() + 10_000;

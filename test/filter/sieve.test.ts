@@ -7,7 +7,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { ROOT } from '../helpers/cli.js';
+import { cliForNobody } from '../helpers/as-nobody.js';
 
 const SAMPLE = join(ROOT, 'fixtures/sample/message.eml'); // verdict pass offline
 const FORGED = join(ROOT, 'fixtures/lab/spoof-direct/message.eml'); // verdict forged offline (display-name impersonation)
@@ -25,7 +26,12 @@ function readmeScript(): string {
 }
 
 const dirs: string[] = [];
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// The programs run as nobody (when root): node and the CLI where nobody can read them.
+const CLI = cliForNobody();
+after(() => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  CLI.cleanup();
+});
 
 /** A private Dovecot set-up under one temporary directory: config, program dir, Maildir. */
 function freshSetup(programs: Record<string, string>): string {
@@ -86,7 +92,7 @@ function stored(dir: string, folder = ''): Buffer[] {
 }
 
 // The README's wrapper, with absolute paths and --offline (no DNS in this test).
-const WRAPPER = `exec ${process.execPath} ${BIN} filter --offline --timeout 5 --authserv-id imap.test`;
+const WRAPPER = `exec ${CLI.node} ${CLI.bin} filter --offline --timeout 5 --authserv-id imap.test`;
 
 test('the README sieve script adds our fields on top of exactly what Dovecot stores unfiltered', () => {
   const plain = freshSetup({});
@@ -129,7 +135,7 @@ test('a filter that exits non-zero: Dovecot delivers the original without our fi
 });
 
 test('execute :pipe hands the message to "mailtrace --json -": the program gets the message and reports on it', () => {
-  const logger = `exec ${process.execPath} ${BIN} --json --offline - > "$HOME/report.json"`;
+  const logger = `exec ${CLI.node} ${CLI.bin} --json --offline - > "$HOME/report.json"`;
   const plain = freshSetup({});
   runSieve(plain, 'keep;\n', FORGED);
   const dir = freshSetup({ 'mailtrace-log': logger });
