@@ -63,9 +63,11 @@ function freshSetup(programs: Record<string, string>): string {
 /** sieve-test -e: run the script's actions for real on one message. */
 function runSieve(dir: string, script: string, message: string) {
   writeFileSync(join(dir, 'script.sieve'), script);
+  // sieve-test reads the message as the mail user: a copy in the temp dir, which that user owns.
+  writeFileSync(join(dir, 'message.eml'), readFileSync(message));
   if (AS_ROOT) for (const p of walk(dir)) chownSync(p, NOBODY, NOBODY);
   // Dovecot hands its programs a bare environment (HOME, USER, SENDER, RECIPIENT...): HOME here is the temp dir.
-  const r = spawnSync('sieve-test', ['-c', join(dir, 'dovecot.conf'), '-e', join(dir, 'script.sieve'), message], {
+  const r = spawnSync('sieve-test', ['-c', join(dir, 'dovecot.conf'), '-e', join(dir, 'script.sieve'), join(dir, 'message.eml')], {
     env: { PATH: '/usr/bin:/bin', HOME: dir },
     timeout: 60_000,
   });
