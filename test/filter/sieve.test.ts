@@ -96,34 +96,36 @@ function stored(dir: string, folder = ''): Buffer[] {
 // The README's wrapper, with absolute paths and --offline (no DNS in this test).
 const WRAPPER = `exec ${CLI.node} ${CLI.bin} filter --offline --timeout 5 --authserv-id imap.test`;
 
-test('the README sieve script adds our fields on top of exactly what Dovecot stores unfiltered', () => {
+/**
+ * One message stored twice: by a plain `keep` without the filter, and by the README's script with it, read from
+ * `folder`. Returns what the filter put on top and whether exactly the unfiltered bytes follow it.
+ */
+function againstUnfiltered(message: string, folder: string): { dir: string; added: string; originalFollows: boolean } {
   const plain = freshSetup({});
-  runSieve(plain, 'keep;\n', SAMPLE);
+  runSieve(plain, 'keep;\n', message);
   const [unfiltered] = stored(plain);
-  const filteredDir = freshSetup({ mailtrace: WRAPPER });
-  runSieve(filteredDir, readmeScript(), SAMPLE);
-  const [filtered] = stored(filteredDir);
-  assert.ok(unfiltered && filtered, 'one message stored by each set-up');
+  const dir = freshSetup({ mailtrace: WRAPPER });
+  runSieve(dir, readmeScript(), message);
+  const [filtered] = stored(dir, folder);
+  assert.ok(unfiltered && filtered, `one message stored by each set-up (filtered one in ${folder || 'INBOX'})`);
   const added = filtered.subarray(0, filtered.length - unfiltered.length).toString();
+  return { dir, added, originalFollows: filtered.subarray(added.length).equals(unfiltered) };
+}
+
+test('the README sieve script adds our fields on top of exactly what Dovecot stores unfiltered', () => {
+  const { dir, added, originalFollows } = againstUnfiltered(SAMPLE, '');
   assert.match(added, new RegExp(`${ADDED.source}$`));
   assert.match(added, /X-Mailtrace-Verdict: pass/);
-  assert.ok(filtered.subarray(added.length).equals(unfiltered), 'the original bytes follow our fields');
-  assert.deepEqual(stored(filteredDir, 'Junk'), [], 'a pass stays in INBOX');
+  assert.ok(originalFollows, 'the original bytes follow our fields');
+  assert.deepEqual(stored(dir, 'Junk'), [], 'a pass stays in INBOX');
 });
 
 test('the README sieve script files a forged message into Junk, with our fields', () => {
-  const plain = freshSetup({});
-  runSieve(plain, 'keep;\n', FORGED);
-  const [unfiltered] = stored(plain);
-  const dir = freshSetup({ mailtrace: WRAPPER });
-  runSieve(dir, readmeScript(), FORGED);
+  const { dir, added, originalFollows } = againstUnfiltered(FORGED, 'Junk');
   assert.deepEqual(stored(dir), [], 'nothing left in INBOX');
-  const [junk] = stored(dir, 'Junk');
-  assert.ok(junk && unfiltered);
-  const added = junk.subarray(0, junk.length - unfiltered.length).toString();
   assert.match(added, ADDED);
   assert.match(added, /^X-Mailtrace-Verdict: forged\r?$/m);
-  assert.ok(junk.subarray(added.length).equals(unfiltered));
+  assert.ok(originalFollows);
 });
 
 test('a filter that exits non-zero: Dovecot delivers the original without our fields (why the wrapper keeps exit 0)', () => {
