@@ -9,7 +9,7 @@
 // SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
 // and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
 import { open, readFile } from 'node:fs/promises';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
@@ -17,6 +17,7 @@ import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, typ
 import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
+import { readFileShared } from './read.js';
 
 export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
 
@@ -70,7 +71,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
   if (size <= READ_WHOLE_BYTES) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readFileShared(path, size);
     } catch (err) {
       yield errorItem({ kind, path }, 'read-error', describeFsError(err));
       return;

@@ -1,6 +1,6 @@
 // Where scan lines go: a file (--out, which resume can truncate and fsync) or stdout. Lines are batched into
 // larger writes; a file write is synchronous so that `bytes` is exactly what is in the file.
-import { closeSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 
 export interface ScanOutput {
   write(data: string | Uint8Array): void;
@@ -19,14 +19,24 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
   let position = resumeAt ?? 0;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
+  // The batch's lines go out in one writev, without being joined into one buffer first.
   const drain = () => {
     if (!pending.length) return;
-    const buf = Buffer.concat(pending, pendingBytes);
+    let parts = pending;
+    const total = pendingBytes;
     pending = [];
     pendingBytes = 0;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off, position + off);
-    position += buf.length;
+    let done = 0;
+    while (done < total) {
+      let n = writevSync(fd, parts, position + done);
+      done += n;
+      if (done === total) break;
+      // A short write: drop what went out and go on from the rest.
+      let i = 0;
+      while (n >= parts[i]!.length) n -= parts[i++]!.length;
+      parts = [parts[i]!.subarray(n), ...parts.slice(i + 1)];
+    }
+    position += total;
   };
   return {
     write(data) {

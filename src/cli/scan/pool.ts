@@ -69,6 +69,12 @@ function workerScript(): { url: URL; execArgv?: string[] } {
   throw new Error('scan worker script not found next to the bundle (run "npm run build")');
 }
 
+function sharedCopy(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+}
+
 export interface PoolOptions {
   /** Another worker script speaking the same protocol (the pool's own tests use one that hangs or crashes). */
   script?: URL;
@@ -137,17 +143,14 @@ export class ScanPool {
 
   private post(slot: Slot): void {
     if (slot.outbox.length === 0) return;
-    // Structured clone copies a view's whole ArrayBuffer (a pooled or chunk-sized one included), so hand over an
-    // exact-size copy of each message and transfer it: one copy of the message, never of its neighbours. The
-    // original stays in inFlight, for a resubmit if the worker dies.
-    const transfer: ArrayBuffer[] = [];
-    const items = slot.outbox.map((task) => {
-      const bytes = new Uint8Array(task.bytes);
-      transfer.push(bytes.buffer);
-      return { ...task, bytes };
-    });
+    // Messages cross in shared memory: structured clone shares a SharedArrayBuffer instead of copying it, and the
+    // task in inFlight keeps its view for a resubmit if the worker dies. Files are read into shared memory already
+    // (input/read.ts); other bytes (an mbox message, a slice of a larger chunk) are copied once into a shared buffer
+    // of their exact size: cloning the slice itself would copy its whole chunk. The task keeps the copy, so the chunk
+    // can go.
+    for (const task of slot.outbox) if (!(task.bytes.buffer instanceof SharedArrayBuffer)) task.bytes = sharedCopy(task.bytes);
+    slot.worker.postMessage({ type: 'tasks', items: slot.outbox });
     slot.outbox = [];
-    slot.worker.postMessage({ type: 'tasks', items }, transfer);
   }
 
   private spawn(): Slot {
