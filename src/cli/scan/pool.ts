@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { DnsSession } from '../../dns/index.js';
 import { errorRecord } from '../../render/ndjson.js';
+import { releaseShared, sharedCopy } from '../../input/read.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import { decodeResults, IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
 import { DnsBridge } from './dns-bridge.js';
@@ -67,12 +68,6 @@ function workerScript(): { url: URL; execArgv?: string[] } {
     if (existsSync(fileURLToPath(url))) return { url };
   }
   throw new Error('scan worker script not found next to the bundle (run "npm run build")');
-}
-
-function sharedCopy(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  copy.set(bytes);
-  return copy;
 }
 
 export interface PoolOptions {
@@ -144,10 +139,10 @@ export class ScanPool {
   private post(slot: Slot): void {
     if (slot.outbox.length === 0) return;
     // Messages cross in shared memory: structured clone shares a SharedArrayBuffer instead of copying it, and the
-    // task in inFlight keeps its view for a resubmit if the worker dies. Files are read into shared memory already
-    // (input/read.ts); other bytes (an mbox message, a slice of a larger chunk) are copied once into a shared buffer
-    // of their exact size: cloning the slice itself would copy its whole chunk. The task keeps the copy, so the chunk
-    // can go.
+    // task in inFlight keeps its view for a resubmit if the worker dies; the memory is released for reuse once the
+    // message is answered. Files are read into shared memory already (input/read.ts); other bytes (an mbox message,
+    // a slice of a larger chunk) are copied once into shared memory: cloning the slice itself would copy its whole
+    // chunk. The task keeps the copy, so the chunk can go.
     for (const task of slot.outbox) if (!(task.bytes.buffer instanceof SharedArrayBuffer)) task.bytes = sharedCopy(task.bytes);
     slot.worker.postMessage({ type: 'tasks', items: slot.outbox });
     slot.outbox = [];
@@ -169,7 +164,13 @@ export class ScanPool {
       if (msg.type === 'results') {
         // Only answers to tasks this worker still holds: after a replace, a late post from the old worker must not
         // answer a message a second time.
-        for (const { seq, result } of decodeResults(msg)) if (slot.inFlight.delete(seq)) this.onResult(seq, result);
+        for (const { seq, result } of decodeResults(msg)) {
+          const task = slot.inFlight.get(seq);
+          if (!task) continue;
+          slot.inFlight.delete(seq);
+          releaseShared(task.bytes);
+          this.onResult(seq, result);
+        }
       } else if (msg.type === 'dns') void this.dnsBridge.answer(msg).then((reply) => worker.postMessage(reply));
     });
     worker.on('error', (err) => this.replace(slot, 'internal', `worker stopped: ${err.message.split('\n')[0]}`));
@@ -194,7 +195,10 @@ export class ScanPool {
     slot.inFlight.clear();
     slot.outbox = [];
     void slot.worker.terminate();
-    if (guilty) this.onResult(guilty.seq, resultOf(errorRecord(guilty.source, code, reason), this.settings.format, guilty.size));
+    if (guilty) {
+      releaseShared(guilty.bytes);
+      this.onResult(guilty.seq, resultOf(errorRecord(guilty.source, code, reason), this.settings.format, guilty.size));
+    }
     for (const task of innocent) this.give(fresh, task);
   }
 

@@ -1,0 +1,79 @@
+// Shared memory for a scan's messages (src/input/read.ts): regions never overlap while in use, are reused once
+// released, and a stray or second release cannot hand out memory that is still being read.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileShared, releaseShared, sharedCopy, sharedSlabsForTest } from '../../src/input/read.js';
+import { seededInts } from '../helpers/random.js';
+
+test('a file is read whole into shared memory, or as much of it as is left', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-read-'));
+  const path = join(dir, 'm.eml');
+  writeFileSync(path, 'Subject: x\n\nbody\n');
+  const bytes = readFileShared(path, 17);
+  assert.ok(bytes.buffer instanceof SharedArrayBuffer);
+  assert.equal(bytes.toString(), 'Subject: x\n\nbody\n');
+  // Listed at 40 bytes, 17 left when read: the 17 that are there.
+  const shrunk = readFileShared(path, 40);
+  assert.equal(shrunk.toString(), 'Subject: x\n\nbody\n');
+  releaseShared(bytes);
+  releaseShared(shrunk);
+  assert.throws(() => readFileShared(join(dir, 'missing.eml'), 10), { code: 'ENOENT' });
+});
+
+test('a copy in shared memory holds the same bytes', () => {
+  const copy = sharedCopy(Buffer.from('From: a@example.com\n'));
+  assert.ok(copy.buffer instanceof SharedArrayBuffer);
+  assert.equal(copy.toString(), 'From: a@example.com\n');
+});
+
+test('live regions keep their bytes while others are taken and released in any order (20,000 steps)', () => {
+  const slabs = sharedSlabsForTest();
+  const next = seededInts(7);
+  const live: { region: Buffer; fill: number }[] = [];
+  for (let step = 0; step < 20_000; step++) {
+    if (live.length > 150 || (live.length > 0 && next(2) === 0)) {
+      const [gone] = live.splice(next(live.length), 1);
+      slabs.release(gone!.region);
+      if (next(10) === 0) slabs.release(gone!.region); // a second release must change nothing
+    } else {
+      // Mostly message-sized, now and then one large enough for memory of its own.
+      const size = next(50) === 0 ? 200_000 + next(1000) : 1 + next(40_000);
+      const fill = step & 0xff;
+      const region = slabs.take(size);
+      assert.equal(region.length, size);
+      region.fill(fill);
+      live.push({ region, fill });
+    }
+    if (step % 500 === 0) for (const { region, fill } of live) assert.ok(region.every((b) => b === fill), `a live region was overwritten at step ${step}`);
+  }
+});
+
+test('a slab is used again once all its regions are released, not before', () => {
+  const slabs = sharedSlabsForTest();
+  const a = slabs.take(600_000 / 8); // 75,000 bytes: below the size that gets memory of its own
+  const first = a.buffer;
+  const fillers: Buffer[] = [];
+  while (fillers.length < 20) fillers.push(slabs.take(75_000)); // fills the first slab and starts a second
+  assert.notEqual(fillers.at(-1)!.buffer, first);
+  for (const f of fillers.filter((f) => f.buffer === first)) slabs.release(f);
+  // One region of the first slab (a) is still in use: its slab must not come back.
+  const whileInUse = Array.from({ length: 20 }, () => slabs.take(75_000));
+  assert.ok(whileInUse.every((r) => r.buffer !== first));
+  slabs.release(a);
+  const after = Array.from({ length: 20 }, () => slabs.take(75_000));
+  assert.ok(after.some((r) => r.buffer === first), 'the released slab is reused');
+});
+
+test('bytes that did not come from the pool are ignored by release', () => {
+  const slabs = sharedSlabsForTest();
+  const mine = slabs.take(100);
+  mine.fill(1);
+  slabs.release(Buffer.from(new SharedArrayBuffer(100)));
+  slabs.release(Buffer.alloc(100));
+  slabs.release(mine.subarray(0, 10)); // a view that was never handed out
+  for (let i = 0; i < 200; i++) slabs.take(10_000).fill(2);
+  assert.ok(mine.every((b) => b === 1));
+});
