@@ -126,16 +126,20 @@ function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
   return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
 }
 
-/** Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. */
+/**
+ * Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. Each
+ * separator is looked for only before the earliest one found so far: searching the whole message for the two that
+ * a message does not use read every byte of it twice.
+ */
 function headerEnd(buf: Buffer): number {
-  const window = buf.subarray(0, Math.min(buf.length, TOP_HEADER_CAP));
-  let end = window.length;
-  for (const sep of ['\n\n', '\r\n\r\n', '\r\r']) {
-    const at = window.indexOf(sep);
+  let end = Math.min(buf.length, TOP_HEADER_CAP);
+  for (const sep of HEADER_ENDS) {
+    const at = buf.subarray(0, end).indexOf(sep);
     if (at !== -1 && at + 1 < end) end = at + 1;
   }
   return end;
 }
+const HEADER_ENDS = ['\n\n', '\r\n\r\n', '\r\r'].map((s) => Buffer.from(s, 'latin1'));
 
 export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
   if (mode === 'none') return { bytes: input };
