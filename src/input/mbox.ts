@@ -10,6 +10,7 @@
 // Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
 // an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
 import { open } from 'node:fs/promises';
+import { sharedConcat } from './read.js';
 
 export interface MboxMessage {
   /** Byte offset of the message's "From " line in the file. */
@@ -131,8 +132,9 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
     };
     const finish = (): MboxMessage => {
       const msg: MboxMessage = { offset: msgOffset, index, size: msgSize };
-      // Always a copy: a slice would keep its whole 1 MiB read chunk alive (and be cloned whole to a worker).
-      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(Buffer.concat(parts, held)));
+      // Always a copy: a slice would keep its whole 1 MiB read chunk alive (and be cloned whole to a worker). Made in
+      // shared memory, where a scan's worker reads it as it is (input/read.ts).
+      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(sharedConcat(parts, held)));
       parts = [];
       held = 0;
       msgSize = 0;

@@ -73,7 +73,33 @@ test('bytes that did not come from the pool are ignored by release', () => {
   mine.fill(1);
   slabs.release(Buffer.from(new SharedArrayBuffer(100)));
   slabs.release(Buffer.alloc(100));
-  slabs.release(mine.subarray(0, 10)); // a view that was never handed out
+  slabs.release(mine.subarray(5)); // a view that does not start where a region starts
   for (let i = 0; i < 200; i++) slabs.take(10_000).fill(2);
   assert.ok(mine.every((b) => b === 1));
+});
+
+test('a region is released by a shorter view of it (a message less its trailing blank line), once', () => {
+  const slabs = sharedSlabsForTest();
+  const a = slabs.take(300_000 / 4 - 1);
+  const b = slabs.take(100);
+  b.fill(7);
+  slabs.release(a.subarray(0, a.length - 1));
+  slabs.release(a); // already released: must not count against b
+  for (let i = 0; i < 200; i++) slabs.take(10_000).fill(2);
+  assert.ok(b.every((x) => x === 7));
+});
+
+test('an empty region is not taken from a slab (it would share its start with the next region)', () => {
+  const slabs = sharedSlabsForTest();
+  const empty = slabs.take(0);
+  const c = slabs.take(100);
+  c.fill(9);
+  slabs.release(empty);
+  // Regions that come and go: the slab is reused in place once nothing in it is live (c still is).
+  for (let i = 0; i < 20; i++) {
+    const passing = slabs.take(75_000);
+    passing.fill(2);
+    slabs.release(passing);
+  }
+  assert.ok(c.every((x) => x === 9));
 });
