@@ -17,7 +17,7 @@ import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, typ
 import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
-import { readFileShared } from './read.js';
+import { readFileShared, releaseShared } from './read.js';
 
 export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
 
@@ -103,7 +103,11 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
   }
 }
 
-/** `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. */
+/**
+ * `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. Of the
+ * file and its messages' copies, what is not handed on is released (input/read.ts: shared memory is reused only once
+ * every region of a slab has been released).
+ */
 async function* mboxItems(
   path: string,
   kind: 'file' | 'maildir',
@@ -114,7 +118,10 @@ async function* mboxItems(
 ): AsyncGenerator<InputItem> {
   const asItem = (m: MboxMessage, single: boolean): InputItem => {
     const source: Source = single ? { kind, path } : { kind: 'mbox', path, offset: m.offset, index: m.index };
-    if (single && whole) return { source, bytes: whole, size: whole.length };
+    if (single && whole) {
+      if (m.bytes) releaseShared(m.bytes);
+      return { source, bytes: whole, size: whole.length };
+    }
     return m.bytes ? { source, bytes: m.bytes, size: m.size } : { ...errorItem(source, 'too-large', `message larger than ${max} bytes`), size: m.size };
   };
   // Hold the first message back until we know whether a second follows (single-message files are plain files).
@@ -134,10 +141,12 @@ async function* mboxItems(
       yield asItem(m, false);
     }
   } catch (err) {
+    if (whole) releaseShared(whole);
     if (first) yield asItem(first, false);
     yield errorItem({ kind: 'mbox', path, index: count }, 'read-error', describeFsError(err));
     return;
   }
+  if (whole && !first) releaseShared(whole); // every message is a copy of its own
   if (first) yield asItem(first, true);
   if (count === 0) yield errorItem({ kind: 'mbox', path }, 'no-input', 'empty mbox file');
 }

@@ -10,7 +10,7 @@
 // Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
 // an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
 import { open } from 'node:fs/promises';
-import { sharedConcat } from './read.js';
+import { releaseShared, sharedConcat, sharedCopy } from './read.js';
 
 export interface MboxMessage {
   /** Byte offset of the message's "From " line in the file. */
@@ -75,6 +75,13 @@ export function unquoteFromLines(bytes: Buffer): Buffer {
   return Buffer.concat(out);
 }
 
+function unquotedShared(bytes: Buffer): Buffer {
+  const unquoted = unquoteFromLines(bytes);
+  if (unquoted === bytes) return bytes;
+  releaseShared(bytes);
+  return sharedCopy(unquoted);
+}
+
 /** Drop the blank line the mbox writer added after the message (RFC 4155: it is framing, not content). */
 function dropFramingBlankLine(bytes: Buffer): Buffer {
   const n = bytes.length;
@@ -133,8 +140,9 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
     const finish = (): MboxMessage => {
       const msg: MboxMessage = { offset: msgOffset, index, size: msgSize };
       // Always a copy: a slice would keep its whole 1 MiB read chunk alive (and be cloned whole to a worker). Made in
-      // shared memory, where a scan's worker reads it as it is (input/read.ts).
-      if (!oversized) msg.bytes = unquoteFromLines(dropFramingBlankLine(sharedConcat(parts, held)));
+      // shared memory, where a scan's worker reads it as it is (input/read.ts); when unquoting rewrites it, the
+      // rewrite goes there instead and the first copy is released at once.
+      if (!oversized) msg.bytes = unquotedShared(dropFramingBlankLine(sharedConcat(parts, held)));
       parts = [];
       held = 0;
       msgSize = 0;

@@ -29,6 +29,7 @@ export class SharedSlabs {
   private current: Slab | undefined;
   private readonly free: Slab[] = [];
   private readonly owners = new WeakMap<ArrayBufferLike, Slab>();
+  private live = 0;
 
   take(size: number): Buffer {
     // Empty regions too: one would start where the next region starts, and releasing it would release that one.
@@ -41,6 +42,7 @@ export class SharedSlabs {
     const region = slab.bytes.subarray(slab.used, slab.used + size);
     slab.live.add(slab.used);
     slab.used += size;
+    this.live++;
     return region;
   }
 
@@ -48,10 +50,16 @@ export class SharedSlabs {
   release(view: Uint8Array): void {
     const slab = this.owners.get(view.buffer);
     if (!slab || !slab.live.delete(view.byteOffset)) return;
+    this.live--;
     if (slab.live.size === 0 && slab !== this.current) {
       slab.used = 0;
       if (this.free.length < MAX_FREE_SLABS) this.free.push(slab);
     }
+  }
+
+  /** Regions handed out from slabs and not released yet (tests check that the input stage releases what it drops). */
+  get liveRegions(): number {
+    return this.live;
   }
 
   private newSlab(): Slab {
@@ -69,6 +77,11 @@ const slabs = new SharedSlabs();
  */
 export function releaseShared(bytes: Uint8Array): void {
   slabs.release(bytes);
+}
+
+/** For tests: regions of the scan's pool not released yet. */
+export function liveSharedRegions(): number {
+  return slabs.liveRegions;
 }
 
 /** For tests: a pool of its own. */

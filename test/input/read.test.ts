@@ -103,3 +103,26 @@ test('an empty region is not taken from a slab (it would share its start with th
   }
   assert.ok(c.every((x) => x === 9));
 });
+
+test('the input stage releases the shared memory it does not hand on (whole mbox files, single-message files, unquoting)', async () => {
+  const { enumerateInputs } = await import('../../src/input/index.js');
+  const { liveSharedRegions } = await import('../../src/input/read.js');
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-read-inputs-'));
+  const msg = (s: string, body = 'body') => `From: a@example.com\nSubject: ${s}\n\n${body}\n`;
+  const sep = 'From x@y Mon Jan  1 10:00:00 2024\n';
+  writeFileSync(join(dir, 'plain.eml'), msg('plain'));
+  writeFileSync(join(dir, 'single.eml'), sep + msg('single')); // one message behind a From_ line: the file as it is
+  writeFileSync(join(dir, 'two.mbox'), sep + msg('one') + '\n' + sep + msg('two', '>From the body, quoted') + '\n');
+  writeFileSync(join(dir, 'archive'), sep + msg('a1') + '\n' + sep + msg('a2') + '\n'); // an mbox by its content
+  const before = liveSharedRegions();
+  const subjects: string[] = [];
+  for await (const item of enumerateInputs([dir])) {
+    subjects.push(/Subject: (\w+)/.exec(Buffer.from(item.bytes!).toString())![1]!);
+    assert.ok(item.bytes!.buffer instanceof SharedArrayBuffer, `${item.source.path}: in shared memory`);
+    // Live now: this message, and at most the file it was cut from and the next message, read ahead.
+    assert.ok(liveSharedRegions() <= before + 3, `${item.source.path}: ${liveSharedRegions() - before} regions live`);
+    releaseShared(item.bytes!);
+  }
+  assert.deepEqual(subjects.sort(), ['a1', 'a2', 'one', 'plain', 'single', 'two']);
+  assert.equal(liveSharedRegions(), before);
+});
