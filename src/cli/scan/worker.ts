@@ -65,9 +65,13 @@ function queueResult(seq: number, result: ReturnType<typeof resultOf>): void {
 async function runTask(task: Task, s: ScanSettings): Promise<void> {
   const log: DnsAnswerRecord[] = [];
   const deps = dns ? { resolver: loggingResolver(log), dnsLog: () => log.slice() } : undefined;
-  // A transferred message arrives as a plain Uint8Array: view it as a Buffer once, so that the stages' slices are
-  // Buffers too (each Uint8Array -> Buffer conversion deeper down costs more than the work it wraps).
-  const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  // A message arrives as a plain Uint8Array on shared memory: view it as a Buffer once, so that the stages' slices
+  // are Buffers too (each Uint8Array -> Buffer conversion deeper down costs more than the work it wraps). The main
+  // thread reuses that memory once this message is answered. Offline, the answer comes after the analysis has ended;
+  // online, a message that times out is answered while its analysis may still wait on DNS, so it works on a copy of
+  // its own (one copy is nothing beside the DNS round trips of such a scan).
+  const view = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  const bytes = dns ? Buffer.from(view) : view;
   if (current) Atomics.store(current, 0, task.seq);
   const record = await analyzeOne(task.source, bytes, s, deps);
   if (current) Atomics.store(current, 0, IDLE);
