@@ -4,8 +4,8 @@
 // made its garbage collector run 14 full collections where it now runs 4.
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** Messages at least this large get shared memory of their own; smaller ones share 1 MB slabs. */
 const SLAB_BYTES = 1024 * 1024;
+/** Messages at least this large get shared memory of their own; smaller ones share slabs. */
 const OWN_BUFFER_FROM = SLAB_BYTES / 8;
 /** Empty slabs kept for reuse. */
 const MAX_FREE_SLABS = 8;
@@ -82,11 +82,6 @@ export function releaseShared(bytes: Uint8Array): void {
 /** For tests: regions of the scan's pool not released yet. */
 export function liveSharedRegions(): number {
   return slabs.liveRegions;
-}
-
-/** For tests: a pool of its own. */
-export function sharedSlabsForTest(): SharedSlabs {
-  return new SharedSlabs();
 }
 
 /** A copy of the bytes in shared memory. */

@@ -126,6 +126,8 @@ function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
   return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
 }
 
+const HEADER_ENDS = ['\n\n', '\r\n\r\n', '\r\r'].map((s) => Buffer.from(s, 'latin1'));
+
 /**
  * Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. Each
  * separator is looked for only before the earliest one found so far: searching the whole message for the two that
@@ -139,7 +141,6 @@ function headerEnd(buf: Buffer): number {
   }
   return end;
 }
-const HEADER_ENDS = ['\n\n', '\r\n\r\n', '\r\r'].map((s) => Buffer.from(s, 'latin1'));
 
 export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
   if (mode === 'none') return { bytes: input };

@@ -233,7 +233,7 @@ class Field implements HeaderField {
     return (this.unfolded ??= unfold(this.raw.slice(this.valueStart)));
   }
 
-  /** JSON and inspection show the value like the other keys (a getter on the prototype is not an own property). */
+  /** JSON shows the value like the other keys (a getter on the prototype is not an own property). */
   toJSON(): HeaderField {
     const { index, name, key, raw, value, offset, spaceBeforeColon } = this;
     return { index, name, key, raw, value, offset, spaceBeforeColon };

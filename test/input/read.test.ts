@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileShared, releaseShared, sharedCopy, sharedSlabsForTest } from '../../src/input/read.js';
+import { readFileShared, releaseShared, sharedCopy, SharedSlabs } from '../../src/input/read.js';
 import { seededInts } from '../helpers/random.js';
 
 test('a file is read whole into shared memory, or as much of it as is left', (t) => {
@@ -31,7 +31,7 @@ test('a copy in shared memory holds the same bytes', () => {
 });
 
 test('live regions keep their bytes while others are taken and released in any order (20,000 steps)', () => {
-  const slabs = sharedSlabsForTest();
+  const slabs = new SharedSlabs();
   const next = seededInts(7);
   const live: { region: Buffer; fill: number }[] = [];
   for (let step = 0; step < 20_000; step++) {
@@ -53,7 +53,7 @@ test('live regions keep their bytes while others are taken and released in any o
 });
 
 test('a slab is used again once all its regions are released, not before', () => {
-  const slabs = sharedSlabsForTest();
+  const slabs = new SharedSlabs();
   const a = slabs.take(600_000 / 8); // 75,000 bytes: below the size that gets memory of its own
   const first = a.buffer;
   const fillers: Buffer[] = [];
@@ -69,7 +69,7 @@ test('a slab is used again once all its regions are released, not before', () =>
 });
 
 test('bytes that did not come from the pool are ignored by release', () => {
-  const slabs = sharedSlabsForTest();
+  const slabs = new SharedSlabs();
   const mine = slabs.take(100);
   mine.fill(1);
   slabs.release(Buffer.from(new SharedArrayBuffer(100)));
@@ -80,7 +80,7 @@ test('bytes that did not come from the pool are ignored by release', () => {
 });
 
 test('a region is released by a shorter view of it (a message less its trailing blank line), once', () => {
-  const slabs = sharedSlabsForTest();
+  const slabs = new SharedSlabs();
   const a = slabs.take(300_000 / 4 - 1);
   const b = slabs.take(100);
   b.fill(7);
@@ -91,7 +91,7 @@ test('a region is released by a shorter view of it (a message less its trailing 
 });
 
 test('an empty region is not taken from a slab (it would share its start with the next region)', () => {
-  const slabs = sharedSlabsForTest();
+  const slabs = new SharedSlabs();
   const empty = slabs.take(0);
   const c = slabs.take(100);
   c.fill(9);

@@ -52,12 +52,6 @@ const TASK_BATCH = 16;
  * the inliner's heuristics, and it exists under this name in the V8 of Node 20, 22 and 24).
  */
 const INLINING_BUDGET_FLAG = '--max-inlined-bytecode-size-cumulative=200';
-let compilerTuned = false;
-function tuneCompilerForWorkers(): void {
-  if (compilerTuned) return;
-  compilerTuned = true;
-  setFlagsFromString(INLINING_BUDGET_FLAG);
-}
 
 /** The worker script: dist/scan-worker.mjs in the bundle, or worker.ts when running from source (tsx). */
 function workerScript(): { url: URL; execArgv?: string[] } {
@@ -92,7 +86,7 @@ export class ScanPool {
     private readonly options: PoolOptions = {},
   ) {
     this.dnsBridge = new DnsBridge(dns?.resolver);
-    tuneCompilerForWorkers();
+    setFlagsFromString(INLINING_BUDGET_FLAG); // the same value each time: setting it again changes nothing
     for (let i = 0; i < jobs; i++) this.slots.push(this.spawn());
     // The per-message timeout runs inside the worker, so it cannot fire while the worker's event loop is blocked
     // (a runaway parse). A worker silent for longer than that is stopped from here.
