@@ -14,6 +14,7 @@ import { releaseShared, sharedCopy } from '../../input/read.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import { decodeResults, IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
 import { DnsBridge } from './dns-bridge.js';
+import { jitFlags } from './jit-flags.js';
 
 interface Slot {
   worker: Worker;
@@ -40,18 +41,6 @@ const STALL_GRACE_MS = 5000;
 
 /** Tasks in one post. Small enough that a worker never waits long for its first message, large enough to matter. */
 const TASK_BATCH = 16;
-
-/**
- * TurboFan's inlining budget for the scan's isolates (bytecode bytes inlined into one optimised function; V8's
- * default is 920). A worker's optimising compiles are a fixed cost of ~2.5 s of CPU per isolate on this code, more
- * than the analysis of a few thousand messages; with a budget of 200 they cost about half as much, and the
- * compiled code is hardly slower. Corpus scan (7,200 files), min of 4 interleaved runs, Node 20, 2 cores: --jobs 1
- * 5.92 -> 5.10 s wall, 9.6 -> 7.7 s CPU; --jobs 2 5.62 -> 4.96 s, 10.6 -> 9.2 s CPU.
- * V8 flags are process-wide and a new isolate reads them when it is created, so this is set before the first
- * worker starts (Node documents setting flags after start-up as unsupported in general; this one only steers
- * the inliner's heuristics, and it exists under this name in the V8 of Node 20, 22 and 24).
- */
-const INLINING_BUDGET_FLAG = '--max-inlined-bytecode-size-cumulative=200';
 
 /** The worker script: dist/scan-worker.mjs in the bundle, or worker.ts when running from source (tsx). */
 function workerScript(): { url: URL; execArgv?: string[] } {
@@ -86,7 +75,8 @@ export class ScanPool {
     private readonly options: PoolOptions = {},
   ) {
     this.dnsBridge = new DnsBridge(dns?.resolver);
-    setFlagsFromString(INLINING_BUDGET_FLAG); // the same value each time: setting it again changes nothing
+    // The same values each time: setting them again changes nothing.
+    for (const flag of jitFlags(process.versions.v8)) setFlagsFromString(flag);
     for (let i = 0; i < jobs; i++) this.slots.push(this.spawn());
     // The per-message timeout runs inside the worker, so it cannot fire while the worker's event loop is blocked
     // (a runaway parse). A worker silent for longer than that is stopped from here.

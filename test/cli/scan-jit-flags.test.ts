@@ -1,0 +1,29 @@
+// The V8 flags a scan sets before its workers start (src/cli/scan/jit-flags.ts) must all be known to the V8 that
+// runs it: V8 answers an unknown flag with an error line on stderr and goes on without it. This file runs on every
+// Node of the version matrix (scripts/node-matrix.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { jitFlags } from '../../src/cli/scan/jit-flags.js';
+
+test("every flag chosen for this Node's V8 is one it knows, set the way the scan sets it", () => {
+  const flags = jitFlags(process.versions.v8);
+  assert.ok(flags.length >= 3, `flags: ${flags.join(' ')}`);
+  const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  for (const flag of flags) {
+    const name = flag.replace(/^--(no-)?/, '').replace(/=.*$/, '');
+    assert.match(known, new RegExp(`^\\s+--${name} `, 'm'), `${flag} is not an option of V8 ${process.versions.v8}`);
+  }
+  const script = `const v8 = require('node:v8'); for (const f of ${JSON.stringify(flags)}) v8.setFlagsFromString(f);`;
+  const set = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(set.status, 0);
+  assert.equal(set.stderr, '', 'V8 complained about a flag');
+});
+
+test('the budget flag of V8 11 goes only to V8 11 and older', () => {
+  assert.ok(jitFlags('11.3.244.8-node.38').includes('--interrupt-budget=135168'));
+  assert.ok(!jitFlags('12.4.254.21-node.33').some((f) => f.startsWith('--interrupt-budget')));
+  assert.ok(!jitFlags('13.6.233.10-node.28').some((f) => f.startsWith('--interrupt-budget')));
+  // The flags every version gets are the same list.
+  assert.deepEqual(jitFlags('12.4.254.21-node.33'), jitFlags('13.6.233.10-node.28'));
+});
