@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as dns } from 'node:dns';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMbox, mboxEntry } from '../../bench/mbox.js';
 import { startDnsCounter } from '../../bench/dns-counter.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 test('mbox entries: own From_ line dropped, body From lines quoted mboxrd-style, blank line after', () => {
   const raw = Buffer.from('From old@example.org Mon Jan  1 00:00:00 2024\nSubject: x\n\nFrom here\n>From there\nnot From\n');
@@ -18,7 +18,7 @@ test('mbox entries: own From_ line dropped, body From lines quoted mboxrd-style,
 });
 
 test('buildMbox writes at least the size asked, cycling over the inputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-test-'));
+  const dir = scratchDir('bench-test');
   const msg = join(dir, 'a.eml');
   writeFileSync(msg, 'Subject: a\n\nbody\n');
   const out = join(dir, 'out.mbox');

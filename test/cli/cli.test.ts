@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const SAMPLE = 'fixtures/sample/message.eml';
-const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-cli-'));
+const tmp = scratchDir('cli');
 
 test('the sample gives a human report with a hop table and a verdict', () => {
   const r = runCli(['--offline', SAMPLE]);

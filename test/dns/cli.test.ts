@@ -1,14 +1,14 @@
 // The DNS flags of the built CLI, run as a process: one-line errors and the documented exit codes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startKnot, type Knot } from '../helpers/knot.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const SAMPLE = 'fixtures/sample/message.eml';
-const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-cli-'));
+const tmp = scratchDir('dns-cli');
 let knot: Knot;
 before(async () => {
   knot = await startKnot();

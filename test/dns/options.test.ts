@@ -1,14 +1,14 @@
 // Pure parts of dns/: --dns-server values and the snapshot file (read, validate, format).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseSnapshot } from '../../src/dns/index.js';
 import { ptrName } from '../../src/dns/ptr.js';
 import { parseServer } from '../../src/dns/servers.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-opt-'));
+const tmp = scratchDir('dns-opt');
 
 test('--dns-server values: IPv4, host names, ports, IPv6 with and without brackets', () => {
   const table: [string, { host: string; port: number }][] = [

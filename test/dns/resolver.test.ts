@@ -1,12 +1,12 @@
 // openDns against a real knot server on loopback (test/helpers/knot.ts, zones in test/fixtures/dns).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyDnsError, openDns, type DnsSession } from '../../src/dns/index.js';
 import { ptrName } from '../../src/dns/ptr.js';
 import { closedServer, silentServer, startKnot, type Knot } from '../helpers/knot.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 let knot: Knot;
 before(async () => {
@@ -16,7 +16,7 @@ after(async () => {
   await knot?.stop();
 });
 
-const tmp = mkdtempSync(join(tmpdir(), 'mailtrace-dns-'));
+const tmp = scratchDir('dns');
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { enumerateInputs, type InputItem } from '../../src/input/index.js';
 import { expandGlob } from '../../src/input/glob.js';
 import { readPathList } from '../../src/input/path-list.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const msg = (subject: string) => `From: a@example.com\nSubject: ${subject}\n\nbody\n`;
 
@@ -17,7 +17,7 @@ async function all(inputs: string[], options = {}): Promise<InputItem[]> {
 }
 
 function tree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'mailtrace-inputs-'));
+  const root = scratchDir('inputs');
   mkdirSync(join(root, 'a/b'), { recursive: true });
   writeFileSync(join(root, 'a/one.eml'), msg('one'));
   writeFileSync(join(root, 'a/b/two.eml'), msg('two'));
@@ -86,7 +86,7 @@ test('path list on stdin: newline- and NUL-separated (names with spaces and newl
 });
 
 test('a single message behind a From line is analysed exactly as the file holds it (no >From unquoting)', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mailtrace-single-'));
+  const root = scratchDir('single');
   const text = `From x@y Mon Jan  1 10:00:00 2024\nFrom: a@example.com\nSubject: s\n\n>From the body\n`;
   writeFileSync(join(root, 'one'), text);
   const [item] = await all([join(root, 'one')]);

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSeparatorLine, readMbox, unquoteFromLines } from '../../src/input/mbox.js';
 import { corpusFiles } from '../helpers/corpus.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mailtrace-mbox-'));
+const dir = scratchDir('mbox');
 
 async function collect(path: string, chunkBytes: number, maxMessageBytes?: number) {
   const out = [];

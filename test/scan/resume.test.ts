@@ -3,14 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, runCli } from '../helpers/cli.js';
 import { corpusFiles } from '../helpers/corpus.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'mailtrace-resume-'));
+const dir = scratchDir('resume');
 const mbox = join(dir, 'corpus.mbox');
 
 /** An mboxrd file of real phishing mail (never inside the repository: the corpus licence forbids copies). */
@@ -119,7 +119,7 @@ test('a state file from another scan is refused', () => {
 });
 
 test('inputs that changed since the checkpoint are refused before the output is touched', () => {
-  const d = mkdtempSync(join(tmpdir(), 'mailtrace-resume-changed-'));
+  const d = scratchDir('resume-changed');
   const inbox = join(d, 'inbox');
   const msg = (n: number) => `From: a${n}@example.com\nSubject: ${n}\n\nbody\n`;
   mkdirSync(inbox);

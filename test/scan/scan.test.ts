@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const good = (n: number, subject = `message ${n}`) =>
   `Received: from relay${n}.example.net (relay${n}.example.net [192.0.2.${n}])\n\tby mx.example.org (Postfix) with ESMTP id A${n}; Mon, 1 Jan 2024 10:00:0${n} +0000\nFrom: sender${n}@example.com\nTo: rcpt@example.org\nSubject: ${subject}\nMessage-ID: <m${n}@example.com>\n\nbody ${n}\n`;
 
 function fixtureDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-'));
+  const dir = scratchDir('scan');
   writeFileSync(join(dir, '1.eml'), good(1));
   writeFileSync(join(dir, '2-binary.eml'), Buffer.from([0, 1, 2, 3, 0, 255, 0]));
   writeFileSync(
@@ -125,7 +126,7 @@ test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', 
 });
 
 test('ARF reports in a scan: the original is analysed, the report metadata and the container source are attached', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-arf-'));
+  const dir = scratchDir('scan-arf');
   mkdirSync(join(dir, 'new'));
   mkdirSync(join(dir, 'cur'));
   copyFileSync(join(corpusPath('suites', 'arf'), 'rfc5965_example', 'postal-mime-arf.eml'), join(dir, 'new', '1.host'));
@@ -147,7 +148,7 @@ test('usage errors: no input, --resume without --out', () => {
 test('the reader of stdout goes away (| head): the scan stops early and exits 0', async () => {
   const { spawn } = await import('node:child_process');
   const { BIN } = await import('../helpers/cli.js');
-  const summary = join(mkdtempSync(join(tmpdir(), 'mailtrace-epipe-')), 'summary.json');
+  const summary = join(scratchDir('epipe'), 'summary.json');
   const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-q', '-j', '1', '--summary', summary, corpusPath('phishing_pot')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let lines = 0;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -164,7 +165,7 @@ test('the reader of stdout goes away (| head): the scan stops early and exits 0'
 
 test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {
   const lab = join(ROOT, 'fixtures', 'lab', 'legit-relay');
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-dns-'));
+  const dir = scratchDir('scan-dns');
   const scanDns = (copies: number) => {
     const sub = mkdtempSync(join(dir, 'c-'));
     for (let i = 0; i < copies; i++) copyFileSync(join(lab, 'message.eml'), join(sub, `${i}.eml`));
