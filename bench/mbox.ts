@@ -1,6 +1,7 @@
 // A large mbox built from the corpus (mboxrd: body lines matching /^>*From / get one more '>'), for the peak-RSS
 // run. Built under the OS temp directory, never in the repository (the corpus licences forbid copies).
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { filesBelow } from '../test/helpers/corpus.js';
 
 const SEPARATOR = 'From bench@example.invalid Mon Jan  1 00:00:00 2024\n';
 
@@ -41,4 +42,16 @@ export function buildMbox(path: string, corpus: string[], minBytes: number): { b
     closeSync(fd);
   }
   return { bytes, messages };
+}
+
+// node --import tsx bench/mbox.ts OUT.mbox MIN_BYTES DIR_OR_FILE...  (for a peak-RSS run of your own; README)
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const [out, minArg, ...inputs] = process.argv.slice(2);
+  const minBytes = Number(minArg);
+  if (!out || !(minBytes > 0) || inputs.length === 0) {
+    process.stderr.write('usage: node --import tsx bench/mbox.ts OUT.mbox MIN_BYTES DIR_OR_FILE...\n');
+    process.exit(64);
+  }
+  const built = buildMbox(out, inputs.flatMap(filesBelow), minBytes);
+  process.stdout.write(`${out}: ${built.messages} messages, ${built.bytes} bytes\n`);
 }

@@ -1,6 +1,6 @@
 // The shared corpus of real mail and peer suites (../shared/corpus). CI has it; a test that needs it fails
 // loudly when it is absent, never skips silently.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
@@ -14,7 +14,12 @@ export function corpusPath(...parts: string[]): string {
 
 /** Every regular file below a corpus folder, sorted, excluding licence/source notes. */
 export function corpusFiles(...parts: string[]): string[] {
-  const dir = corpusPath(...parts);
+  return filesBelow(corpusPath(...parts));
+}
+
+/** Every regular file below a folder (or the file itself), in name order, excluding licence/source notes. */
+export function filesBelow(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -23,6 +28,6 @@ export function corpusFiles(...parts: string[]): string[] {
       else if (e.isFile() && !/^(LICENSE|SOURCE|README)/i.test(e.name)) out.push(p);
     }
   };
-  walk(dir);
+  walk(path);
   return out;
 }
