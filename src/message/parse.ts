@@ -34,12 +34,14 @@ export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEA
   let body = bytes.subarray(split.start);
   // Bare-CR input collapses in mailauth (and in mailparser, platform-facts 2.2): convert it once here.
   if (split.lineEnding === 'cr') body = bareCrToCrlf(body);
+  // Every key always present (mboxFrom undefined when there is no From_ line): a message of each kind had its own
+  // hidden class, and the code reading messages was optimised for one and thrown away at the first of the other.
   return {
     headers: split.fields,
     size: bytes.length,
     bodyOffset: split.bodyOffset,
     lineEnding: split.lineEnding,
-    ...(split.mboxFrom !== undefined ? { mboxFrom: split.mboxFrom } : {}),
+    mboxFrom: split.mboxFrom,
     problems: split.problems,
     bytes: body,
   };

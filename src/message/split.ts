@@ -152,7 +152,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   for (const p of pending) fields.push(makeField(bytes, text, fields.length, p.lines, p.nameEnd, p.colon));
   if (bytes.subarray(start, headerEnd).includes(0)) problems.push({ code: 'nul-in-header', detail: 'NUL bytes in the header block' });
   const lineEnding: LineEnding = seen.size === 0 ? 'none' : seen.size > 1 ? 'mixed' : [...seen][0]!;
-  return { fields, bodyOffset, start, lineEnding, ...(mboxFrom !== undefined ? { mboxFrom } : {}), problems };
+  return { fields, bodyOffset, start, lineEnding, mboxFrom, problems };
 }
 
 interface PendingField {
