@@ -68,8 +68,8 @@ function reportColdStart(results: ColdStart[]): void {
   say();
 }
 
-function reportThroughput(runs: Throughput[]): void {
-  say('## Batch throughput (shared corpus, offline)');
+function reportThroughput(runs: Throughput[], heading = true): void {
+  if (heading) say('## Batch throughput (shared corpus, offline)');
   for (const t of runs) {
     const rate = t.messages / t.seconds;
     const mbps = t.bytes / 1024 / 1024 / t.seconds;
@@ -142,6 +142,28 @@ async function dnsRun(files: string[], hasScan: boolean): Promise<void> {
   say();
 }
 
+/**
+ * The same scans under the other Node majors the test matrix fetched (scripts/node-matrix.sh, .cache/node-N):
+ * V8 changed between them, and a worker's warm-up, most of a corpus scan, with it. Skipped when not fetched.
+ */
+async function matrixThroughput(corpus: string[], bytes: number): Promise<void> {
+  const arch = `${process.platform}-${process.arch}`;
+  const nodes = ['22', '24']
+    .map((v) => join(ROOT, `.cache/node-${v}/node_modules/node-${arch}/bin/node`))
+    .filter((path) => existsSync(path));
+  if (nodes.length === 0) return;
+  const runs: Throughput[] = [];
+  for (const path of nodes) {
+    const version = spawnSync(path, ['-v'], { encoding: 'utf8' }).stdout.trim();
+    for (const jobs of [...new Set([1, CORES])]) {
+      const t = await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files>`, { path, label: `node-${version}` });
+      runs.push({ ...t, how: `Node ${version}, ${t.how}` });
+    }
+  }
+  say(`The same on the other Node majors of the test matrix (${nodes.length} fetched in .cache by scripts/node-matrix.sh):`);
+  reportThroughput(runs, false);
+}
+
 async function main(): Promise<void> {
   ensureTools();
   if (!existsSync(CORPUS)) throw new Error(`shared corpus missing: ${CORPUS}`);
@@ -172,6 +194,7 @@ async function main(): Promise<void> {
       runs.push(hasScan ? await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`) : await libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs));
     }
     reportThroughput(runs);
+    if (hasScan) await matrixThroughput(corpus, bytes);
   }
   if (ONLY.has('rss')) await memoryRun(corpus, hasScan);
   if (ONLY.has('dns')) await dnsRun(corpusFiles('kernel-list').slice(0, QUICK ? 200 : 1100), hasScan);

@@ -73,14 +73,21 @@ function pollPeakRss(pid: number, into: { kb: number; ticks: number }): NodeJS.T
 }
 
 /** `mailtrace scan` as a process; messages = output lines (one per input message, reports and error records). */
-export async function scanThroughput(cli: string, inputs: string[], jobs: number, inputBytes: number, inputsLabel = inputs.join(' ')): Promise<Throughput> {
+export async function scanThroughput(
+  cli: string,
+  inputs: string[],
+  jobs: number,
+  inputBytes: number,
+  inputsLabel = inputs.join(' '),
+  node: { path: string; label: string } = { path: process.execPath, label: 'node' },
+): Promise<Throughput> {
   const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-scan-'));
   const out = join(dir, 'out.ndjson');
   const options = [cli, 'scan', '--offline', '--quiet', '--jobs', String(jobs), '--out', out];
   const args = [...options, ...inputs];
   try {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(node.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const peak = { kb: 0, ticks: 0 };
     const poller = pollPeakRss(child.pid!, peak);
     let stderr = '';
@@ -92,7 +99,7 @@ export async function scanThroughput(cli: string, inputs: string[], jobs: number
     const { lines, errors } = await countRecords(out);
     return {
       how: `mailtrace scan --jobs ${jobs} (CPU user+sys ${(peak.ticks / 100).toFixed(1)} s)`,
-      command: ['node', ...options, inputsLabel].join(' ').replace(out, '<tmp>/out.ndjson'),
+      command: [node.label, ...options, inputsLabel].join(' ').replace(out, '<tmp>/out.ndjson'),
       jobs,
       messages: lines,
       bytes: inputBytes,
