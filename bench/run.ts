@@ -2,7 +2,7 @@
 // It prints figures and never asserts: a missed target is reported, not failed. Results also go to
 // bench/results.md. Options: --quick (fewer runs, 256 MB mbox), --mbox-mb N, --cli PATH (another build's
 // bin/mailtrace.cjs), --only cold,throughput,rss,dns (some sections), --no-write (do not touch bench/results.md),
-// --append (add this run to bench/results.md instead of replacing it).
+// --append (add this run to bench/results.md instead of replacing it), --runs N (corpus scans per configuration).
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -24,6 +24,7 @@ const value = (name: string) => {
 const QUICK = flag('--quick');
 const CLI = resolve(value('--cli') ?? join(ROOT, 'bin/mailtrace.cjs'));
 const MBOX_MB = Number(value('--mbox-mb') ?? (QUICK ? 256 : 1024));
+const RUNS = Math.max(1, Number(value('--runs') ?? (QUICK ? 1 : 3)));
 const ONLY = new Set((value('--only') ?? 'cold,throughput,rss,dns').split(','));
 const SAMPLE = join(ROOT, 'fixtures/sample/message.eml');
 
@@ -68,6 +69,21 @@ function reportColdStart(results: ColdStart[]): void {
   say();
 }
 
+/**
+ * Each configuration RUNS times, the configurations interleaved (this machine's speed drifts by tens of percent
+ * within minutes, so one run of each could compare a fast minute with a slow one): the median run of each, and
+ * the fastest and slowest.
+ */
+async function measured(configs: (() => Promise<Throughput>)[]): Promise<Throughput[]> {
+  const all: Throughput[][] = configs.map(() => []);
+  for (let r = 0; r < RUNS; r++) for (const [i, run] of configs.entries()) all[i]!.push(await run());
+  return all.map((runs) => {
+    const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+    const median = sorted[Math.floor(sorted.length / 2)]!; // of an even count, the slower middle one
+    return { ...median, spread: { runs: sorted.length, fastest: sorted[0]!.seconds, slowest: sorted.at(-1)!.seconds } };
+  });
+}
+
 function reportThroughput(runs: Throughput[], heading = true): void {
   if (heading) say('## Batch throughput (shared corpus, offline)');
   for (const t of runs) {
@@ -76,6 +92,10 @@ function reportThroughput(runs: Throughput[], heading = true): void {
     const target = t.jobs === 2 || (t.jobs === CORES && CORES >= 2) ? `  (target >= 2,000 msgs/s on 2 cores: ${met(rate >= 2000)})` : '';
     say(`  ${t.how}: ${t.messages} messages (${t.errors} error records), ${(t.bytes / 1048576).toFixed(1)} MB in ${t.seconds.toFixed(2)} s`);
     say(`    = ${rate.toFixed(0)} msgs/s, ${mbps.toFixed(1)} MB/s${target}`);
+    if (t.spread && t.spread.runs > 1) {
+      const { runs: n, fastest, slowest } = t.spread;
+      say(`    the median of ${n} runs; fastest ${fastest.toFixed(2)} s = ${(t.messages / fastest).toFixed(0)} msgs/s, slowest ${slowest.toFixed(2)} s = ${(t.messages / slowest).toFixed(0)} msgs/s`);
+    }
     say(`    $ ${t.command}`);
   }
   say();
@@ -152,14 +172,17 @@ async function matrixThroughput(corpus: string[], bytes: number): Promise<void> 
     .map((v) => join(ROOT, `.cache/node-${v}/node_modules/node-${arch}/bin/node`))
     .filter((path) => existsSync(path));
   if (nodes.length === 0) return;
-  const runs: Throughput[] = [];
+  const configs: (() => Promise<Throughput>)[] = [];
   for (const path of nodes) {
     const version = spawnSync(path, ['-v'], { encoding: 'utf8' }).stdout.trim();
     for (const jobs of [...new Set([1, CORES])]) {
-      const t = await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files>`, { path, label: `node-${version}` });
-      runs.push({ ...t, how: `Node ${version}, ${t.how}` });
+      configs.push(async () => {
+        const t = await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files>`, { path, label: `node-${version}` });
+        return { ...t, how: `Node ${version}, ${t.how}` };
+      });
     }
   }
+  const runs = await measured(configs);
   say(`The same on the other Node majors of the test matrix (${nodes.length} fetched in .cache by scripts/node-matrix.sh):`);
   reportThroughput(runs, false);
 }
@@ -189,10 +212,10 @@ async function main(): Promise<void> {
   const hasScan = cliHasCommand(CLI, 'scan');
   const bytes = totalBytes(corpus);
   if (ONLY.has('throughput')) {
-    const runs: Throughput[] = [];
-    for (const jobs of [...new Set([1, CORES])]) {
-      runs.push(hasScan ? await scanThroughput(CLI, corpus, jobs, bytes, `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`) : await libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs));
-    }
+    const label = `<the ${corpus.length} files of phishing_pot, spamassassin, kernel-list>`;
+    const runs = await measured(
+      [...new Set([1, CORES])].map((jobs) => () => (hasScan ? scanThroughput(CLI, corpus, jobs, bytes, label) : libraryThroughput(join(ROOT, 'dist/index.js'), corpus, jobs))),
+    );
     reportThroughput(runs);
     if (hasScan) await matrixThroughput(corpus, bytes);
   }

@@ -18,6 +18,8 @@ export interface Throughput {
   peakRssMb?: number;
   /** CPU time of the scan process, user + system, all threads (the machine is shared: CPU moves less than wall). */
   cpuSeconds?: number;
+  /** Set when this is the median of several runs: how many, and the fastest and slowest wall times. */
+  spread?: { runs: number; fastest: number; slowest: number };
 }
 
 /** Whether the CLI's --help lists a command (scan arrives with the batch work, filter with this branch). */
