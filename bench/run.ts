@@ -163,12 +163,15 @@ async function dnsRun(files: string[], hasScan: boolean): Promise<void> {
 }
 
 /**
- * The same scans under the other Node majors the test matrix fetched (scripts/node-matrix.sh, .cache/node-N):
- * V8 changed between them, and a worker's warm-up, most of a corpus scan, with it. Skipped when not fetched.
+ * The same scans under the other Node majors the test matrix fetched (scripts/node-matrix.sh, .cache/node-N, the
+ * majors in MAILTRACE_NODE_MATRIX as there): V8 changed between them, and a worker's warm-up, most of a corpus
+ * scan, with it. Skipped when not fetched.
  */
 async function matrixThroughput(corpus: string[], bytes: number): Promise<void> {
   const arch = `${process.platform}-${process.arch}`;
-  const nodes = ['22', '24']
+  const nodes = (process.env.MAILTRACE_NODE_MATRIX ?? '22 24')
+    .split(/\s+/)
+    .filter(Boolean)
     .map((v) => join(ROOT, `.cache/node-${v}/node_modules/node-${arch}/bin/node`))
     .filter((path) => existsSync(path));
   if (nodes.length === 0) return;

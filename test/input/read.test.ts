@@ -2,15 +2,14 @@
 // released, and a stray or second release cannot hand out memory that is still being read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileShared, releaseShared, sharedCopy, SharedSlabs } from '../../src/input/read.js';
 import { seededInts } from '../helpers/random.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-test('a file is read whole into shared memory, or as much of it as is left', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-read-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+test('a file is read whole into shared memory, or as much of it as is left', () => {
+  const dir = scratchDir('read');
   const path = join(dir, 'm.eml');
   writeFileSync(path, 'Subject: x\n\nbody\n');
   const bytes = readFileShared(path, 17);
@@ -105,11 +104,10 @@ test('an empty region is not taken from a slab (it would share its start with th
   assert.ok(c.every((x) => x === 9));
 });
 
-test('the input stage releases the shared memory it does not hand on (whole mbox files, single-message files, unquoting)', async (t) => {
+test('the input stage releases the shared memory it does not hand on (whole mbox files, single-message files, unquoting)', async () => {
   const { enumerateInputs } = await import('../../src/input/index.js');
   const { liveSharedRegions } = await import('../../src/input/read.js');
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-read-inputs-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('read-inputs');
   const msg = (s: string, body = 'body') => `From: a@example.com\nSubject: ${s}\n\n${body}\n`;
   const sep = 'From x@y Mon Jan  1 10:00:00 2024\n';
   writeFileSync(join(dir, 'plain.eml'), msg('plain'));
