@@ -2,18 +2,7 @@
 // run. Built under the OS temp directory, never in the repository (the corpus licences forbid copies).
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { filesBelow } from '../test/helpers/corpus.js';
-
-const SEPARATOR = 'From bench@example.invalid Mon Jan  1 00:00:00 2024\n';
-
-/** One corpus message as an mbox entry: its own From_ line dropped, From lines quoted, ending in a blank line. */
-export function mboxEntry(raw: Buffer): Buffer {
-  let text = raw.toString('latin1');
-  if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
-  // mboxrd quoting (linear: one optional run of '>' then a literal).
-  text = text.replace(/(^|\n)(>*From )/g, '$1>$2');
-  if (!text.endsWith('\n')) text += '\n';
-  return Buffer.from(SEPARATOR + text + '\n', 'latin1');
-}
+import { mboxEntry } from '../test/helpers/mbox.js';
 
 /** Write at least `minBytes` of mbox to `path`, cycling over the corpus; returns bytes and message count. */
 export function buildMbox(path: string, corpus: string[], minBytes: number): { bytes: number; messages: number } {

@@ -1,5 +1,5 @@
 // The pipeline, one message end to end:
-//   bytes -> Message -> Chain (hops, trust boundary) -> Identity -> AuthReport -> Finding[] -> verdict -> Report
+//   bytes -> (the original, when unwrapping a report) -> Message -> Chain (hops, trust boundary) -> Identity -> AuthReport -> Finding[] -> verdict -> Report
 import type { AnalyzeOptions, Deps, Report } from './types.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
 import { buildChain } from './hops/index.js';
@@ -8,6 +8,7 @@ import { authenticate } from './auth/index.js';
 import { runRules } from './findings/index.js';
 import { decideVerdict, exitCodeFor } from './verdict/index.js';
 import { decodeWords } from './message/encoded-words.js';
+import { unwrap } from './input/unwrap.js';
 import { VERSION } from './version.js';
 
 export const DEFAULT_SKEW_SECONDS = 300;
@@ -17,8 +18,9 @@ function resolveDeps(options: AnalyzeOptions): Deps {
 }
 
 /** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
-export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
+export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
   const deps = resolveDeps(options);
+  const { bytes: raw, container } = options.unwrap && options.unwrap !== 'none' ? unwrap(input, options.unwrap) : { bytes: input, container: undefined };
   const message = parseMessage(raw, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
@@ -50,7 +52,7 @@ export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Pr
   return {
     schemaVersion: 1,
     tool: { name: 'mailtrace', version: VERSION },
-    source: options.source,
+    source: container ? { kind: 'embedded', parent: options.source } : options.source,
     message: {
       from: text('from'),
       to: text('to'),
@@ -72,5 +74,6 @@ export async function analyze(raw: Uint8Array, options: AnalyzeOptions = {}): Pr
     score,
     verdictDrivers: drivers,
     exitCode: exitCodeFor(verdict),
+    container,
   };
 }

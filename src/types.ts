@@ -405,6 +405,15 @@ export interface AnalyzeOptions extends Partial<TrustConfig> {
   skewSeconds?: number;
   /** Cap on the header block in bytes (default 1 MiB). */
   maxHeaderBytes?: number;
+  /**
+   * Analyse the original inside an abuse report or a forward instead of the container (default 'none': the message
+   * as given). 'arf' unwraps feedback reports only; 'all' also forwards as attachments and bounces. The report then
+   * has `container`, and its source is { kind: 'embedded', parent: source }.
+   */
+  unwrap?: UnwrapMode;
   source?: Source;
   deps?: Partial<Deps>;
 }
+
+/** Which containers analyze() opens: see AnalyzeOptions.unwrap and input/unwrap.ts. */
+export type UnwrapMode = 'all' | 'arf' | 'none';

@@ -1,23 +1,26 @@
-// `mailtrace [files..]`: read each input, analyse it, print its report, fold the exit codes.
+// `mailtrace [files..]`: read each input, analyse each message in it (the original inside a report), print the
+// reports, fold the exit codes.
 import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
 import { DnsConfigError, SnapshotError } from '../dns/index.js';
 import { renderJson } from '../render/json.js';
 import { safeInline } from '../render/sanitize.js';
-import type { Report } from '../types.js';
+import type { RawMessage, Report, Source, UnwrapMode } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { InputError, readInput } from './read-input.js';
-import { openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
+import { messagesInBuffer } from '../input/index.js';
+import { describeWriteError, openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
 
 export interface AnalyzeArgs extends CommonArgs {
   files?: string[];
   json: boolean;
   explain: boolean;
   color: 'auto' | 'always' | 'never';
+  unwrap: UnwrapMode;
 }
 
 interface ErrorRecord {
-  source: { path: string };
+  source: Source | { path: string };
   error: { code: number; message: string };
 }
 
@@ -53,20 +56,45 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
   const jsonItems: (Report | ErrorRecord)[] = [];
   let exit: number = EXIT.pass;
+  let printed = 0;
+  const fail = (name: string, code: number, message: string, source: ErrorRecord['source'] = { path: name }) => {
+    process.stderr.write(`mailtrace: ${safeInline(name)}: ${message}\n`);
+    exit = foldExit(exit, code);
+    if (args.json) jsonItems.push({ source, error: { code, message } });
+  };
+  // `mailtrace big.mbox | head`: once the reader has gone (EPIPE), stdout is destroyed at the failed write, and its
+  // 'error' event follows later. Stop there, quietly, like any Unix filter; no unhandled-error stack trace.
+  process.stdout.on('error', () => {});
+  const readerGone = () => process.stdout.destroyed;
   for (const path of files) {
+    if (readerGone()) break;
+    const name = path === '-' ? '(stdin)' : path;
+    let raw: RawMessage;
     try {
-      const raw = await readInput(path);
-      const report = await analyze(raw.bytes, { ...setup.base, source: raw.source, deps: setup.messageDeps() });
-      exit = foldExit(exit, report.exitCode);
-      if (args.json) jsonItems.push(report);
-      else process.stdout.write(renderHuman!(report, { color, explain: args.explain, width }) + (files.length > 1 ? '\n' : ''));
+      raw = await readInput(path);
     } catch (err) {
-      const code = err instanceof InputError ? err.exitCode : err instanceof NotAMessageError ? EXIT.notAMessage : undefined;
-      if (code === undefined) throw err;
-      const name = path === '-' ? '(stdin)' : path;
-      process.stderr.write(`mailtrace: ${safeInline(name)}: ${(err as Error).message}\n`);
-      exit = foldExit(exit, code);
-      if (args.json) jsonItems.push({ source: { path: name }, error: { code, message: (err as Error).message } });
+      if (!(err instanceof InputError)) throw err;
+      fail(name, err.exitCode, err.message);
+      continue;
+    }
+    // An mbox holds many messages: each is analysed and reported, in file order, none silently left out.
+    for await (const item of messagesInBuffer(raw.source as Source & { kind: 'file' | 'stdin' }, raw.bytes as Buffer)) {
+      if (readerGone()) break;
+      const mboxed = item.source.kind === 'mbox';
+      const where = mboxed ? `${name} message ${item.source.index! + 1}` : name;
+      if (!item.bytes) {
+        fail(where, EXIT.noInput, item.error!.message, mboxed ? item.source : undefined);
+        continue;
+      }
+      try {
+        const report = await analyze(item.bytes, { ...setup.base, unwrap: args.unwrap, source: item.source, deps: setup.messageDeps() });
+        exit = foldExit(exit, report.exitCode);
+        if (args.json) jsonItems.push(report);
+        else process.stdout.write((printed++ ? '\n' : '') + renderHuman!(report, { color, explain: args.explain, width }));
+      } catch (err) {
+        if (!(err instanceof NotAMessageError)) throw err;
+        fail(where, EXIT.notAMessage, err.message, mboxed ? item.source : undefined);
+      }
     }
   }
   try {
@@ -76,11 +104,17 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
     exit = foldExit(exit, EXIT.internal);
   }
-  if (args.json) {
-    const reports = jsonItems.filter((i): i is Report => 'schemaVersion' in i);
-    if (files.length === 1) {
-      if (reports[0]) process.stdout.write(renderJson(reports[0]));
-    } else process.stdout.write(JSON.stringify(jsonItems, null, 2) + '\n');
+  if (args.json && !readerGone()) {
+    // One message in: its report, as a document. Several (files, or an mbox): an array with one item each.
+    const single = jsonItems.length === 1 && files.length === 1 && !('error' in jsonItems[0]!);
+    if (single) process.stdout.write(renderJson(jsonItems[0] as Report));
+    else if (jsonItems.length > 1 || files.length > 1) process.stdout.write(JSON.stringify(jsonItems, null, 2) + '\n');
+  }
+  // A file or device as stdout fails at the write itself (a pipe's reader leaving is EPIPE, and no error).
+  const outputError = process.stdout.errored as NodeJS.ErrnoException | null;
+  if (outputError && outputError.code !== 'EPIPE') {
+    process.stderr.write(`mailtrace: stdout: cannot write the report (${describeWriteError(outputError)})\n`);
+    exit = foldExit(exit, EXIT.ioError);
   }
   return exit;
 }

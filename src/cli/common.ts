@@ -68,3 +68,20 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
     close: async () => dns?.close(),
   };
 }
+
+/** A failed write in words a user can act on (a full disk), rather than an errno. */
+export function describeWriteError(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EFBIG':
+      return 'file too large';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return err.code ?? 'write error';
+  }
+}

@@ -14,7 +14,7 @@ import { ConfigError } from './config.js';
 import { DEFAULT_FILTER_MAX_BYTES, DEFAULT_FILTER_TIMEOUT_SECONDS, type FilterArgs } from './filter-options.js';
 
 /** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
-export const EX_IOERR = 74;
+export const EX_IOERR = EXIT.ioError;
 
 export interface FilterIo {
   stdin: AsyncIterable<Buffer | string>;

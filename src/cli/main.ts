@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../verdict/index.js';
 import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
-import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS } from './options.js';
+import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS, UNWRAP_OPTION } from './options.js';
 import { FILTER_EXAMPLES, FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 import type { ScanArgs } from './scan-command.js';
 import { rewriteScanArgv } from './scan/argv.js';
@@ -69,7 +69,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (default: one per core)' })
           .option('resume', { type: 'string', describe: 'checkpoint progress to FILE; rerun with it to continue after a crash (needs --out)' })
           .option('null', { alias: '0', type: 'boolean', default: false, describe: 'the path list on stdin is NUL-separated (find -print0)' })
-          .option('unwrap', { choices: ['all', 'arf', 'none'] as const, default: 'all', describe: 'analyse the original inside ARF reports and forwarded attachments' })
+          .option('unwrap', UNWRAP_OPTION)
           .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record' })
           .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line and no summary table on stderr' })
           .example(SCAN_EXAMPLES) as never,

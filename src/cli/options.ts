@@ -34,11 +34,20 @@ export const CONFLICTS: readonly [string, readonly string[]][] = [
   ['offline', ['dns-replay', 'dns-record', 'dns-server']],
 ];
 
+/** Reports and forwards: analyse the original inside (the default command and scan alike; never the filter). */
+export const UNWRAP_OPTION = {
+  type: 'string',
+  choices: ['all', 'arf', 'none'],
+  default: 'all',
+  describe: 'analyse the original inside ARF reports, forwarded attachments and bounces (arf: ARF only; none: never)',
+} as const satisfies OptionSpec;
+
 /** Options of the default command (analyze). */
 export const ANALYZE_OPTIONS = {
   json: { type: 'boolean', default: false, describe: 'print the report as JSON (schemaVersion 1)' },
   explain: { type: 'boolean', default: false, describe: 'explain why each finding matters' },
   color: { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour (auto: only on a TTY without NO_COLOR)' },
+  unwrap: UNWRAP_OPTION,
 } as const satisfies OptionTable;
 
 /**

@@ -10,15 +10,16 @@ import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { openDns, type DnsSession } from '../dns/index.js';
 import { enumerateInputs, knownTotalBytes, type InputItem } from '../input/index.js';
-import type { UnwrapMode } from '../input/unwrap.js';
+import type { UnwrapMode } from '../types.js';
 import { csvHeader } from '../render/csv.js';
 import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
+import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
-import { ArgumentError, parseAt, type CommonArgs } from './common.js';
+import { ArgumentError, describeWriteError, parseAt, type CommonArgs } from './common.js';
 import { loadConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
-import { fileOutput, streamOutput } from './scan/output.js';
+import { fileOutput, streamOutput, type OutputStop } from './scan/output.js';
 import { createProgress } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
@@ -120,8 +121,8 @@ export async function runScan(args: ScanArgs): Promise<number> {
   const tally = state ? Tally.fromJSON(state.tally) : new Tally();
   if (state?.complete) {
     process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
-    finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
-    return EXIT.pass;
+    const written = finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
+    return written ? EXIT.pass : EXIT.ioError;
   }
   const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
   const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
@@ -132,7 +133,8 @@ export async function runScan(args: ScanArgs): Promise<number> {
 
   const dns = await openScanDns(args);
   let scan: ScanRun | undefined;
-  const output = args.out ? fileOutput(args.out, state?.outputBytes) : streamOutput(process.stdout, () => scan?.stop('reader-gone'));
+  const onStop = (why: OutputStop) => scan?.stop(why);
+  const output = args.out ? fileOutput(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
   if (!state && args.format === 'csv') output.write(csvHeader());
   scan = new ScanRun({
     jobs: args.jobs ?? availableParallelism(),
@@ -161,9 +163,15 @@ export async function runScan(args: ScanArgs): Promise<number> {
   // The session's own counters (unique questions, queries sent), when this dns/ provides them.
   const sessionStats = (dns.session as { stats?: () => Record<string, number> } | undefined)?.stats?.();
   const dnsFigures = dns.session ? { dns: { ...scan.dnsCounts, ...(sessionStats ? { session: sessionStats } : {}) } } : {};
-  finishSummary(args, summarise(tally, { ...figures, ...dnsFigures, resumedMessages: resumed, complete: !scan.stopped }));
+  const summaryWritten = finishSummary(args, summarise(tally, { ...figures, ...dnsFigures, resumedMessages: resumed, complete: !scan.stopped }));
+  if (output.failure) {
+    const resume = args.resume ? `; rerun with --resume ${safeInline(args.resume)} once it can be written` : '';
+    process.stderr.write(`mailtrace: ${safeInline(args.out ?? 'stdout')}: cannot write the output (${describeWriteError(output.failure)}): scan stopped${resume}\n`);
+  }
+  if (output.failure || !summaryWritten) return EXIT.ioError;
   return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
 }
+
 
 function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined {
   let state: Checkpoint | undefined;
@@ -179,7 +187,15 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
   return state;
 }
 
-function finishSummary(args: ScanArgs, summary: ScanSummary): void {
-  if (args.summary) writeFileSync(args.summary, JSON.stringify(summary, null, 2) + '\n');
+/** The summary table, and the JSON file when asked for; false when that file could not be written. */
+function finishSummary(args: ScanArgs, summary: ScanSummary): boolean {
   if (!args.quiet) process.stderr.write(renderSummaryTable(summary));
+  if (!args.summary) return true;
+  try {
+    writeFileSync(args.summary, JSON.stringify(summary, null, 2) + '\n');
+    return true;
+  } catch (err) {
+    process.stderr.write(`mailtrace: ${safeInline(args.summary)}: cannot write the summary (${describeWriteError(err as NodeJS.ErrnoException)})\n`);
+    return false;
+  }
 }

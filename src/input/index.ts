@@ -76,7 +76,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
       yield errorItem({ kind, path }, 'read-error', describeFsError(err));
       return;
     }
-    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems(path, kind, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
+    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems({ kind, path }, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
     else yield { source: { kind, path }, bytes, size: bytes.length };
     return;
   }
@@ -88,7 +88,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
     return;
   }
   if (byExtension || startsWithSeparator(head)) {
-    yield* mboxItems(path, kind, byExtension, max, readMbox(path, { maxMessageBytes: max }));
+    yield* mboxItems({ kind, path }, byExtension, max, readMbox(path, { maxMessageBytes: max }));
     return;
   }
   if (size > max) {
@@ -104,20 +104,37 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
 }
 
 /**
+ * The messages of one input already read whole (`mailtrace FILE`, stdin): an mbox is cut at its separators, by the
+ * same rule as a scan's files; anything else is the one message.
+ */
+export async function* messagesInBuffer(
+  file: Source & { kind: 'file' | 'stdin' },
+  bytes: Buffer,
+  options: { maxMessageBytes?: number } = {},
+): AsyncGenerator<InputItem> {
+  const byExtension = file.path !== undefined && MBOX_EXTENSION.test(file.path);
+  if (!byExtension && !startsWithSeparator(bytes)) {
+    yield { source: file, bytes, size: bytes.length };
+    return;
+  }
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+  yield* mboxItems(file, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
+}
+
+/**
  * `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. Of the
  * file and its messages' copies, what is not handed on is released (input/read.ts: shared memory is reused only once
  * every region of a slab has been released).
  */
 async function* mboxItems(
-  path: string,
-  kind: 'file' | 'maildir',
+  file: Source & { kind: 'file' | 'maildir' | 'stdin' },
   alwaysMbox: boolean,
   max: number,
   messages: AsyncIterable<MboxMessage>,
   whole?: Buffer,
 ): AsyncGenerator<InputItem> {
   const asItem = (m: MboxMessage, single: boolean): InputItem => {
-    const source: Source = single ? { kind, path } : { kind: 'mbox', path, offset: m.offset, index: m.index };
+    const source: Source = single ? file : { kind: 'mbox', path: file.path, offset: m.offset, index: m.index };
     if (single && whole) {
       if (m.bytes) releaseShared(m.bytes);
       return { source, bytes: whole, size: whole.length };
@@ -143,12 +160,12 @@ async function* mboxItems(
   } catch (err) {
     if (whole) releaseShared(whole);
     if (first) yield asItem(first, false);
-    yield errorItem({ kind: 'mbox', path, index: count }, 'read-error', describeFsError(err));
+    yield errorItem({ kind: 'mbox', path: file.path, index: count }, 'read-error', describeFsError(err));
     return;
   }
   if (whole && !first) releaseShared(whole); // every message is a copy of its own
   if (first) yield asItem(first, true);
-  if (count === 0) yield errorItem({ kind: 'mbox', path }, 'no-input', 'empty mbox file');
+  if (count === 0) yield errorItem({ kind: 'mbox', path: file.path }, 'no-input', 'empty mbox file');
 }
 
 /** Every message of every input, in argument order (directories in name order, mbox files in file order). */

@@ -9,12 +9,10 @@
 //   - two provider formats without a feedback-report part: Hotmail/Outlook JMRP (a multipart/mixed complaint
 //     whose original carries X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe mail (X-Apple-Unsubscribe).
 // Cheap first: only the top header block is split for the common case; the MIME walk runs only on a multipart.
-import type { ContainerInfo, HeaderField } from '../types.js';
+import type { ContainerInfo, HeaderField, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
-
-export type UnwrapMode = 'all' | 'arf' | 'none';
 
 export interface Unwrapped {
   /** What to analyse: the embedded original, or the input itself. */
@@ -80,10 +78,14 @@ export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' |
   return info;
 }
 
-/** The original inside a container part: a whole message, or headers only (given the blank line that ends a header block). */
+/**
+ * The original inside a container part: a whole message, or headers only (given the blank line that ends a header
+ * block). A part that holds no header field at all is no original: reporters redact it (sisimai arf-25 holds only
+ * "REDACTED"), and the report's own metadata is then worth more than an error about the part.
+ */
 function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers' } | undefined {
   const content = decodeBody(part);
-  if (content.toString('latin1').trim() === '') return undefined;
+  if (splitHeader(content, TOP_HEADER_CAP).fields.length === 0) return undefined;
   if (HEADERS_ONLY.has(part.contentType)) {
     // Headers only: make sure the block ends with its blank line, as a message's header section does.
     const text = content.toString('latin1');

@@ -1,7 +1,7 @@
 // The readable report: header block, hop table, authentication, findings with evidence, verdict.
 // Every string taken from the message goes through safeInline/safeBlock before it is printed.
 import Table from 'cli-table3';
-import type { Finding, Hop, Report } from '../types.js';
+import type { ContainerInfo, Finding, Hop, Report, Source } from '../types.js';
 import { RULES_BY_ID } from '../findings/index.js';
 import { palette, type Palette } from './colors.js';
 import { formatDuration } from './duration.js';
@@ -16,6 +16,62 @@ export interface HumanOptions {
 
 const TABLE_STYLE = { head: [] as string[], border: [] as string[], compact: false };
 
+function fieldRows(rows: readonly [string, string | undefined][], p: Palette): string {
+  return rows.map(([k, v]) => `  ${p.dim(k.padEnd(11))}${v === undefined ? p.dim('(none)') : safeInline(clip(v, 400))}`).join('\n') + '\n';
+}
+
+/** Where the message came from: its file, and its place in an mbox (stdin alone is not named). */
+function sourceLabel(source: Source | undefined): string | undefined {
+  if (source?.kind === 'embedded') return sourceLabel(source.parent);
+  if (source?.kind === 'mbox') return `${source.path ?? '(stdin)'}, message ${(source.index ?? 0) + 1} (byte ${source.offset ?? 0})`;
+  return source?.path;
+}
+
+const CONTAINER_KIND: Record<ContainerInfo['kind'], string> = {
+  arf: 'an abuse report',
+  forwarded: 'a message forwarded as an attachment',
+  bounce: 'a bounce (backscatter: mail sent in your name)',
+};
+
+const CONTAINER_FORMAT: Record<string, string> = {
+  rfc5965: 'ARF, RFC 5965',
+  rfc3464: 'RFC 3464 delivery status',
+  'hotmail-jmrp': 'Outlook.com JMRP',
+  'apple-unsubscribe': 'Apple Mail unsubscribe',
+};
+
+const EMBEDDED_NOTE: Record<ContainerInfo['embedded'], string> = {
+  message: 'The original inside it',
+  headers: 'The original inside it (only its headers were kept)',
+  none: 'It holds no original: the report itself',
+};
+
+/** What the message was taken out of, what its sender said about it, and a heading for the original. */
+function containerBlock(c: ContainerInfo, p: Palette): string {
+  const list = (v: string[] | undefined) => (v?.length ? v.join(', ') : undefined);
+  const rows: [string, string | undefined][] = [
+    ['Feedback', c.feedbackType],
+    ['Reporter', c.reporter],
+    ['Subject', c.subject],
+    ['Source IP', c.sourceIp],
+    ['Mail from', c.originalMailFrom],
+    ['Rcpt to', list(c.originalRcptTo)],
+    ['Arrived', c.arrivalDate],
+    ['Domain', list(c.reportedDomain)],
+    ['URI', list(c.reportedUri)],
+    ['Auth fail', c.authFailure],
+    ['Incidents', c.incidents === undefined ? undefined : String(c.incidents)],
+    ['Agent', c.userAgent ?? c.reportingMta],
+  ];
+  const present = rows.filter(([, v]) => v !== undefined);
+  return (present.length ? fieldRows(present, p) : '') + '\n' + p.bold(EMBEDDED_NOTE[c.embedded]) + '\n';
+}
+
+function containerKind(c: ContainerInfo): string {
+  const format = c.format ? ` (${safeInline(CONTAINER_FORMAT[c.format] ?? c.format)})` : '';
+  return `${CONTAINER_KIND[c.kind]}${format}`;
+}
+
 function headerBlock(report: Report, p: Palette): string {
   const m = report.message;
   const rows: [string, string | undefined][] = [
@@ -25,8 +81,10 @@ function headerBlock(report: Report, p: Palette): string {
     ['Date', m.date],
     ['Message-ID', m.messageId],
   ];
-  const source = report.source?.path ? `${p.bold('Message')} ${safeInline(report.source.path)}\n` : '';
-  return source + rows.map(([k, v]) => `  ${p.dim(k.padEnd(11))}${v === undefined ? p.dim('(none)') : safeInline(clip(v, 400))}`).join('\n') + '\n';
+  const c = report.container;
+  const name = sourceLabel(report.source) ?? (c ? '(stdin)' : undefined);
+  const source = name !== undefined ? `${p.bold('Message')} ${safeInline(name)}${c ? `: ${containerKind(c)}` : ''}\n` : '';
+  return source + (c ? containerBlock(c, p) : '') + fieldRows(rows, p);
 }
 
 function fromCell(hop: Hop): string {

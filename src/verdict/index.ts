@@ -47,6 +47,7 @@ export const EXIT = {
   notAMessage: 65, // EX_DATAERR
   noInput: 66, // EX_NOINPUT
   internal: 70, // EX_SOFTWARE
+  ioError: 74, // EX_IOERR: the output could not be written
   tempFail: 75, // EX_TEMPFAIL
 } as const;
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { promises as dns } from 'node:dns';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMbox, mboxEntry } from '../../bench/mbox.js';
+import { buildMbox } from '../../bench/mbox.js';
+import { mboxEntry } from '../helpers/mbox.js';
 import { startDnsCounter } from '../../bench/dns-counter.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -12,7 +13,7 @@ test('mbox entries: own From_ line dropped, body From lines quoted mboxrd-style,
   const raw = Buffer.from('From old@example.org Mon Jan  1 00:00:00 2024\nSubject: x\n\nFrom here\n>From there\nnot From\n');
   assert.equal(
     mboxEntry(raw).toString(),
-    'From bench@example.invalid Mon Jan  1 00:00:00 2024\nSubject: x\n\n>From here\n>>From there\nnot From\n\n',
+    'From mailtrace@example.invalid Mon Jan  1 00:00:00 2024\nSubject: x\n\n>From here\n>>From there\nnot From\n\n',
   );
   assert.ok(mboxEntry(Buffer.from('Subject: y\n\nno newline at the end')).toString().endsWith('no newline at the end\n\n'));
 });
@@ -25,7 +26,7 @@ test('buildMbox writes at least the size asked, cycling over the inputs', () => 
   const built = buildMbox(out, [msg], 1000);
   const text = readFileSync(out, 'utf8');
   assert.ok(built.bytes >= 1000 && text.length === built.bytes);
-  assert.equal(text.match(/^From bench@/gm)?.length, built.messages);
+  assert.equal(text.match(/^From mailtrace@/gm)?.length, built.messages);
 });
 
 test('the DNS counter answers NXDOMAIN and counts queries against unique (name, type) pairs', async () => {

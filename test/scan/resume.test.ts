@@ -2,12 +2,13 @@
 // every message once, none missing, and the summary must count each message once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, runCli } from '../helpers/cli.js';
 import { corpusFiles } from '../helpers/corpus.js';
+import { mboxOf } from '../helpers/mbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const dir = scratchDir('resume');
@@ -15,12 +16,7 @@ const mbox = join(dir, 'corpus.mbox');
 
 /** An mboxrd file of real phishing mail (never inside the repository: the corpus licence forbids copies). */
 function buildMbox(count: number): void {
-  const parts: Buffer[] = [];
-  for (const f of corpusFiles('phishing_pot').filter((p) => p.endsWith('.eml')).slice(0, count)) {
-    const text = readFileSync(f).toString('latin1').replace(/\n(>*From )/g, '\n>$1');
-    parts.push(Buffer.from(`From mailtrace@localhost Mon Jan  1 00:00:00 2024\n${text}${text.endsWith('\n') ? '' : '\n'}\n`, 'latin1'));
-  }
-  writeFileSync(mbox, Buffer.concat(parts));
+  writeFileSync(mbox, mboxOf(corpusFiles('phishing_pot').filter((p) => p.endsWith('.eml')).slice(0, count)));
 }
 
 const sourcesOf = (file: string) =>
@@ -108,6 +104,29 @@ test('SIGINT: in-flight messages finished and written, summary flushed, exit 130
   const again = runCli(args);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(sourcesOf(out), sourcesOf(full.out));
+  assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
+});
+
+test('the output file cannot grow (ulimit -f: EFBIG) mid-scan: one line, exit 74, then resumable', () => {
+  const out = join(dir, 'limited.ndjson');
+  const state = join(dir, 'limited.state.json');
+  const summary = join(dir, 'limited.json');
+  const args = ['scan', '--offline', '-q', '-j', '2', '--resume', state, '--out', out, '--summary', summary, mbox];
+  const limitKb = 3000; // about a quarter of the output
+  const limited = spawnSync('bash', ['-c', `ulimit -f ${limitKb} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MAILTRACE_CHECKPOINT_MS: '50' },
+  });
+  assert.equal(limited.status, 74, limited.stderr);
+  assert.match(limited.stderr, /^mailtrace: .*limited\.ndjson: cannot write the output \(file too large\): scan stopped; rerun with --resume/);
+  assert.equal(limited.stderr.trim().split('\n').length, 1);
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  assert.equal(saved.complete, false);
+  assert.ok(saved.done > 0 && saved.outputBytes <= limitKb * 1024, `checkpointed ${saved.done} lines, ${saved.outputBytes} bytes`);
+
+  const again = runCli(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(sourcesOf(out), sourcesOf(full.out), 'every message once, in order');
   assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
 });
 

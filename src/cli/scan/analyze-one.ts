@@ -1,11 +1,11 @@
-// One message of a scan, start to finish: unwrap a report, analyse, render the output line and the summary fact.
+// One message of a scan, start to finish: analyse it (the original inside, when it is a report), render the output
+// line and the summary fact.
 // Never throws: whatever goes wrong becomes an error record, so the scan goes on and the line count stays exact.
 import { analyze } from '../../analyze.js';
 import { NotAMessageError } from '../../message/parse.js';
-import { unwrap, type UnwrapMode } from '../../input/unwrap.js';
 import { renderCsvRow } from '../../render/csv.js';
 import { errorRecord, renderNdjsonRecord, type ScanRecord } from '../../render/ndjson.js';
-import type { AnalyzeOptions, Source } from '../../types.js';
+import type { AnalyzeOptions, Source, UnwrapMode } from '../../types.js';
 import { factOf, type ScanFact } from './tally.js';
 
 export type ScanFormat = 'ndjson' | 'csv';
@@ -53,14 +53,11 @@ export async function analyzeOne(
   deps: AnalyzeOptions['deps'],
 ): Promise<ScanRecord> {
   try {
-    const { bytes: target, container } = unwrap(bytes, settings.unwrap);
-    const analysedSource: Source = container ? { kind: 'embedded', parent: source } : source;
     const { at, ...rest } = settings.analyze;
-    const options: AnalyzeOptions = { ...rest, ...(at ? { at: new Date(at) } : {}), source: analysedSource, ...(deps ? { deps } : {}) };
+    const options: AnalyzeOptions = { ...rest, ...(at ? { at: new Date(at) } : {}), unwrap: settings.unwrap, source, ...(deps ? { deps } : {}) };
     // Without a resolver the analysis never yields to the event loop, so a timer could not fire before it ends: the
     // pool's stuck-worker watch is what bounds it. A timer per message would cost ~15 µs for nothing.
-    const report = deps?.resolver ? await withTimeout(analyze(target, options), settings.timeoutMs) : await analyze(target, options);
-    return container ? { ...report, container } : report;
+    return deps?.resolver ? await withTimeout(analyze(bytes, options), settings.timeoutMs) : await analyze(bytes, options);
   } catch (err) {
     if (err instanceof NotAMessageError) return errorRecord(source, 'not-a-message', err.message);
     if (err instanceof Timeout) return errorRecord(source, 'timeout', err.message);

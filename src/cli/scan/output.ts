@@ -3,25 +3,42 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 
 export interface ScanOutput {
+  /** Lines after a failed write are dropped (the scan is told, and stops). */
   write(data: string | Uint8Array): void;
   /** Push buffered lines out; for a file also fsync (before a checkpoint claims them). */
   flush(sync: boolean): Promise<void>;
   /** Bytes written so far (file output). */
   readonly bytes: number;
+  /** The write error that stopped the output (a full disk, a lost device); not set when a pipe's reader left. */
+  readonly failure: NodeJS.ErrnoException | undefined;
   close(): Promise<void>;
 }
 
+/** Why the output stopped taking lines: its reader went away (`| head`), or a write failed. */
+export type OutputStop = 'reader-gone' | 'output-failed';
+
 const BATCH_BYTES = 256 * 1024;
 
-export function fileOutput(path: string, resumeAt: number | undefined): ScanOutput {
+export function fileOutput(path: string, resumeAt: number | undefined, onStop: (why: OutputStop) => void = () => {}): ScanOutput {
   const fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
   if (resumeAt !== undefined) ftruncateSync(fd, resumeAt);
   let position = resumeAt ?? 0;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  // The batch's lines go out in one writev, without being joined into one buffer first.
+  let failure: NodeJS.ErrnoException | undefined;
   const drain = () => {
-    if (!pending.length) return;
+    try {
+      writePending();
+    } catch (err) {
+      failure ??= err as NodeJS.ErrnoException;
+      pending = [];
+      pendingBytes = 0;
+      onStop('output-failed');
+    }
+  };
+  // The batch's lines go out in one writev, without being joined into one buffer first.
+  const writePending = () => {
+    if (!pending.length || failure) return;
     let parts = pending;
     const total = pendingBytes;
     pending = [];
@@ -40,6 +57,7 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
   };
   return {
     write(data) {
+      if (failure) return;
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
       pending.push(bytes);
       pendingBytes += bytes.length;
@@ -47,10 +65,13 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
     },
     async flush(sync) {
       drain();
-      if (sync) fsyncSync(fd);
+      if (sync && !failure) fsyncSync(fd);
     },
     get bytes() {
       return position + pendingBytes;
+    },
+    get failure() {
+      return failure;
     },
     async close() {
       // No fsync: only a checkpoint needs the lines on disk, and it asks for that itself (flush(true)); an fsync of a
@@ -61,16 +82,18 @@ export function fileOutput(path: string, resumeAt: number | undefined): ScanOutp
   };
 }
 
-/** onGone: the reader closed the pipe (EPIPE), so there is no point going on. */
-export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onGone: () => void = () => {}): ScanOutput {
+/** onStop: the reader closed the pipe (EPIPE), so there is no point going on; or a write failed (stdout is a file). */
+export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onStop: (why: OutputStop) => void = () => {}): ScanOutput {
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let written = 0;
   let broken = false;
-  stream.on('error', () => {
+  let failure: NodeJS.ErrnoException | undefined;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
     if (broken) return;
-    broken = true; // EPIPE (| head): stop writing and tell the scan
-    onGone();
+    broken = true; // stop writing and tell the scan
+    if (err.code !== 'EPIPE') failure = err;
+    onStop(failure ? 'output-failed' : 'reader-gone');
   });
   const drain = async () => {
     if (!pending.length || broken) return;
@@ -102,6 +125,9 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onG
     flush: () => drain(),
     get bytes() {
       return written;
+    },
+    get failure() {
+      return failure;
     },
     async close() {
       await drain();

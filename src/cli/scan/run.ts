@@ -6,7 +6,7 @@ import type { InputItem } from '../../input/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
 import { writeCheckpoint } from './checkpoint.js';
-import type { ScanOutput } from './output.js';
+import type { OutputStop, ScanOutput } from './output.js';
 import { ScanPool, type PoolOptions } from './pool.js';
 import type { Progress } from './progress.js';
 import type { Tally } from './tally.js';
@@ -33,7 +33,7 @@ export interface RunSetup {
   pool?: PoolOptions;
 }
 
-export type StopReason = 'interrupted' | 'reader-gone';
+export type StopReason = 'interrupted' | OutputStop;
 
 /** Identifies an input across runs: the resume check compares the last one written. */
 export function inputKey(item: InputItem): string {
@@ -139,8 +139,10 @@ export class ScanRun {
   /** Lines on disk first (fsync), then the state that claims them (atomic rename): see checkpoint.ts. */
   private async checkpoint(complete: boolean): Promise<void> {
     const resume = this.setup.resume;
-    if (!resume) return;
+    // After a failed write the file's end is unknown: the last good checkpoint stays, and a rerun goes on from it.
+    if (!resume || this.setup.output.failure) return;
     await this.setup.output.flush(true);
+    if (this.setup.output.failure) return;
     writeCheckpoint(resume.path, {
       version: 1,
       fingerprint: resume.fingerprint,

@@ -1,0 +1,147 @@
+// What an analyst hands `mailtrace` besides one .eml: a mailbox file, an abuse report, a forward; and where the
+// reports go when stdout fails. Run as a process, on corpus messages.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, runCli } from '../helpers/cli.js';
+import { corpusFiles, corpusPath } from '../helpers/corpus.js';
+import { mboxEntry, mboxOf } from '../helpers/mbox.js';
+import { scratchDir } from '../helpers/scratch.js';
+import type { Report } from '../../src/types.js';
+
+const dir = scratchDir('analyze-inputs');
+const phish = corpusFiles('phishing_pot').filter((p) => p.endsWith('.eml'));
+const mboxFiles = phish.slice(0, 6);
+const mbox = join(dir, 'six.mbox');
+writeFileSync(mbox, mboxOf(mboxFiles));
+const ARF = corpusPath('suites', 'arf', 'rfc5965_example', 'postal-mime-arf.eml');
+
+const json = (args: string[], input?: Buffer) => {
+  const r = runCli(['--offline', '--json', ...args], input ? { input } : {});
+  return { ...r, body: JSON.parse(r.stdout) as unknown };
+};
+const worst = (codes: number[]) => Math.max(...codes);
+
+test('an mbox file: one report per message, in file order, each with its offset; the exit code is the worst', () => {
+  const r = json([mbox]);
+  const reports = r.body as Report[];
+  assert.equal(reports.length, mboxFiles.length);
+  const singles = mboxFiles.map((f) => json([f]).body as Report);
+  reports.forEach((report, i) => {
+    assert.equal(report.source?.kind, 'mbox');
+    assert.equal(report.source?.index, i);
+    assert.equal(report.source?.path, mbox);
+    assert.equal(report.message.messageId, singles[i]!.message.messageId, `message ${i} is the ${i}th file`);
+    assert.equal(report.verdict, singles[i]!.verdict);
+  });
+  const offsets = reports.map((x) => x.source!.offset!);
+  assert.equal(offsets[0], 0);
+  const bytes = readFileSync(mbox);
+  for (const at of offsets) assert.equal(bytes.toString('latin1', at, at + 5), 'From ', `offset ${at} starts a separator`);
+  assert.equal(r.code, worst(reports.map((x) => x.exitCode)));
+});
+
+test('the same mbox on stdin, and the terminal report names each message', () => {
+  const viaStdin = json(['-'], readFileSync(mbox)).body as Report[];
+  assert.deepEqual(
+    viaStdin.map((x) => x.message.messageId),
+    (json([mbox]).body as Report[]).map((x) => x.message.messageId),
+  );
+  const human = runCli(['--offline', mbox]);
+  const headings = human.stdout.match(/^Message .*$/gm) ?? [];
+  assert.equal(headings.length, mboxFiles.length);
+  assert.match(headings[2]!, /six\.mbox, message 3 \(byte \d+\)$/);
+});
+
+test('a message in an mbox that is not one: one line naming its place, an error item, the others still reported', () => {
+  const file = join(dir, 'mixed.mbox');
+  writeFileSync(file, Buffer.concat([mboxOf([phish[0]!]), mboxEntry(Buffer.from('this is no header line\n\nbody\n')), mboxOf([phish[1]!])]));
+  const r = runCli(['--offline', '--json', file]);
+  assert.equal(r.code, 65, 'a parse error outranks the verdicts');
+  assert.equal(r.stderr, `mailtrace: ${file} message 2: no header section (the first line is not a header field)\n`);
+  const items = JSON.parse(r.stdout) as (Report | { source: { index: number }; error: { code: number } })[];
+  assert.equal(items.length, 3);
+  assert.deepEqual((items[1] as { error: { code: number } }).error.code, 65);
+  assert.equal((items[1] as { source: { index: number } }).source.index, 1);
+  assert.equal((items[2] as Report).message.messageId, (json([phish[1]!]).body as Report).message.messageId);
+});
+
+test('a single message that starts with a From_ line is still just that message', () => {
+  const file = corpusFiles('spamassassin', 'spam-1').find((f) => readFileSync(f).toString('latin1', 0, 5) === 'From ')!;
+  const report = json([file]).body as Report;
+  assert.deepEqual(report.source, { kind: 'file', path: file });
+});
+
+test('an ARF report: the original inside is analysed, and the report says who reported what', () => {
+  const report = json([ARF]).body as Report;
+  assert.equal(report.container?.kind, 'arf');
+  assert.equal(report.container?.feedbackType, 'abuse');
+  assert.equal(report.container?.sourceIp, '192.0.2.1');
+  assert.equal(report.container?.reporter, 'abusedesk@example.com');
+  assert.equal(report.source?.kind, 'embedded');
+  assert.equal(report.source?.parent?.path, ARF);
+  assert.equal(report.message.from, '<somespammer@example.net>', 'the original, not the report');
+  assert.equal(report.boundary?.ip, '192.0.2.1');
+
+  const human = runCli(['--offline', ARF]).stdout;
+  assert.match(human, /^Message .*postal-mime-arf\.eml: an abuse report \(ARF, RFC 5965\)$/m);
+  assert.match(human, /^ {2}Source IP {2}192\.0\.2\.1$/m);
+  assert.match(human, /^The original inside it$/m);
+});
+
+test('--unwrap none analyses the report itself; --unwrap arf leaves a forward as it is', () => {
+  const wrapper = json(['--unwrap', 'none', ARF]).body as Report;
+  assert.equal(wrapper.container, undefined);
+  assert.equal(wrapper.message.subject, 'FW: Earn money');
+  assert.equal(wrapper.source?.kind, 'file');
+
+  // A message forwarded as an attachment, built from a corpus message.
+  const original = readFileSync(phish[0]!);
+  const forward = Buffer.concat([
+    Buffer.from('From: Analyst <me@example.org>\r\nTo: abuse@example.org\r\nSubject: Fwd: look at this\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\n'),
+    original,
+    Buffer.from('\r\n--b1--\r\n'),
+  ]);
+  const file = join(dir, 'forward.eml');
+  writeFileSync(file, forward);
+  const unwrapped = json([file]).body as Report;
+  assert.equal(unwrapped.container?.kind, 'forwarded');
+  assert.equal(unwrapped.message.messageId, (json([phish[0]!]).body as Report).message.messageId);
+  const kept = json(['--unwrap', 'arf', file]).body as Report;
+  assert.equal(kept.container, undefined);
+  assert.equal(kept.message.subject, 'Fwd: look at this');
+});
+
+test('every sisimai ARF sample through the analyst command: the feedback type its suite expects', () => {
+  const root = corpusPath('suites', 'arf', 'sisimai');
+  const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Record<string, { feedback_type: string }[]>;
+  const files = Object.keys(expected);
+  const reports = json(files.map((f) => join(root, f))).body as Report[];
+  assert.equal(reports.length, files.length);
+  reports.forEach((report, i) => assert.equal(report.container?.feedbackType, expected[files[i]!]![0]!.feedback_type, files[i]));
+});
+
+test('the reader of stdout goes away (| head): the run stops quietly, no stack trace', () => {
+  const r = spawnSync('bash', ['-c', '"$0" "$@" | head -c 100 > /dev/null; exit "${PIPESTATUS[0]}"', process.execPath, BIN, '--offline', mbox], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.equal(r.stderr, '');
+  assert.ok(r.status !== null && r.status <= 2, `exit ${r.status}`);
+});
+
+test('stdout that cannot be written (a full disk): one line and exit 74', () => {
+  for (const args of [['--offline', mbox], ['--offline', '--json', mbox], ['scan', '--offline', '-q', mbox]]) {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      assert.equal(r.status, 74, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^mailtrace: .*cannot write .*no space left/);
+    } finally {
+      closeSync(full);
+    }
+  }
+});
