@@ -35,6 +35,7 @@ const SCAN_EXAMPLES: [string, string][] = [
   ['$0 scan archive.mbox other.mbox', 'mbox files, streamed'],
   ['$0 scan --out results.ndjson --summary summary.json abuse/', 'lines to a file, summary as JSON'],
   ['find abuse -name "*.eml" -print0 | $0 scan -0 -', 'a NUL-separated list of paths on stdin'],
+  ['zcat archive.mbox.gz | $0 scan -', 'mail on stdin: an mbox stream (or one message)'],
   ['$0 scan --resume state.json --out results.ndjson big.mbox', 'continue after a crash where it stopped'],
 ];
 
@@ -62,7 +63,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       'scan directories, Maildirs, mbox files or a path list: one NDJSON/CSV line per message, and a summary',
       (y) =>
         y
-          .positional('inputs', { type: 'string', array: true, describe: 'files, directories, Maildirs, mbox files, globs; "-" reads a path list from stdin' })
+          .positional('inputs', { type: 'string', array: true, describe: 'files, directories, Maildirs, mbox files, globs; "-" reads stdin: a path list, an mbox or a message' })
           .option('out', { alias: 'o', type: 'string', describe: 'write the lines to FILE (default stdout)' })
           .option('format', { choices: ['ndjson', 'csv'] as const, default: 'ndjson', describe: 'output format' })
           .option('summary', { type: 'string', describe: 'write the summary as JSON to FILE' })

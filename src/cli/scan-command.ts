@@ -93,7 +93,7 @@ function fingerprintOf(args: ScanArgs, inputs: readonly string[], settings: Scan
 
 function validate(args: ScanArgs): string[] {
   const inputs = expandInputs(args.inputs ?? []);
-  if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read a list of paths from stdin');
+  if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read stdin (a list of paths, or mail)');
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
   if (!(args.timeout > 0)) throw new ArgumentError('--timeout must be a positive number of seconds');

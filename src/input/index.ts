@@ -1,5 +1,5 @@
-// Bytes in: the inputs of a scan (files, directories, Maildirs, mbox files, globs, a path list on stdin) as one
-// ordered stream of messages. Pure producers: nothing is analysed here, and a failure is an item, never a throw,
+// Bytes in: the inputs of a scan (files, directories, Maildirs, mbox files, globs; on stdin a path list, an mbox
+// stream or one message) as one ordered stream of messages. Pure producers: nothing is analysed here, and a failure is an item, never a throw,
 // so a batch always gives one result per input.
 //
 // mbox or single message? A file is read as an mbox when
@@ -9,7 +9,7 @@
 // SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
 // and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
 import { open, readFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
@@ -31,8 +31,8 @@ export interface InputItem {
 }
 
 export interface InputOptions {
-  /** Where "-" reads its path list from. */
-  stdin?: NodeJS.ReadableStream;
+  /** Where "-" reads from: a path list, an mbox stream or one message. */
+  stdin?: AsyncIterable<Buffer | string>;
   /** The path list on stdin is NUL-separated (find -print0), not newline-separated. */
   nulSeparated?: boolean;
   maxMessageBytes?: number;
@@ -178,11 +178,71 @@ export async function* enumerateInputs(inputs: readonly string[], options: Input
   };
   const withExclusion = { ...options, isExcluded };
   for (const input of inputs) {
-    if (input === '-') {
-      const stdin = options.stdin ?? process.stdin;
-      for await (const path of readPathList(stdin, options.nulSeparated === true)) yield* pathItems(path, seen, withExclusion);
-    } else yield* pathItems(input, seen, withExclusion);
+    if (input === '-') yield* stdinItems(options.stdin ?? process.stdin, seen, withExclusion);
+    else yield* pathItems(input, seen, withExclusion);
   }
+}
+
+/**
+ * "-": a list of paths, or mail itself (`zcat archive.mbox.gz | mailtrace scan -`), told apart by the first lines:
+ * an mbox separator is an mbox, streamed; two header lines (the first not an existing file) are one message; anything
+ * else, and always with -0, is a path list.
+ */
+async function* stdinItems(stdin: AsyncIterable<Buffer | string>, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+  const chunks = stdin[Symbol.asyncIterator]();
+  const head = await peekLines(chunks);
+  const all = withHead(head, chunks);
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
+  const kind = options.nulSeparated ? 'paths' : stdinKind(head);
+  if (kind === 'mbox') yield* mboxItems({ kind: 'stdin' }, false, max, splitMbox(all, { maxMessageBytes: max }));
+  else if (kind === 'message') yield await stdinMessage(all, max);
+  else for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
+}
+
+/** The first bytes of stdin: enough for two lines (or all of it, if shorter), and no more than a few KB. */
+async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  let newlines = 0;
+  while (newlines < 2 && size < STDIN_PEEK_BYTES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    parts.push(chunk);
+    size += chunk.length;
+    for (let at = chunk.indexOf(10); at !== -1 && newlines < 2; at = chunk.indexOf(10, at + 1)) newlines++;
+  }
+  return Buffer.concat(parts, size);
+}
+
+async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+}
+
+const STDIN_PEEK_BYTES = 8192;
+// A header field's first line ("Return-Path: <x@example.org>"; a field name has no '/', a path nearly always has),
+// or a folded continuation; bounded, linear.
+const HEADER_LINE = /^[!-.0-9;-~]{1,76}:/;
+const CONTINUATION = /^[ \t]/;
+
+function stdinKind(head: Buffer): 'mbox' | 'message' | 'paths' {
+  if (startsWithSeparator(head)) return 'mbox';
+  const [first = '', second = ''] = head.toString('latin1').split(/\r?\n/, 2);
+  if (!HEADER_LINE.test(first) || !(HEADER_LINE.test(second) || CONTINUATION.test(second))) return 'paths';
+  return existsSync(first) ? 'paths' : 'message';
+}
+
+async function stdinMessage(chunks: AsyncIterable<Buffer>, max: number): Promise<InputItem> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size <= max) parts.push(chunk);
+  }
+  const source: Source = { kind: 'stdin' };
+  if (size > max) return { ...errorItem(source, 'too-large', `larger than ${max} bytes`), size };
+  return { source, bytes: Buffer.concat(parts, size), size };
 }
 
 async function* pathItems(path: string, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {

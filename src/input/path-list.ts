@@ -4,7 +4,7 @@
 /** Longest path accepted from the list (PATH_MAX is 4096 on Linux); a longer run is cut off and skipped. */
 const MAX_PATH = 4096;
 
-export async function* readPathList(stream: NodeJS.ReadableStream, nulSeparated: boolean): AsyncGenerator<string> {
+export async function* readPathList(stream: AsyncIterable<Buffer | string>, nulSeparated: boolean): AsyncGenerator<string> {
   const separator = nulSeparated ? 0 : 10;
   let pending = Buffer.alloc(0);
   const emit = (bytes: Buffer): string | undefined => {
@@ -13,7 +13,8 @@ export async function* readPathList(stream: NodeJS.ReadableStream, nulSeparated:
     return text.length > 0 && text.length <= MAX_PATH ? text : undefined;
   };
   for await (const chunk of stream) {
-    const data = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const data = pending.length ? Buffer.concat([pending, bytes]) : bytes;
     let start = 0;
     let at = data.indexOf(separator, start);
     while (at !== -1) {

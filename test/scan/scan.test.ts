@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { mboxOf } from '../helpers/mbox.js';
 
 const good = (n: number, subject = `message ${n}`) =>
   `Received: from relay${n}.example.net (relay${n}.example.net [192.0.2.${n}])\n\tby mx.example.org (Postfix) with ESMTP id A${n}; Mon, 1 Jan 2024 10:00:0${n} +0000\nFrom: sender${n}@example.com\nTo: rcpt@example.org\nSubject: ${subject}\nMessage-ID: <m${n}@example.com>\n\nbody ${n}\n`;
@@ -123,6 +124,38 @@ test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', 
   const r = runCli(['scan', '--offline', '-q', '-0', '-'], { input: `${join(dir, '1.eml')}\0${odd}\0` });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(lines(r.stdout).map((x) => x.message.subject), ['message 1', 'message 7']);
+});
+
+test('mail on stdin instead of a path list: an mbox stream is cut into its messages, one message is one line', () => {
+  const files = corpusFiles('phishing_pot').filter((f) => f.endsWith('.eml')).slice(0, 5);
+  const dir = scratchDir('scan-stdin-mail');
+  const mbox = join(dir, 'five.mbox');
+  writeFileSync(mbox, mboxOf(files));
+  const fromFile = lines(runCli(['scan', '--offline', '-q', '--at', '2026-01-01T00:00:00Z', mbox]).stdout);
+  const r = runCli(['scan', '--offline', '-q', '--at', '2026-01-01T00:00:00Z', '-'], { input: readFileSync(mbox) });
+  assert.equal(r.code, 0, r.stderr);
+  const fromStdin = lines(r.stdout);
+  assert.equal(fromStdin.length, files.length);
+  fromStdin.forEach((rec, i) => {
+    assert.deepEqual(rec.source, { kind: 'mbox', offset: fromFile[i]!.source.offset, index: i });
+    const { source: _a, ...rest } = rec;
+    const { source: _b, ...same } = fromFile[i]!;
+    assert.deepEqual(rest, same, `message ${i}: the same report as from the file`);
+  });
+
+  const one = runCli(['scan', '--offline', '-q', '-'], { input: readFileSync(files[0]!) });
+  assert.deepEqual(lines(one.stdout).map((x) => [x.source, x.message.messageId]), [[{ kind: 'stdin' }, fromFile[0]!.message.messageId]]);
+});
+
+test('a path list whose first path looks like a header field is still a path list when that file exists', () => {
+  const dir = scratchDir('scan-colon');
+  const odd = join(dir, 'Subject: hello');
+  writeFileSync(odd, good(8));
+  writeFileSync(join(dir, 'X-Two: b'), good(9));
+  const r = runCli(['scan', '--offline', '-q', '-'], { input: `${odd}\n${join(dir, 'X-Two: b')}\n`, cwd: dir });
+  assert.deepEqual(lines(r.stdout).map((x) => x.message.subject), ['message 8', 'message 9']);
+  const relative = runCli(['scan', '--offline', '-q', '-'], { input: 'Subject: hello\nX-Two: b\n', cwd: dir });
+  assert.deepEqual(lines(relative.stdout).map((x) => x.message.subject), ['message 8', 'message 9']);
 });
 
 test('ARF reports in a scan: the original is analysed, the report metadata and the container source are attached', () => {
