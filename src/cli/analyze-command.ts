@@ -81,7 +81,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     for await (const item of messagesInBuffer(raw.source as Source & { kind: 'file' | 'stdin' }, raw.bytes as Buffer)) {
       if (readerGone()) break;
       const mboxed = item.source.kind === 'mbox';
-      const where = mboxed ? `${name} message ${item.source.index! + 1}` : name;
+      const where = item.source.index !== undefined ? `${name} message ${item.source.index + 1}` : name;
       if (!item.bytes) {
         fail(where, EXIT.noInput, item.error!.message, mboxed ? item.source : undefined);
         continue;

@@ -68,6 +68,14 @@ test('a message in an mbox that is not one: one line naming its place, an error 
   assert.equal((items[2] as Report).message.messageId, (json([phish[1]!]).body as Report).message.messageId);
 });
 
+test('an empty .mbox file: one line, exit 66', () => {
+  const file = join(dir, 'empty.mbox');
+  writeFileSync(file, '');
+  const r = runCli(['--offline', file]);
+  assert.equal(r.code, 66);
+  assert.equal(r.stderr, `mailtrace: ${file}: empty mbox file\n`);
+});
+
 test('a single message that starts with a From_ line is still just that message', () => {
   const file = corpusFiles('spamassassin', 'spam-1').find((f) => readFileSync(f).toString('latin1', 0, 5) === 'From ')!;
   const report = json([file]).body as Report;
