@@ -1,5 +1,6 @@
 // The pipeline, one message end to end:
-//   bytes -> (the original, when unwrapping a report) -> Message -> Chain (hops, trust boundary) -> Identity -> AuthReport -> Finding[] -> verdict -> Report
+//   bytes -> (the original inside, when unwrapping a report) -> Message -> Chain (hops, trust boundary) -> Identity
+//   -> AuthReport -> Finding[] -> verdict -> Report
 import type { AnalyzeOptions, Deps, Report } from './types.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
 import { buildChain } from './hops/index.js';
@@ -20,7 +21,8 @@ function resolveDeps(options: AnalyzeOptions): Deps {
 /** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
 export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
   const deps = resolveDeps(options);
-  const { bytes: raw, container } = options.unwrap && options.unwrap !== 'none' ? unwrap(input, options.unwrap) : { bytes: input, container: undefined };
+  const unwrapping = options.unwrap !== undefined && options.unwrap !== 'none';
+  const { bytes: raw, container } = unwrapping ? unwrap(input, options.unwrap) : { bytes: input, container: undefined };
   const message = parseMessage(raw, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
