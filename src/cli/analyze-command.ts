@@ -3,13 +3,14 @@
 import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
 import { DnsConfigError, SnapshotError } from '../dns/index.js';
-import { renderJson } from '../render/json.js';
+import { jsonItemsWriter } from '../render/json.js';
 import { safeInline } from '../render/sanitize.js';
-import type { RawMessage, Report, Source, UnwrapMode } from '../types.js';
+import type { Source, UnwrapMode } from '../types.js';
 import { EXIT } from '../verdict/index.js';
-import { InputError, readInput } from './read-input.js';
-import { messagesInBuffer } from '../input/index.js';
+import { InputError, inputMessages } from './read-input.js';
+import type { InputItem } from '../input/index.js';
 import { describeWriteError, openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
+import { streamOutput } from './scan/output.js';
 
 export interface AnalyzeArgs extends CommonArgs {
   files?: string[];
@@ -54,31 +55,33 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const width = process.stdout.columns || 120;
   // The human renderer pulls in cli-table3: loaded only when a table is printed (not for --json).
   const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
-  const jsonItems: (Report | ErrorRecord)[] = [];
+  // Each report is pushed out, and the pipe's reader keeps up, before the next message is read: an mbox piped into
+  // `less` or `jq` must not queue its reports in memory. The reader going away (`| head`) stops the run quietly.
+  let stopped = false;
+  const output = streamOutput(process.stdout, () => (stopped = true));
+  // A failed write destroys stdout at once; its 'error' event (which tells `output`) only follows on a later tick.
+  const readerGone = () => stopped || process.stdout.destroyed;
+  const json = args.json ? jsonItemsWriter((text) => output.write(text), files.length === 1) : undefined;
   let exit: number = EXIT.pass;
   let printed = 0;
   const fail = (name: string, code: number, message: string, source: ErrorRecord['source'] = { path: name }) => {
     process.stderr.write(`mailtrace: ${safeInline(name)}: ${message}\n`);
     exit = foldExit(exit, code);
-    if (args.json) jsonItems.push({ source, error: { code, message } });
+    json?.add({ source, error: { code, message } });
   };
-  // `mailtrace big.mbox | head`: once the reader has gone (EPIPE), stdout is destroyed at the failed write, and its
-  // 'error' event follows later. Stop there, quietly, like any Unix filter; no unhandled-error stack trace.
-  process.stdout.on('error', () => {});
-  const readerGone = () => process.stdout.destroyed;
   for (const path of files) {
     if (readerGone()) break;
     const name = path === '-' ? '(stdin)' : path;
-    let raw: RawMessage;
+    let messages: AsyncIterable<InputItem>;
     try {
-      raw = await readInput(path);
+      messages = await inputMessages(path);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       fail(name, err.exitCode, err.message);
       continue;
     }
     // An mbox holds many messages: each is analysed and reported, in file order, none silently left out.
-    for await (const item of messagesInBuffer(raw.source as Source & { kind: 'file' | 'stdin' }, raw.bytes as Buffer)) {
+    for await (const item of messages) {
       if (readerGone()) break;
       const mboxed = item.source.kind === 'mbox';
       const where = item.source.index !== undefined ? `${name} message ${item.source.index + 1}` : name;
@@ -89,12 +92,13 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       try {
         const report = await analyze(item.bytes, { ...setup.base, unwrap: args.unwrap, source: item.source, deps: setup.messageDeps() });
         exit = foldExit(exit, report.exitCode);
-        if (args.json) jsonItems.push(report);
-        else process.stdout.write((printed++ ? '\n' : '') + renderHuman!(report, { color, explain: args.explain, width }));
+        if (json) json.add(report);
+        else output.write((printed++ ? '\n' : '') + renderHuman!(report, { color, explain: args.explain, width }));
       } catch (err) {
         if (!(err instanceof NotAMessageError)) throw err;
         fail(where, EXIT.notAMessage, err.message, mboxed ? item.source : undefined);
       }
+      await output.flush(false);
     }
   }
   try {
@@ -104,16 +108,13 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
     exit = foldExit(exit, EXIT.internal);
   }
-  if (args.json && !readerGone()) {
-    // One message in: its report, as a document. Several (files, or an mbox): an array with one item each.
-    const single = jsonItems.length === 1 && files.length === 1 && !('error' in jsonItems[0]!);
-    if (single) process.stdout.write(renderJson(jsonItems[0] as Report));
-    else if (jsonItems.length > 1 || files.length > 1) process.stdout.write(JSON.stringify(jsonItems, null, 2) + '\n');
-  }
-  // A file or device as stdout fails at the write itself (a pipe's reader leaving is EPIPE, and no error).
-  const outputError = process.stdout.errored as NodeJS.ErrnoException | null;
-  if (outputError && outputError.code !== 'EPIPE') {
-    process.stderr.write(`mailtrace: stdout: cannot write the report (${describeWriteError(outputError)})\n`);
+  // One message in: its report, as a document. Several (files, or an mbox): an array with one item each.
+  json?.end();
+  await output.close();
+  // A file or device as stdout that fails (a full disk); a pipe's reader leaving (EPIPE) is no failure.
+  const failure = output.failure ?? (process.stdout.errored as NodeJS.ErrnoException | null);
+  if (failure && failure.code !== 'EPIPE') {
+    process.stderr.write(`mailtrace: stdout: cannot write the report (${describeWriteError(failure)})\n`);
     exit = foldExit(exit, EXIT.ioError);
   }
   return exit;

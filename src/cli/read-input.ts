@@ -1,11 +1,7 @@
-// Reading one input (a path or "-" for stdin), with every failure turned into a one-line reason.
-import { readFile as readFileCallback, stat as statCallback } from 'node:fs';
-import { promisify } from 'node:util';
-import type { RawMessage } from '../types.js';
-
-// node:fs/promises would load its FileHandle machinery (~2 ms of every start); one read needs only these two.
-const stat = promisify(statCallback);
-const readFile = promisify(readFileCallback);
+// Reading one input (a path or "-" for stdin) as its messages, with every failure turned into a one-line reason.
+import type { Stats } from 'node:fs';
+import { messagesInBuffer, readFileMessages, type InputItem } from '../input/index.js';
+import { statAsync as stat } from '../input/fs-async.js';
 
 /** The largest single message read whole; bigger inputs are refused rather than exhausting memory. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -52,16 +48,20 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
   return Buffer.concat(chunks);
 }
 
-export async function readInput(path: string): Promise<RawMessage> {
-  if (path === '-') return { source: { kind: 'stdin' }, bytes: await readStdin() };
+/**
+ * The messages of one input, read as a scan reads a file: an mbox is streamed message by message (memory does not
+ * grow with the file, and it may be larger than MAX_MESSAGE_BYTES), anything else is one message read whole. stdin is
+ * read whole, then cut the same way. Throws InputError when the input cannot be read at all.
+ */
+export async function inputMessages(path: string): Promise<AsyncIterable<InputItem>> {
+  if (path === '-') return messagesInBuffer({ kind: 'stdin' }, await readStdin());
+  let info: Stats;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 66);
-    if (!info.isFile()) throw new InputError(path, 'not a regular file', 66);
-    if (info.size > MAX_MESSAGE_BYTES) throw new InputError(path, `larger than ${MAX_MESSAGE_BYTES} bytes`, 66);
-    return { source: { kind: 'file', path }, bytes: await readFile(path) };
+    info = await stat(path);
   } catch (err) {
-    if (err instanceof InputError) throw err;
     throw new InputError(path, reasonFor(err as NodeJS.ErrnoException), 66);
   }
+  if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 66);
+  if (!info.isFile()) throw new InputError(path, 'not a regular file', 66);
+  return readFileMessages(path, 'file', info.size, { maxMessageBytes: MAX_MESSAGE_BYTES });
 }

@@ -8,7 +8,6 @@
 // Such a file is cut at its separators. When it holds exactly one message and has no mbox extension (the
 // SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
 // and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
-import { open, readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { walkDirectory, identity, describeFsError, type FoundFile } from './walk
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
 import { readFileShared, releaseShared } from './read.js';
+import { closeFile, openFile, readAt, readFileAsync } from './fs-async.js';
 
 export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
 
@@ -48,13 +48,12 @@ function errorItem(source: Source, code: InputErrorCode, message: string): Input
 }
 
 async function readHead(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
+  const fd = await openFile(path, 'r');
   try {
     const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
-    return head.subarray(0, bytesRead);
+    return head.subarray(0, await readAt(fd, head, HEAD_BYTES, 0));
   } finally {
-    await handle.close();
+    await closeFile(fd);
   }
 }
 
@@ -96,7 +95,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
     return;
   }
   try {
-    const bytes = await readFile(path);
+    const bytes = await readFileAsync(path);
     yield { source: { kind, path }, bytes, size: bytes.length };
   } catch (err) {
     yield errorItem({ kind, path }, 'read-error', describeFsError(err));

@@ -9,7 +9,7 @@
 //                                                       <- blank line the writer adds after each message
 // Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
 // an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
-import { open } from 'node:fs/promises';
+import { closeFile, openFile, readAt } from './fs-async.js';
 import { releaseShared, sharedConcat, sharedCopy } from './read.js';
 
 export interface MboxMessage {
@@ -92,16 +92,16 @@ function dropFramingBlankLine(bytes: Buffer): Buffer {
 
 /** The file in chunks of chunkBytes, each a fresh buffer. */
 async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+  const fd = await openFile(path, 'r');
   try {
     for (;;) {
       const chunk = Buffer.allocUnsafe(chunkBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      const bytesRead = await readAt(fd, chunk, chunkBytes, null);
       if (bytesRead === 0) return;
       yield chunk.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    await closeFile(fd);
   }
 }
 

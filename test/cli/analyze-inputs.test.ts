@@ -10,6 +10,7 @@ import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 import { mboxEntry, mboxOf } from '../helpers/mbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 import type { Report } from '../../src/types.js';
+import { jsonItemsWriter } from '../../src/render/json.js';
 
 const dir = scratchDir('analyze-inputs');
 const phish = corpusFiles('phishing_pot').filter((p) => p.endsWith('.eml'));
@@ -41,6 +42,26 @@ test('an mbox file: one report per message, in file order, each with its offset;
   const bytes = readFileSync(mbox);
   for (const at of offsets) assert.equal(bytes.toString('latin1', at, at + 5), 'From ', `offset ${at} starts a separator`);
   assert.equal(r.code, worst(reports.map((x) => x.exitCode)));
+  assert.equal(r.stdout, JSON.stringify(reports, null, 2) + '\n', 'written item by item, the same text as one stringify');
+});
+
+test('the JSON writer: an array byte for byte as JSON.stringify makes it; a lone report a document; a lone error nothing', () => {
+  const collect = (items: object[], lone: boolean) => {
+    let out = '';
+    const w = jsonItemsWriter((t) => (out += t), lone);
+    items.forEach((i) => w.add(i));
+    w.end();
+    return out;
+  };
+  const items = [{ a: 1, b: { c: ['x', 'y\nz'] } }, { source: { path: 'p' }, error: { code: 65, message: 'm' } }, { d: [] }];
+  for (const lone of [true, false]) {
+    assert.equal(collect(items, lone), JSON.stringify(items, null, 2) + '\n');
+    assert.equal(collect(items.slice(0, 2), lone), JSON.stringify(items.slice(0, 2), null, 2) + '\n');
+  }
+  assert.equal(collect([items[0]!], true), JSON.stringify(items[0], null, 2) + '\n');
+  assert.equal(collect([items[0]!], false), JSON.stringify([items[0]], null, 2) + '\n');
+  assert.equal(collect([items[1]!], true), '');
+  assert.equal(collect([], false), '[]\n');
 });
 
 test('the same mbox on stdin, and the terminal report names each message', () => {
