@@ -15,11 +15,11 @@ import { csvHeader } from '../render/csv.js';
 import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
 import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
-import { ArgumentError, describeWriteError, parseAt, type CommonArgs } from './common.js';
+import { ArgumentError, checkWritableFile, describeWriteError, parseAt, type CommonArgs } from './common.js';
 import { loadConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
-import { fileOutput, streamOutput, type OutputStop } from './scan/output.js';
+import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
 import { createProgress } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
@@ -97,6 +97,9 @@ function validate(args: ScanArgs): string[] {
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
   if (!(args.timeout > 0)) throw new ArgumentError('--timeout must be a positive number of seconds');
+  if (args.out) checkWritableFile('--out', args.out);
+  if (args.summary) checkWritableFile('--summary', args.summary);
+  if (args.resume) checkWritableFile('--resume', args.resume);
   return inputs;
 }
 
@@ -134,7 +137,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
   const dns = await openScanDns(args);
   let scan: ScanRun | undefined;
   const onStop = (why: OutputStop) => scan?.stop(why);
-  const output = args.out ? fileOutput(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
+  const output = args.out ? openOutputFile(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
   if (!state && args.format === 'csv') output.write(csvHeader());
   scan = new ScanRun({
     jobs: args.jobs ?? availableParallelism(),
@@ -185,6 +188,15 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
     throw new ArgumentError(`${args.resume}: this resume state belongs to a different scan (other inputs, output or options)`);
   }
   return state;
+}
+
+/** --out, opened (checked before the scan, so this fails only on what access() cannot see, such as a read-only mount). */
+function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why: OutputStop) => void): ScanOutput {
+  try {
+    return fileOutput(path, resumeAt, onStop);
+  } catch (err) {
+    throw new ArgumentError(`--out ${path}: cannot open it (${describeWriteError(err as NodeJS.ErrnoException)})`);
+  }
 }
 
 /** The summary table, and the JSON file when asked for; false when that file could not be written. */

@@ -158,6 +158,25 @@ test('a path list whose first path looks like a header field is still a path lis
   assert.deepEqual(lines(relative.stdout).map((x) => x.message.subject), ['message 8', 'message 9']);
 });
 
+test('an output, summary or resume file that cannot be written is refused before the scan (exit 64), the output untouched', () => {
+  const dir = fixtureDir();
+  const out = join(dir, 'out.ndjson');
+  writeFileSync(out, 'earlier results\n');
+  for (const [flag, path, why] of [
+    ['--out', join(dir, 'missing', 'x.ndjson'), /no such folder/],
+    ['--out', dir, /is a directory/],
+    ['--summary', join(dir, 'missing', 's.json'), /no such folder/],
+    ['--resume', join(dir, 'no', 'state.json'), /no such folder/],
+  ] as const) {
+    const args = ['scan', '--offline', '-q', flag, path, ...(flag === '--out' ? [] : ['--out', out]), join(dir, '1.eml')];
+    const r = runCli(args);
+    assert.equal(r.code, 64, `${flag} ${path}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.ok(r.stderr.startsWith(`mailtrace: ${flag} ${path}: `) && why.test(r.stderr), r.stderr);
+    assert.equal(readFileSync(out, 'utf8'), 'earlier results\n');
+  }
+});
+
 test('ARF reports in a scan: the original is analysed, the report metadata and the container source are attached', () => {
   const dir = scratchDir('scan-arf');
   mkdirSync(join(dir, 'new'));
