@@ -29,6 +29,12 @@ export function parseAt(value: string | undefined): Date | undefined {
   return new Date(ms);
 }
 
+/** --skew, else the config's skewSeconds (checked there); a negative or non-finite flag is a usage error. */
+export function skewOf(flag: number | undefined, configured: number | undefined): number | undefined {
+  if (flag !== undefined && !(Number.isFinite(flag) && flag >= 0)) throw new ArgumentError(`--skew: not a number of seconds ≥ 0: ${flag}`);
+  return flag ?? configured;
+}
+
 /** What every analysing command sets up once per run: the analysis options and the run's DNS. */
 export interface AnalysisSetup {
   base: AnalyzeOptions;
@@ -45,6 +51,7 @@ export interface AnalysisSetup {
 export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   const config = loadConfig(args.config);
   const at = parseAt(args.at);
+  const skew = skewOf(args.skew, config.skewSeconds);
   const dns = args.offline
     ? undefined
     : await openDns({
@@ -58,7 +65,7 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
     offline: Boolean(args.offline) || !dns,
     ...(at ? { at } : {}),
-    ...((args.skew ?? config.skewSeconds) !== undefined ? { skewSeconds: args.skew ?? config.skewSeconds } : {}),
+    ...(skew !== undefined ? { skewSeconds: skew } : {}),
     deps: {},
   };
   return {

@@ -17,6 +17,7 @@ const EXIT_CODES_HELP = `Exit codes:
   65  not a message   an input is empty, binary, or has no header section
   66  no input        a file is missing, unreadable or a directory
   70  internal error  a bug in mailtrace (please report it)
+  74  output error    the output could not be written (a full disk, a file size limit)
 With several inputs, a read or parse error wins over any verdict; otherwise the worst verdict decides.`;
 
 const EXAMPLES: [string, string][] = [

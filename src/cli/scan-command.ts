@@ -15,7 +15,7 @@ import { csvHeader } from '../render/csv.js';
 import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
 import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
-import { ArgumentError, checkWritableFile, describeWriteError, parseAt, type CommonArgs } from './common.js';
+import { ArgumentError, checkWritableFile, describeWriteError, parseAt, skewOf, type CommonArgs } from './common.js';
 import { loadConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
@@ -46,7 +46,7 @@ const CHECKPOINT_EVERY_MS = Number(process.env.MAILTRACE_CHECKPOINT_MS) > 0 ? Nu
 function settingsFrom(args: ScanArgs): ScanSettings {
   const config = loadConfig(args.config);
   const at = parseAt(args.at);
-  const skew = args.skew ?? config.skewSeconds;
+  const skew = skewOf(args.skew, config.skewSeconds);
   return {
     format: args.format,
     unwrap: args.unwrap,

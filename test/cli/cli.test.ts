@@ -62,12 +62,17 @@ test('not a message alone gives 65; usage errors give 64', () => {
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /Unknown argument/);
   assert.equal(runCli(['--at', 'yesterday-ish', SAMPLE]).code, 64);
+  for (const args of [['--skew', '-5', SAMPLE], ['scan', '--skew', '-5', SAMPLE]]) {
+    const r = runCli(['--offline', ...args]);
+    assert.equal(r.code, 64, args.join(' '));
+    assert.equal(r.stderr, 'mailtrace: --skew: not a number of seconds ≥ 0: -5\n');
+  }
 });
 
 test('--help documents the exit codes and has examples', () => {
   const r = runCli(['--help']);
   assert.equal(r.code, 0);
-  for (const code of ['64', '65', '66', '70']) assert.match(r.stdout, new RegExp(`\\b${code}\\b`));
+  for (const code of ['64', '65', '66', '70', '74']) assert.match(r.stdout, new RegExp(`\\b${code}\\b`));
   assert.match(r.stdout, /Examples:/);
 });
 
