@@ -105,8 +105,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     await setup.close();
   } catch (err) {
     // Only writing the --dns-record file can fail here (its folder was checked at start): say so, keep the reports.
-    process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
-    exit = foldExit(exit, EXIT.internal);
+    process.stderr.write(`mailtrace: --dns-record ${safeInline(args.dnsRecord ?? '')}: cannot write it (${describeWriteError(err as NodeJS.ErrnoException)})\n`);
+    exit = foldExit(exit, EXIT.ioError);
   }
   // One message in: its report, as a document. Several (files, or an mbox): an array with one item each.
   json?.end();

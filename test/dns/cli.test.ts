@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -49,4 +50,14 @@ test('--dns-record with --dns-server writes a snapshot that --dns-replay accepts
   const rep = runCli(['--json', '--dns-replay', file, SAMPLE]);
   assert.ok([0, 1, 2].includes(rep.code!), rep.stderr);
   assert.equal(JSON.parse(rep.stdout).verdict, JSON.parse(rec.stdout).verdict);
+});
+
+test('a --dns-record file that cannot be written at the end (ulimit -f 0: EFBIG): the report is out, one line, 74', () => {
+  const file = join(tmp, 'limited.json');
+  const r = spawnSync('bash', ['-c', 'ulimit -f 0 && exec "$0" "$@"', process.execPath, BIN, '--json', '--dns-server', knot.server, '--dns-record', file, SAMPLE], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
+  oneLineError({ code: r.status, stderr: r.stderr }, 74, /^mailtrace: --dns-record .*limited\.json: cannot write it \(file too large\)$/);
+  assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'the report itself was written');
 });
