@@ -143,6 +143,9 @@ test('mail on stdin instead of a path list: an mbox stream is cut into its messa
     assert.deepEqual(rest, same, `message ${i}: the same report as from the file`);
   });
 
+  const csv = runCli(['scan', '--offline', '-q', '--format', 'csv', '-'], { input: readFileSync(mbox) }).stdout.split('\n');
+  assert.ok(csv[1]!.startsWith(`(stdin),0,0,`), csv[1]);
+
   const one = runCli(['scan', '--offline', '-q', '-'], { input: readFileSync(files[0]!) });
   assert.deepEqual(lines(one.stdout).map((x) => [x.source, x.message.messageId]), [[{ kind: 'stdin' }, fromFile[0]!.message.messageId]]);
 });
