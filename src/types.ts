@@ -47,6 +47,7 @@ export type LineEnding = 'crlf' | 'lf' | 'cr' | 'mixed' | 'none';
 export type MessageProblemCode =
   | 'no-body-separator' // headers run to the end of the input
   | 'header-truncated' // the header block was larger than the cap; the rest was not read
+  | 'byte-order-mark' // a leading UTF-8 BOM was skipped
   | 'mbox-from-line' // a leading "From " line was removed
   | 'bare-cr' // bare CR line endings were converted
   | 'invalid-header-line' // a line that is neither a field nor a continuation

@@ -87,10 +87,15 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   const problems: MessageProblem[] = [];
   let pos = 0;
   let mboxFrom: string | undefined;
+  // A UTF-8 byte-order mark is no part of a message: a Windows editor that saved the .eml put it there.
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    problems.push({ code: 'byte-order-mark', detail: 'a UTF-8 byte-order mark before the header was skipped' });
+    pos = 3;
+  }
   // A leading mbox "From " line (mboxo/mboxrd) is envelope, not header.
   // "From : x" (space before the colon) is a header field, not an mbox separator.
-  if (bytes.length >= 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(0, 64)))) {
-    const first = new LineReader(toBuffer(bytes), 1000).read(0);
+  if (bytes.length >= pos + 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(pos, pos + 64)))) {
+    const first = new LineReader(toBuffer(bytes), pos + 1000).read(pos);
     mboxFrom = bytesToText(bytes.subarray(first.start, Math.min(first.end, first.start + 1000)));
     problems.push({ code: 'mbox-from-line', detail: 'a leading mbox "From " line was set aside' });
     pos = first.next;

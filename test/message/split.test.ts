@@ -82,3 +82,15 @@ test('mixed line endings: each line ends at its own terminator, and the header c
   const noEnd = parseMessage(enc('A: 1\nB: 2'));
   assert.deepEqual(noEnd.headers.map((f) => f.value), ['1', '2']);
 });
+
+test('a UTF-8 byte-order mark before the header (a Windows editor saved the .eml) is skipped and noted', () => {
+  const plain = enc('From: a@example.org\r\nSubject: hi\r\n\r\nbody');
+  const m = parseMessage(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), plain]));
+  assert.deepEqual(m.headers.map((f) => [f.key, f.value]), [['from', 'a@example.org'], ['subject', 'hi']]);
+  assert.ok(m.problems.some((p) => p.code === 'byte-order-mark'));
+  assert.deepEqual(Buffer.from(m.bytes), Buffer.from(plain), 'DKIM sees the message without it');
+  const mbox = parseMessage(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), enc('From a@b Mon Jan  1 10:00:00 2024\n'), plain]));
+  assert.equal(mbox.mboxFrom, 'From a@b Mon Jan  1 10:00:00 2024');
+  assert.equal(mbox.headers[0]!.key, 'from');
+  assert.equal(parseMessage(plain).problems.length, 0);
+});
