@@ -25,6 +25,8 @@ const EXAMPLES: [string, string][] = [
   ['$0 --json suspicious.eml', 'the same report as one JSON document'],
   ['cat msg.eml | $0 -', 'read the message from stdin'],
   ['$0 a.eml b.eml c.eml', 'several messages: one report each, in order'],
+  ['$0 inbox.mbox', 'every message of an mbox, in order'],
+  ['$0 report.eml', 'an abuse report or a forward: the original inside it (--unwrap none: the report itself)'],
   ['$0 --trust mx.example.org --trust 10.0.0.0/8 msg.eml', 'declare your own servers instead of inferring them'],
   ['$0 --offline msg.eml', 'no DNS at all: only the recorded Authentication-Results'],
   ['$0 --dns-replay answers.json msg.eml', 'reproducible run with recorded DNS answers'],
