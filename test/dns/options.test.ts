@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DnsConfigError, SnapshotError, formatSnapshot, loadSnapshot, openDns, parseSnapshot } from '../../src/dns/index.js';
-import { ptrName } from '../../src/dns/ptr.js';
+import { ptrName } from '../helpers/ptr-name.js';
 import { parseServer } from '../../src/dns/servers.js';
 import { scratchDir } from '../helpers/scratch.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyDnsError, openDns, type DnsSession } from '../../src/dns/index.js';
-import { ptrName } from '../../src/dns/ptr.js';
+import { ptrName } from '../helpers/ptr-name.js';
 import { closedServer, silentServer, startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
 

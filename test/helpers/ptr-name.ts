@@ -1,6 +1,7 @@
-// The name to ask for a reverse lookup. Ask it with resolver(ptrName(ip), 'PTR'): Resolver#reverse() answers
-// from /etc/hosts before DNS (measured: reverse('127.0.0.1') gave the machine's own host names), and a
-// recorded run must hold the PTR answer like any other.
+// The name to ask for a reverse lookup, for the resolver tests' PTR questions (mailtrace itself asks PTR only through
+// mailauth's SPF "ptr" mechanism, which builds its own names). Ask it with resolver(ptrName(ip), 'PTR'):
+// Resolver#reverse() answers from /etc/hosts before DNS (measured: reverse('127.0.0.1') gave the machine's own host
+// names), and a recorded run must hold the PTR answer like any other.
 import { isIP } from 'node:net';
 
 /** "192.0.2.10" -> "10.2.0.192.in-addr.arpa"; IPv6 -> nibbles under ip6.arpa (RFC 3596 2.5); else undefined. */
