@@ -3,7 +3,7 @@
 // analyze() with the project's live resolver (src/dns, --dns-server). Every message has one external hop:
 //   Received: from <helo> (<rdns> [<ip>]) by mx.rcpt.test ...
 // which is the trust boundary, so SPF runs for that client and the Return-Path above it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,18 +12,9 @@ import { sealMessage } from 'mailauth/lib/arc/index.js';
 import { openDns, type DnsSession } from '../../src/dns/index.js';
 import { analyze } from '../../src/analyze.js';
 import type { MethodResult, Report } from '../../src/types.js';
-import { KEY_DIR, silentServer, startKnot, type Knot } from '../helpers/knot.js';
+import { KEY_DIR, knotSession, silentServer } from '../helpers/knot.js';
 
-let knot: Knot;
-let dns: DnsSession;
-before(async () => {
-  knot = await startKnot();
-  dns = (await openDns({ servers: [knot.server] }))!;
-});
-after(async () => {
-  await dns?.close();
-  await knot?.stop();
-});
+const env = knotSession();
 
 const key = (file: string) => readFileSync(join(KEY_DIR, file), 'utf8');
 const RECEIVED_AT = 'Mon, 23 Nov 2026 07:00:05 +0000';
@@ -62,7 +53,7 @@ async function sign(raw: string, signingDomain: string, selector: string, keyFil
 }
 
 async function run(raw: Buffer, options: { at?: Date; server?: DnsSession } = {}): Promise<Report> {
-  const view = (options.server ?? dns).view();
+  const view = (options.server ?? env.session()).view();
   return analyze(raw, { deps: { resolver: view.resolver, dnsLog: view.log }, trust: ['mx.rcpt.test'], ...(options.at ? { at: options.at } : {}) });
 }
 

@@ -1,7 +1,7 @@
 // The zone fixtures do what test/fixtures/dns/README.md promises: each SPF name gives its result, each key
 // verifies, each DMARC domain applies its policy and alignment, the ARC sealer key validates a seal. Checked
 // with mailauth through openDns against the real knot server, so auth/ tests can rely on them.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,22 +10,13 @@ import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { dmarc } from 'mailauth/lib/dmarc/index.js';
 import { arc, sealMessage } from 'mailauth/lib/arc/index.js';
-import { openDns, type DnsSession } from '../../src/dns/index.js';
-import { KEY_DIR, silentServer, startKnot, type Knot } from '../helpers/knot.js';
+import { openDns } from '../../src/dns/index.js';
+import { KEY_DIR, knotSession, silentServer } from '../helpers/knot.js';
 
-let knot: Knot;
-let dns: DnsSession;
-before(async () => {
-  knot = await startKnot();
-  dns = (await openDns({ servers: [knot.server] }))!;
-});
-after(async () => {
-  await dns?.close();
-  await knot?.stop();
-});
+const env = knotSession();
 
 // mailauth's TS type for the resolver cannot describe MX answers (platform-facts 1.4).
-const resolver = () => dns.resolver as never;
+const resolver = () => env.session().resolver as never;
 const key = (file: string) => readFileSync(join(KEY_DIR, file), 'utf8');
 
 function message(from: string, body = 'Hello.\r\n'): Buffer {

@@ -13,6 +13,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
+import { openDns, type DnsSession } from '../../src/dns/index.js';
 
 export const ZONE_DIR = fileURLToPath(new URL('../fixtures/dns/', import.meta.url));
 export const KEY_DIR = join(ZONE_DIR, 'keys');
@@ -199,4 +201,19 @@ export async function silentServer(): Promise<SilentServer> {
 /** "127.0.0.1:PORT" with nothing listening: queries are refused at once (ICMP port unreachable). */
 export async function closedServer(): Promise<string> {
   return `127.0.0.1:${await freePort()}`;
+}
+
+/** For a test file: knot started before its tests, and the project's DNS session on it; both closed after them. */
+export function knotSession(): { knot(): Knot; session(): DnsSession } {
+  let knot: Knot | undefined;
+  let session: DnsSession | undefined;
+  before(async () => {
+    knot = await startKnot();
+    session = (await openDns({ servers: [knot.server] }))!;
+  });
+  after(async () => {
+    await session?.close();
+    await knot?.stop();
+  });
+  return { knot: () => knot!, session: () => session! };
 }
