@@ -227,7 +227,8 @@ const CONTINUATION = /^[ \t]/;
 
 function stdinKind(head: Buffer): 'mbox' | 'message' | 'paths' {
   if (startsWithSeparator(head)) return 'mbox';
-  const [first = '', second = ''] = head.toString('latin1').split(/\r?\n/, 2);
+  // A UTF-8 byte-order mark before the first header (a Windows editor's) is skipped here as the message stage skips it.
+  const [first = '', second = ''] = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').split(/\r?\n/, 2);
   if (!HEADER_LINE.test(first) || !(HEADER_LINE.test(second) || CONTINUATION.test(second))) return 'paths';
   return existsSync(first) ? 'paths' : 'message';
 }

@@ -148,6 +148,8 @@ test('mail on stdin instead of a path list: an mbox stream is cut into its messa
 
   const one = runCli(['scan', '--offline', '-q', '-'], { input: readFileSync(files[0]!) });
   assert.deepEqual(lines(one.stdout).map((x) => [x.source, x.message.messageId]), [[{ kind: 'stdin' }, fromFile[0]!.message.messageId]]);
+  const bom = runCli(['scan', '--offline', '-q', '-'], { input: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(files[0]!)]) });
+  assert.deepEqual(lines(bom.stdout).map((x) => x.message.messageId), [fromFile[0]!.message.messageId], 'with a byte-order mark too');
 });
 
 test('a path list whose first path looks like a header field is still a path list when that file exists', () => {
