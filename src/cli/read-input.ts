@@ -1,6 +1,6 @@
 // Reading one input (a path or "-" for stdin) as its messages, with every failure turned into a one-line reason.
 import type { Stats } from 'node:fs';
-import { messagesInBuffer, readFileMessages, type InputItem } from '../input/index.js';
+import { readFileMessages, stdinMail, type InputItem } from '../input/index.js';
 import { statAsync as stat } from '../input/fs-async.js';
 
 /** The largest single message read whole; bigger inputs are refused rather than exhausting memory. */
@@ -36,25 +36,13 @@ function reasonFor(err: NodeJS.ErrnoException): string {
   }
 }
 
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += b.length;
-    if (total > MAX_MESSAGE_BYTES) throw new InputError('-', `larger than ${MAX_MESSAGE_BYTES} bytes`, 66);
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * The messages of one input, read as a scan reads a file: an mbox is streamed message by message (memory does not
- * grow with the file, and it may be larger than MAX_MESSAGE_BYTES), anything else is one message read whole. stdin is
- * read whole, then cut the same way. Throws InputError when the input cannot be read at all.
+ * grow with the file, and it may be larger than MAX_MESSAGE_BYTES), anything else is one message read whole. stdin
+ * the same way. Throws InputError when the input cannot be read at all.
  */
 export async function inputMessages(path: string): Promise<AsyncIterable<InputItem>> {
-  if (path === '-') return messagesInBuffer({ kind: 'stdin' }, await readStdin());
+  if (path === '-') return stdinMail(process.stdin, MAX_MESSAGE_BYTES);
   let info: Stats;
   try {
     info = await stat(path);

@@ -103,24 +103,6 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
 }
 
 /**
- * The messages of one input already read whole (`mailtrace FILE`, stdin): an mbox is cut at its separators, by the
- * same rule as a scan's files; anything else is the one message.
- */
-export async function* messagesInBuffer(
-  file: Source & { kind: 'file' | 'stdin' },
-  bytes: Buffer,
-  options: { maxMessageBytes?: number } = {},
-): AsyncGenerator<InputItem> {
-  const byExtension = file.path !== undefined && MBOX_EXTENSION.test(file.path);
-  if (!byExtension && !startsWithSeparator(bytes)) {
-    yield { source: file, bytes, size: bytes.length };
-    return;
-  }
-  const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
-  yield* mboxItems(file, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
-}
-
-/**
  * `whole`: the file, when it was read whole; a single message is then analysed exactly as the file holds it. Of the
  * file and its messages' copies, what is not handed on is released (input/read.ts: shared memory is reused only once
  * every region of a slab has been released).
@@ -191,11 +173,24 @@ async function* stdinItems(stdin: AsyncIterable<Buffer | string>, seen: Set<stri
   const chunks = stdin[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
   const all = withHead(head, chunks);
-  const max = options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE;
   const kind = options.nulSeparated ? 'paths' : stdinKind(head);
-  if (kind === 'mbox') yield* mboxItems({ kind: 'stdin' }, false, max, splitMbox(all, { maxMessageBytes: max }));
-  else if (kind === 'message') yield await stdinMessage(all, max);
-  else for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
+  if (kind === 'paths') for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
+  else yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE);
+}
+
+/**
+ * Mail on stdin (`mailtrace -`, `... | mailtrace scan -`): an mbox when it starts with a separator, streamed message
+ * by message; else one message, read whole up to `maxMessageBytes`.
+ */
+export async function* stdinMail(stdin: AsyncIterable<Buffer | string>, maxMessageBytes: number): AsyncGenerator<InputItem> {
+  const chunks = stdin[Symbol.asyncIterator]();
+  const head = await peekLines(chunks);
+  yield* mailItems(head, withHead(head, chunks), maxMessageBytes);
+}
+
+async function* mailItems(head: Buffer, all: AsyncIterable<Buffer>, max: number): AsyncGenerator<InputItem> {
+  if (startsWithSeparator(head)) yield* mboxItems({ kind: 'stdin' }, false, max, splitMbox(all, { maxMessageBytes: max }));
+  else yield await stdinMessage(all, max);
 }
 
 /** The first bytes of stdin: enough for two lines (or all of it, if shorter), and no more than a few KB. */
