@@ -190,7 +190,7 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
   return state;
 }
 
-/** --out, opened (checked before the scan, so this fails only on what access() cannot see, such as a read-only mount). */
+/** --out, opened. It was checked before the scan: this fails only on what access() cannot see (a read-only mount). */
 function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why: OutputStop) => void): ScanOutput {
   try {
     return fileOutput(path, resumeAt, onStop);

@@ -1,6 +1,6 @@
 // Bytes in: the inputs of a scan (files, directories, Maildirs, mbox files, globs; on stdin a path list, an mbox
-// stream or one message) as one ordered stream of messages. Pure producers: nothing is analysed here, and a failure is an item, never a throw,
-// so a batch always gives one result per input.
+// stream or one message) as one ordered stream of messages. Pure producers: nothing is analysed here, and a failure
+// is an item, never a throw, so a batch always gives one result per input.
 //
 // mbox or single message? A file is read as an mbox when
 //   - its name ends in .mbox or .mbx, or
@@ -169,13 +169,20 @@ export async function* enumerateInputs(inputs: readonly string[], options: Input
  * an mbox separator is an mbox, streamed; two header lines (the first not an existing file) are one message; anything
  * else, and always with -0, is a path list.
  */
-async function* stdinItems(stdin: AsyncIterable<Buffer | string>, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+async function* stdinItems(
+  stdin: AsyncIterable<Buffer | string>,
+  seen: Set<string>,
+  options: InputOptions & { isExcluded?: (p: string) => boolean },
+): AsyncGenerator<InputItem> {
   const chunks = stdin[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
   const all = withHead(head, chunks);
   const kind = options.nulSeparated ? 'paths' : stdinKind(head);
-  if (kind === 'paths') for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
-  else yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE);
+  if (kind !== 'paths') {
+    yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE);
+    return;
+  }
+  for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
 }
 
 /**
@@ -211,7 +218,9 @@ async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
   if (head.length) yield head;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) {
+    yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+  }
 }
 
 const STDIN_PEEK_BYTES = 8192;

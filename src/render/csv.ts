@@ -61,7 +61,7 @@ export function sourceOf(record: ScanRecord): { path?: string; index?: number; o
 
 export function renderCsvRow(record: ScanRecord): string {
   const src = sourceOf(record);
-  // stdin is named as the terminal report names it: a bare "-" would start a spreadsheet formula (and be defused to "'-").
+  // stdin is named as the terminal report names it: a bare "-" starts a spreadsheet formula (defused to "'-").
   const base = { source: src.path ?? '(stdin)', mbox_index: src.index, mbox_offset: src.offset };
   let row: Partial<Record<(typeof CSV_COLUMNS)[number], string | number | undefined>>;
   if (isErrorRecord(record)) row = { ...base, error_code: record.error.code, error_message: record.error.message };
