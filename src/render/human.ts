@@ -30,12 +30,12 @@ function sourceLabel(source: Source | undefined): string | undefined {
 const CONTAINER_KIND: Record<ContainerInfo['kind'], string> = {
   arf: 'an abuse report',
   forwarded: 'a message forwarded as an attachment',
-  bounce: 'a bounce (backscatter: mail sent in your name)',
+  bounce: 'a bounce, backscatter of mail sent in your name',
 };
 
 const CONTAINER_FORMAT: Record<string, string> = {
   rfc5965: 'ARF, RFC 5965',
-  rfc3464: 'RFC 3464 delivery status',
+  rfc3464: 'RFC 3464',
   'hotmail-jmrp': 'Outlook.com JMRP',
   'apple-unsubscribe': 'Apple Mail unsubscribe',
 };
