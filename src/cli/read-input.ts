@@ -1,6 +1,6 @@
 // Reading one input (a path or "-" for stdin) as its messages, with every failure turned into a one-line reason.
-import type { Stats } from 'node:fs';
-import { readFileMessages, stdinMail, type InputItem } from '../input/index.js';
+import { createReadStream, type Stats } from 'node:fs';
+import { readFileMessages, streamMail, type InputItem } from '../input/index.js';
 import { statAsync as stat } from '../input/fs-async.js';
 
 /** The largest single message read whole; bigger inputs are refused rather than exhausting memory. */
@@ -42,7 +42,7 @@ function reasonFor(err: NodeJS.ErrnoException): string {
  * the same way. Throws InputError when the input cannot be read at all.
  */
 export async function inputMessages(path: string): Promise<AsyncIterable<InputItem>> {
-  if (path === '-') return stdinMail(process.stdin, MAX_MESSAGE_BYTES);
+  if (path === '-') return streamMail(process.stdin, MAX_MESSAGE_BYTES);
   let info: Stats;
   try {
     info = await stat(path);
@@ -50,6 +50,8 @@ export async function inputMessages(path: string): Promise<AsyncIterable<InputIt
     throw new InputError(path, reasonFor(err as NodeJS.ErrnoException), 66);
   }
   if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 66);
-  if (!info.isFile()) throw new InputError(path, 'not a regular file', 66);
+  // A named pipe (`mailtrace <(zcat msg.eml.gz)`) is read as stdin is.
+  if (info.isFIFO()) return streamMail(createReadStream(path), MAX_MESSAGE_BYTES, { kind: 'file', path });
+  if (!info.isFile()) throw new InputError(path, 'not a regular file or named pipe', 66);
   return readFileMessages(path, 'file', info.size, { maxMessageBytes: MAX_MESSAGE_BYTES });
 }

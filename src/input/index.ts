@@ -8,7 +8,7 @@
 // Such a file is cut at its separators. When it holds exactly one message and has no mbox extension (the
 // SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
 // and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.
-import { existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
@@ -186,18 +186,28 @@ async function* stdinItems(
 }
 
 /**
- * Mail on stdin (`mailtrace -`, `... | mailtrace scan -`): an mbox when it starts with a separator, streamed message
- * by message; else one message, read whole up to `maxMessageBytes`.
+ * Mail from a stream: stdin (`mailtrace -`, `... | mailtrace scan -`) or a named pipe (`<(zcat archive.mbox.gz)`). An
+ * mbox when it starts with a separator, streamed message by message; else one message, read whole up to
+ * `maxMessageBytes`.
  */
-export async function* stdinMail(stdin: AsyncIterable<Buffer | string>, maxMessageBytes: number): AsyncGenerator<InputItem> {
-  const chunks = stdin[Symbol.asyncIterator]();
+export async function* streamMail(
+  stream: AsyncIterable<Buffer | string>,
+  maxMessageBytes: number,
+  source: Source & { kind: 'file' | 'stdin' } = { kind: 'stdin' },
+): AsyncGenerator<InputItem> {
+  const chunks = stream[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
-  yield* mailItems(head, withHead(head, chunks), maxMessageBytes);
+  yield* mailItems(head, withHead(head, chunks), maxMessageBytes, source);
 }
 
-async function* mailItems(head: Buffer, all: AsyncIterable<Buffer>, max: number): AsyncGenerator<InputItem> {
-  if (startsWithSeparator(head)) yield* mboxItems({ kind: 'stdin' }, false, max, splitMbox(all, { maxMessageBytes: max }));
-  else yield await stdinMessage(all, max);
+async function* mailItems(
+  head: Buffer,
+  all: AsyncIterable<Buffer>,
+  max: number,
+  source: Source & { kind: 'file' | 'stdin' } = { kind: 'stdin' },
+): AsyncGenerator<InputItem> {
+  if (startsWithSeparator(head)) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
+  else yield await wholeMessage(all, max, source);
 }
 
 /** The first bytes of stdin: enough for two lines (or all of it, if shorter), and no more than a few KB. */
@@ -217,9 +227,13 @@ async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer
 }
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
-  if (head.length) yield head;
-  for (let next = await rest.next(); !next.done; next = await rest.next()) {
-    yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+  try {
+    if (head.length) yield head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) {
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  } finally {
+    await rest.return?.(); // a reader that stops early closes the stream (a named pipe's descriptor)
   }
 }
 
@@ -237,15 +251,15 @@ function stdinKind(head: Buffer): 'mbox' | 'message' | 'paths' {
   return existsSync(first) ? 'paths' : 'message';
 }
 
-async function stdinMessage(chunks: AsyncIterable<Buffer>, max: number): Promise<InputItem> {
+/** One message from a stream, read whole; past `max` the reading stops (an endless stream cannot hold the run). */
+async function wholeMessage(chunks: AsyncIterable<Buffer>, max: number, source: Source): Promise<InputItem> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.length;
-    if (size <= max) parts.push(chunk);
+    if (size > max) return { ...errorItem(source, 'too-large', `larger than ${max} bytes`), size };
+    parts.push(chunk);
   }
-  const source: Source = { kind: 'stdin' };
-  if (size > max) return { ...errorItem(source, 'too-large', `larger than ${max} bytes`), size };
   return { source, bytes: Buffer.concat(parts, size), size };
 }
 
@@ -275,7 +289,8 @@ async function* pathItems(path: string, seen: Set<string>, options: InputOptions
       else if (!options.isExcluded?.(found.path)) yield* readFileMessages(found.path, (found as FoundFile).maildir ? 'maildir' : 'file', found.size, options);
     }
   } else if (info.isFile()) yield* readFileMessages(path, 'file', info.size, options);
-  else yield errorItem({ kind: 'file', path }, 'no-input', 'not a regular file or directory');
+  else if (info.isFIFO()) yield* streamMail(createReadStream(path), options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE, { kind: 'file', path });
+  else yield errorItem({ kind: 'file', path }, 'no-input', 'not a regular file, named pipe or directory');
 }
 
 /** Total bytes of the inputs when they are all plain files named directly (progress can then show an ETA). */

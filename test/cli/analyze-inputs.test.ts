@@ -152,6 +152,20 @@ test('every sisimai ARF sample through the analyst command: the feedback type it
   reports.forEach((report, i) => assert.equal(report.container?.feedbackType, expected[files[i]!]![0]!.feedback_type, files[i]));
 });
 
+test('a named pipe (`mailtrace <(zcat archive.mbox.gz)`) is read as stdin is: an mbox, or one message', () => {
+  const viaPipe = (args: string, file: string) =>
+    spawnSync('bash', ['-c', `"$0" "$1" ${args} <(cat "$2")`, process.execPath, BIN, file], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const all = viaPipe('--offline --json', mbox);
+  assert.equal(all.stderr, '');
+  const reports = JSON.parse(all.stdout) as Report[];
+  assert.deepEqual(reports.map((x) => x.message.messageId), (json([mbox]).body as Report[]).map((x) => x.message.messageId));
+  assert.match(reports[1]!.source!.path!, /^\/dev\/fd\/\d+$/);
+  const one = viaPipe('scan --offline -q', phish[0]!);
+  const rec = JSON.parse(one.stdout) as Report;
+  assert.equal(rec.source?.kind, 'file');
+  assert.equal(rec.message.messageId, (json([phish[0]!]).body as Report).message.messageId);
+});
+
 test('the reader of stdout goes away (| head): the run stops quietly, no stack trace', () => {
   const r = spawnSync('bash', ['-c', '"$0" "$@" | head -c 100 > /dev/null; exit "${PIPESTATUS[0]}"', process.execPath, BIN, '--offline', mbox], {
     encoding: 'utf8',
