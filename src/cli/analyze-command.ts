@@ -9,7 +9,8 @@ import type { Source, UnwrapMode } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { InputError, inputMessages } from './read-input.js';
 import type { InputItem } from '../input/index.js';
-import { describeWriteError, openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
+import { openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
+import { describeWriteError } from '../write-target.js';
 import { streamOutput } from './scan/output.js';
 
 export interface AnalyzeArgs extends CommonArgs {
@@ -57,10 +58,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
   // Each report is pushed out, and the pipe's reader keeps up, before the next message is read: an mbox piped into
   // `less` or `jq` must not queue its reports in memory. The reader going away (`| head`) stops the run quietly.
-  let stopped = false;
-  const output = streamOutput(process.stdout, () => (stopped = true));
-  // A failed write destroys stdout at once; its 'error' event (which tells `output`) only follows on a later tick.
-  const readerGone = () => stopped || process.stdout.destroyed;
+  const output = streamOutput(process.stdout);
   const json = args.json ? jsonItemsWriter((text) => output.write(text), files.length === 1) : undefined;
   let exit: number = EXIT.pass;
   let printed = 0;
@@ -70,7 +68,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     json?.add({ source, error: { code, message } });
   };
   for (const path of files) {
-    if (readerGone()) break;
+    if (output.stopped) break;
     const name = path === '-' ? '(stdin)' : path;
     let messages: AsyncIterable<InputItem>;
     try {
@@ -82,7 +80,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     }
     // An mbox holds many messages: each is analysed and reported, in file order, none silently left out.
     for await (const item of messages) {
-      if (readerGone()) break;
+      if (output.stopped) break;
       const mboxed = item.source.kind === 'mbox';
       const where = item.source.index !== undefined ? `${name} message ${item.source.index + 1}` : name;
       if (!item.bytes) {
@@ -112,9 +110,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   json?.end();
   await output.close();
   // A file or device as stdout that fails (a full disk); a pipe's reader leaving (EPIPE) is no failure.
-  const failure = output.failure ?? (process.stdout.errored as NodeJS.ErrnoException | null);
-  if (failure && failure.code !== 'EPIPE') {
-    process.stderr.write(`mailtrace: stdout: cannot write the report (${describeWriteError(failure)})\n`);
+  if (output.failure) {
+    process.stderr.write(`mailtrace: stdout: cannot write the report (${describeWriteError(output.failure)})\n`);
     exit = foldExit(exit, EXIT.ioError);
   }
   return exit;

@@ -1,9 +1,8 @@
 // Options shared by every command, and their parsing.
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AnalyzeOptions, Deps } from '../types.js';
 import { openDns, type DnsOptions } from '../dns/index.js';
 import { loadConfig } from './config.js';
+import { writeTargetProblem } from '../write-target.js';
 export interface CommonArgs {
   config?: string;
   trust?: string[];
@@ -78,43 +77,8 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   };
 }
 
-/**
- * A file the run will write (`--out`, `--summary`, `--resume`), checked before any work: a wrong folder found at the
- * end of a long scan would lose the scan. Throws ArgumentError (exit 64) naming the option and the reason.
- */
+/** A file the run will write (`--out`, `--summary`, `--resume`), checked before any work: ArgumentError (exit 64). */
 export function checkWritableFile(option: string, path: string): void {
-  const fail = (why: string) => new ArgumentError(`${option} ${path}: ${why}`);
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (info?.isDirectory()) throw fail('is a directory');
-  try {
-    accessSync(info ? path : dirname(path), fsConstants.W_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw fail(`no such folder: ${dirname(path)}`);
-    throw fail(info ? 'cannot write it (permission denied)' : `cannot write in ${dirname(path)} (${describeWriteError(err as NodeJS.ErrnoException)})`);
-  }
-}
-
-/** A failed write in words a user can act on (a full disk), rather than an errno. */
-export function describeWriteError(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'EFBIG':
-      return 'file too large';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such folder';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return err.code ?? 'write error';
-  }
+  const problem = writeTargetProblem(path);
+  if (problem) throw new ArgumentError(`${option} ${path}: ${problem}`);
 }

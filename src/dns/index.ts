@@ -10,10 +10,9 @@
 //   live    node:dns Resolver, the system's servers or --dns-server (live.ts: timeouts, deadline, concurrency)
 //   record  live, and close() writes every answer used, errors included, to a snapshot file (snapshot.ts)
 //   replay  only the snapshot; a question it lacks is 'missing' (replay.ts), never an NXDOMAIN
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DnsAnswerRecord, DnsProvenance, Resolver } from '../types.js';
 import { DnsConfigError, dnsError } from './errors.js';
+import { writeTargetProblem } from '../write-target.js';
 // live.ts and servers.ts load node:dns (c-ares) and node:net: ~5 ms of start-up an --offline or replayed run skips.
 import type { LiveBackend, LiveOptions, Outcome } from './live.js';
 import { replayLookup } from './replay.js';
@@ -110,13 +109,8 @@ function positive(value: number | undefined, fallback: number, what: string, min
 }
 
 function checkRecordPath(path: string): void {
-  try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new DnsConfigError(`--dns-record ${path}: is a directory`);
-    accessSync(dirname(path), fsConstants.W_OK);
-  } catch (err) {
-    if (err instanceof DnsConfigError) throw err;
-    throw new DnsConfigError(`--dns-record ${path}: cannot write in ${dirname(path)}`);
-  }
+  const problem = writeTargetProblem(path);
+  if (problem) throw new DnsConfigError(`--dns-record ${path}: ${problem}`);
 }
 
 /** Open the run's DNS. Throws DnsConfigError or SnapshotError (one-line messages) for bad options or files. */

@@ -17,6 +17,7 @@ import { walkDirectory, identity, describeFsError, type FoundFile } from './walk
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
 import { readFileShared, releaseShared } from './read.js';
+import { bomLength } from '../message/split.js';
 import { closeFile, openFile, readAt, readFileAsync } from './fs-async.js';
 
 export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
@@ -177,9 +178,8 @@ async function* stdinItems(
   const chunks = stdin[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
   const all = withHead(head, chunks);
-  const kind = options.nulSeparated ? 'paths' : stdinKind(head);
-  if (kind !== 'paths') {
-    yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE);
+  if (!options.nulSeparated && !isPathList(head)) {
+    yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE, { kind: 'stdin' });
     return;
   }
   for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
@@ -204,7 +204,7 @@ async function* mailItems(
   head: Buffer,
   all: AsyncIterable<Buffer>,
   max: number,
-  source: Source & { kind: 'file' | 'stdin' } = { kind: 'stdin' },
+  source: Source & { kind: 'file' | 'stdin' },
 ): AsyncGenerator<InputItem> {
   if (startsWithSeparator(head)) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
   else yield await wholeMessage(all, max, source);
@@ -243,12 +243,13 @@ const STDIN_PEEK_BYTES = 8192;
 const HEADER_LINE = /^[!-.0-9;-~]{1,76}:/;
 const CONTINUATION = /^[ \t]/;
 
-function stdinKind(head: Buffer): 'mbox' | 'message' | 'paths' {
-  if (startsWithSeparator(head)) return 'mbox';
-  // A UTF-8 byte-order mark before the first header (a Windows editor's) is skipped here as the message stage skips it.
-  const [first = '', second = ''] = head.toString('latin1').replace(/^\xef\xbb\xbf/, '').split(/\r?\n/, 2);
-  if (!HEADER_LINE.test(first) || !(HEADER_LINE.test(second) || CONTINUATION.test(second))) return 'paths';
-  return existsSync(first) ? 'paths' : 'message';
+/** stdin's first bytes are a list of paths, not mail (an mbox separator, or two header lines from a missing file). */
+function isPathList(head: Buffer): boolean {
+  if (startsWithSeparator(head)) return false;
+  // A byte-order mark before the first header is skipped here as the message stage skips it.
+  const [first = '', second = ''] = head.toString('latin1', bomLength(head)).split(/\r?\n/, 2);
+  if (!HEADER_LINE.test(first) || !(HEADER_LINE.test(second) || CONTINUATION.test(second))) return true;
+  return existsSync(first);
 }
 
 /** One message from a stream, read whole; past `max` the reading stops (an endless stream cannot hold the run). */

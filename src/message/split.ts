@@ -83,15 +83,19 @@ function fieldNameLength(bytes: Uint8Array, line: Line): { nameEnd: number; colo
 
 
 
+/**
+ * 3 when the bytes start with a UTF-8 byte-order mark, else 0. A BOM is no part of a message: a Windows editor that
+ * saved the .eml put it there.
+ */
+export function bomLength(bytes: Uint8Array): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}
+
 export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitResult {
   const problems: MessageProblem[] = [];
-  let pos = 0;
+  let pos = bomLength(bytes);
   let mboxFrom: string | undefined;
-  // A UTF-8 byte-order mark is no part of a message: a Windows editor that saved the .eml put it there.
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    problems.push({ code: 'byte-order-mark', detail: 'a UTF-8 byte-order mark before the header was skipped' });
-    pos = 3;
-  }
+  if (pos) problems.push({ code: 'byte-order-mark', detail: 'a UTF-8 byte-order mark before the header was skipped' });
   // A leading mbox "From " line (mboxo/mboxrd) is envelope, not header.
   // "From : x" (space before the colon) is a header field, not an mbox separator.
   if (bytes.length >= pos + 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(pos, pos + 64)))) {

@@ -11,6 +11,8 @@ export interface ScanOutput {
   readonly bytes: number;
   /** The write error that stopped the output (a full disk, a lost device); not set when a pipe's reader left. */
   readonly failure: NodeJS.ErrnoException | undefined;
+  /** No more lines will go out: a write failed, or the reader went away. */
+  readonly stopped: boolean;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,9 @@ export function fileOutput(path: string, resumeAt: number | undefined, onStop: (
     get failure() {
       return failure;
     },
+    get stopped() {
+      return failure !== undefined;
+    },
     async close() {
       // No fsync: only a checkpoint needs the lines on disk, and it asks for that itself (flush(true)); an fsync of a
       // whole scan's output at exit cost ~0.1 s for 60 MB and bought nothing.
@@ -95,8 +100,13 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onS
     if (err.code !== 'EPIPE') failure = err;
     onStop(failure ? 'output-failed' : 'reader-gone');
   });
+  // A failed write destroys the stream at once; its 'error' event, which tells the scan, comes only on a later tick.
+  // A caller that never yields to the event loop (a one-message analysis) asks these instead.
+  const state = stream as { destroyed?: boolean; errored?: NodeJS.ErrnoException | null };
+  const gone = () => broken || state.destroyed === true;
+  const failed = () => failure ?? (state.errored && state.errored.code !== 'EPIPE' ? state.errored : undefined);
   const drain = async () => {
-    if (!pending.length || broken) return;
+    if (!pending.length || gone()) return;
     const buf = Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
@@ -127,7 +137,10 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onS
       return written;
     },
     get failure() {
-      return failure;
+      return failed();
+    },
+    get stopped() {
+      return gone();
     },
     async close() {
       await drain();

@@ -139,9 +139,9 @@ export class ScanRun {
   /** Lines on disk first (fsync), then the state that claims them (atomic rename): see checkpoint.ts. */
   private async checkpoint(complete: boolean): Promise<void> {
     const resume = this.setup.resume;
-    // After a failed write the file's end is unknown: the last good checkpoint stays, and a rerun goes on from it.
-    if (!resume || this.setup.output.failure) return;
+    if (!resume) return;
     await this.setup.output.flush(true);
+    // After a failed write the file's end is unknown: the last good checkpoint stays, and a rerun goes on from it.
     if (this.setup.output.failure) return;
     writeCheckpoint(resume.path, {
       version: 1,
