@@ -9,7 +9,7 @@ import { authenticate } from './auth/index.js';
 import { runRules } from './findings/index.js';
 import { decideVerdict, exitCodeFor } from './verdict/index.js';
 import { decodeWords } from './message/encoded-words.js';
-import { unwrap } from './input/unwrap.js';
+import { unwrapMessage } from './input/unwrap.js';
 import { VERSION } from './version.js';
 
 export const DEFAULT_SKEW_SECONDS = 300;
@@ -21,9 +21,12 @@ function resolveDeps(options: AnalyzeOptions): Deps {
 /** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
 export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
   const deps = resolveDeps(options);
-  const unwrapping = options.unwrap !== undefined && options.unwrap !== 'none';
-  const { bytes: raw, container } = unwrapping ? unwrap(input, options.unwrap) : { bytes: input, container: undefined };
-  const message = parseMessage(raw, options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES);
+  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  // The input is parsed once: whether it is a report or a forward is read from its parsed header, and only the
+  // original inside one is parsed again.
+  const top = parseMessage(input, maxHeaderBytes);
+  const { bytes: raw, container } = options.unwrap ? unwrapMessage(top, input, options.unwrap) : { bytes: input, container: undefined };
+  const message = raw === input ? top : parseMessage(raw, maxHeaderBytes);
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
   const identity = extractIdentity(message, chain);

@@ -8,9 +8,10 @@
 //     mailbox that is backscatter, mail forged in the mailbox owner's name (not with --unwrap arf);
 //   - two provider formats without a feedback-report part: Hotmail/Outlook JMRP (a multipart/mixed complaint
 //     whose original carries X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe mail (X-Apple-Unsubscribe).
-// Cheap first: only the top header block is split for the common case; the MIME walk runs only on a multipart.
-import type { ContainerInfo, HeaderField, UnwrapMode } from '../types.js';
+// Cheap first: the decision reads two fields of the header the analysis split; the MIME walk runs only on a multipart.
+import type { ContainerInfo, HeaderField, Message, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
+import { firstField, NotAMessageError, parseMessage } from '../message/parse.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
 
@@ -29,12 +30,6 @@ function first(headers: readonly HeaderField[], key: string): string | undefined
 
 function all(headers: readonly HeaderField[], key: string): string[] {
   return headers.filter((h) => h.key === key).map((h) => h.value.trim()).filter((v) => v !== '');
-}
-
-/** Bare CR line endings (old Mac mail, the sisimai "mac" samples) become CRLF so that one walker handles all. */
-function crToCrlf(bytes: Buffer): Buffer {
-  const text = bytes.toString('latin1').replace(/\r(?!\n)/g, '\r\n');
-  return Buffer.from(text, 'latin1');
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
@@ -110,74 +105,66 @@ function mentionsEmbeddedMessage(bytes: Buffer): boolean {
 }
 
 /**
- * Quick look at the top header block: does the message declare a container type, or Apple's unsubscribe marker?
- * Reads only the lines that start with those field names; the full header split runs only for a candidate.
+ * Does the top header declare a container (a report, or a multipart/mixed that mentions an embedded message), or
+ * carry Apple's unsubscribe marker? Looks only at two fields of the header the analysis has split already, so an
+ * ordinary message costs two searches of its field list; the MIME walk runs only for a candidate.
  */
-function quickLook(buf: Buffer, mode: UnwrapMode): boolean {
-  const head = buf.toString('latin1', 0, headerEnd(buf));
-  // One pass over the header text, no lower-cased or re-terminated copy of it: this runs for every message of a
-  // scan. ^ with the m flag starts after LF and after a bare CR alike. Literal alternatives only: linear.
-  const fields = /^(content-type|x-apple-unsubscribe):/gim;
-  let value: string | undefined;
-  for (let m = fields.exec(head); m; m = fields.exec(head)) {
-    if (m[1]!.length > 12) return true; // x-apple-unsubscribe, wherever it is
-    value ??= head.slice(fields.lastIndex, fields.lastIndex + 200).replace(/^\s+/, '').toLowerCase(); // the first Content-Type
-  }
-  if (value === undefined) return false;
-  if (value.startsWith('multipart/report')) return true;
-  return mode === 'all' && value.startsWith('multipart/mixed') && mentionsEmbeddedMessage(buf);
+function isCandidate(top: Message, mode: UnwrapMode): boolean {
+  if (firstField(top, 'x-apple-unsubscribe')) return true;
+  const type = firstField(top, 'content-type')?.value.trimStart().slice(0, 20).toLowerCase();
+  if (type === undefined) return false;
+  if (type.startsWith('multipart/report')) return true;
+  return mode === 'all' && type.startsWith('multipart/mixed') && mentionsEmbeddedMessage(toBuffer(top.bytes));
 }
-
-const HEADER_ENDS = ['\n\n', '\r\n\r\n', '\r\r'].map((s) => Buffer.from(s, 'latin1'));
 
 /**
- * Offset of the blank line ending the header block (LF, CRLF or CR-only), looking no further than the cap. Each
- * separator is looked for only before the earliest one found so far: searching the whole message for the two that
- * a message does not use read every byte of it twice.
+ * The original inside a report or a forward, from the message as the analysis parsed it (its top header fields, and
+ * its bytes without an mbox From line, bare CRs made CRLF). `bytes` is the input itself when nothing was unwrapped.
  */
-function headerEnd(buf: Buffer): number {
-  let end = Math.min(buf.length, TOP_HEADER_CAP);
-  for (const sep of HEADER_ENDS) {
-    const at = buf.subarray(0, end).indexOf(sep);
-    if (at !== -1 && at + 1 < end) end = at + 1;
-  }
-  return end;
-}
-
-export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
-  if (mode === 'none') return { bytes: input };
-  const buf = toBuffer(input);
-  if (!quickLook(buf, mode)) return { bytes: input };
-  const top = splitHeader(input, TOP_HEADER_CAP);
-  const { type } = parseContentType(first(top.fields, 'content-type') ?? 'text/plain');
+export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
+  if (mode === 'none' || !isCandidate(top, mode)) return { bytes: input };
+  const fields = top.headers;
+  const { type } = parseContentType(first(fields, 'content-type') ?? 'text/plain');
   // X-Apple-Unsubscribe: true  -- Apple Mail's "unsubscribe" message, an opt-out request (sisimai arf-26)
-  if (first(top.fields, 'x-apple-unsubscribe')?.trim().toLowerCase() === 'true') {
-    return { bytes: input, container: containerInfo('arf', 'none', top.fields, { feedbackType: 'opt-out', format: 'apple-unsubscribe' }) };
+  if (first(fields, 'x-apple-unsubscribe')?.trim().toLowerCase() === 'true') {
+    return { bytes: input, container: containerInfo('arf', 'none', fields, { feedbackType: 'opt-out', format: 'apple-unsubscribe' }) };
   }
   if (!isContainerCandidate(type, mode)) return { bytes: input };
-  const bytes = top.lineEnding === 'cr' ? crToCrlf(toBuffer(input)) : toBuffer(input);
-  const root = parseEntity(bytes.subarray(top.start));
+  const root = parseEntity(toBuffer(top.bytes));
   const parts = [...walkParts(root)];
   const feedback = parts.find((p) => p.contentType === 'message/feedback-report');
   const originalPart = parts.find((p) => p !== root && ORIGINAL_TYPES.has(p.contentType));
   const original = originalPart ? embeddedOf(originalPart) : undefined;
   if (feedback) {
-    const fields = parseFeedbackFields(decodeBody(feedback));
-    const info = containerInfo('arf', original?.embedded ?? 'none', top.fields, { format: 'rfc5965', ...fields });
+    const feedbackFields = parseFeedbackFields(decodeBody(feedback));
+    const info = containerInfo('arf', original?.embedded ?? 'none', fields, { format: 'rfc5965', ...feedbackFields });
     return { bytes: original?.bytes ?? input, container: info };
   }
   if (!original || mode === 'arf') return { bytes: input };
   // Content-Type: multipart/report; report-type=delivery-status  -- a bounce (RFC 3464) returning the original
   if (parts.some((p) => p.contentType === 'message/delivery-status' || p.contentType === 'message/global-delivery-status')) {
-    return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, top.fields, { format: 'rfc3464' }) };
+    return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, fields, { format: 'rfc3464' }) };
   }
   // Hotmail/Outlook JMRP complaints: the original carries "X-HmXmrOriginalRecipient: <rcpt>" (sisimai arf-22..24).
   const inner = splitHeader(original.bytes, TOP_HEADER_CAP).fields;
   if (first(inner, 'x-hmxmroriginalrecipient') !== undefined) {
     const extra: Partial<ContainerInfo> = { feedbackType: 'abuse', format: 'hotmail-jmrp' };
-    return { bytes: original.bytes, container: containerInfo('arf', original.embedded, top.fields, extra) };
+    return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
-  return { bytes: original.bytes, container: containerInfo('forwarded', original.embedded, top.fields, {}) };
+  return { bytes: original.bytes, container: containerInfo('forwarded', original.embedded, fields, {}) };
+}
+
+/** The same from raw bytes, for callers without a parsed message. Input that is no message is left as it is. */
+export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
+  if (mode === 'none') return { bytes: input };
+  let top: Message;
+  try {
+    top = parseMessage(input, TOP_HEADER_CAP);
+  } catch (err) {
+    if (err instanceof NotAMessageError) return { bytes: input };
+    throw err;
+  }
+  return unwrapMessage(top, input, mode);
 }
 
 function containerInfo(
