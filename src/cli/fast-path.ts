@@ -47,6 +47,13 @@ export function parseWithTable(argv: string[], table: OptionTable): FastParse | 
 
 /** Run the command when argv is one of the common forms; undefined to let yargs handle it. */
 export async function runFastPath(argv: string[]): Promise<number | undefined> {
+  if (argv[0] === 'scan') {
+    // Not run here, but its workers boot while the full CLI loads and parses the arguments. Loaded only for a scan:
+    // worker_threads and v8 are no part of a filter's start-up.
+    const { prestartScanWorkers } = await import('./scan/start-worker.js');
+    prestartScanWorkers(argv.slice(1));
+    return undefined;
+  }
   if (argv[0] === 'filter') {
     const parsed = parseWithTable(argv.slice(1), { ...COMMON_OPTIONS, ...FILTER_OPTIONS });
     if (!parsed || parsed.positionals.length > 0) return undefined;

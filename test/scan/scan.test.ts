@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
@@ -200,6 +200,28 @@ test('usage errors: no input, --resume without --out', () => {
   const r = runCli(['scan', '--offline', '--resume', join(tmpdir(), 'x.json'), '.']);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /--resume needs --out/);
+});
+
+test('workers start before the arguments are parsed, and are adopted; a usage error or a smaller --jobs leaves none behind', () => {
+  const dir = fixtureDir();
+  const debug = { env: { ...process.env, MAILTRACE_DEBUG: '1' } };
+  const cores = availableParallelism();
+  const run = (jobs: number) => {
+    const r = runCli(['scan', '--offline', '-q', '--jobs', String(jobs), dir], debug);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lines(r.stdout).length, 7);
+    return r.stderr;
+  };
+  // As many as --jobs asks for, at most one per core, are started by the fast path; the pool starts the rest.
+  assert.match(run(2), new RegExp(`scan: ${Math.min(2, cores)} of 2 workers were started before the arguments were parsed`));
+  assert.match(run(cores + 1), new RegExp(`scan: ${cores} of ${cores + 1} workers were started before`));
+  // The default starts one per core; "-j 1" starts one (and the process still exits: runCli would time out).
+  const one = runCli(['scan', '--offline', '-q', '-j1', dir], debug);
+  assert.match(one.stderr, /scan: 1 of 1 workers were started before/);
+  // Started for nothing: a usage error still exits at once, with its message.
+  const bad = runCli(['scan', '--offline', '--format', 'xml', dir], debug);
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /format/);
 });
 
 test('the reader of stdout goes away (| head): the scan stops early and exits 0', async () => {

@@ -4,17 +4,14 @@
 // run's one DnsSession; identical questions in flight at the same time share one lookup.
 // A worker that dies (a crash, out of memory) turns its in-flight messages into 'internal' error records and is
 // replaced, so a scan never hangs or loses a line.
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { DnsSession } from '../../dns/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { releaseShared, sharedCopy } from '../../input/read.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import { decodeResults, IDLE, type FromWorker, type Task, type WorkerData } from './protocol.js';
+import { decodeResults, type FromWorker, type Task, type WorkerSetup } from './protocol.js';
 import { DnsBridge } from './dns-bridge.js';
-import { jitFlags } from './jit-flags.js';
+import { startWorker, stopPrestartedWorkers, takePrestartedWorker, type StartedWorker } from './start-worker.js';
 
 interface Slot {
   worker: Worker;
@@ -31,8 +28,6 @@ interface Slot {
   spawnedAt: number;
 }
 
-const WORKER_YOUNG_GENERATION_MB = 8;
-
 /** A worker that has not loaded after this long is considered stuck too. */
 const BOOT_LIMIT_MS = 60_000;
 
@@ -41,17 +36,6 @@ const STALL_GRACE_MS = 5000;
 
 /** Tasks in one post. Small enough that a worker never waits long for its first message, large enough to matter. */
 const TASK_BATCH = 16;
-
-/** The worker script: dist/scan-worker.mjs in the bundle, or worker.ts when running from source (tsx). */
-function workerScript(): { url: URL; execArgv?: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
-  for (const rel of ['./scan-worker.mjs', '../scan-worker.mjs']) {
-    const url = new URL(rel, here);
-    if (existsSync(fileURLToPath(url))) return { url };
-  }
-  throw new Error('scan worker script not found next to the bundle (run "npm run build")');
-}
 
 export interface PoolOptions {
   /** Another worker script speaking the same protocol (the pool's own tests use one that hangs or crashes). */
@@ -70,14 +54,19 @@ export class ScanPool {
     jobs: number,
     private readonly settings: ScanSettings,
     dns: DnsSession | undefined,
-    private readonly dnsMode: WorkerData['dns'],
+    private readonly dnsMode: WorkerSetup['dns'],
     private readonly onResult: (seq: number, result: ScanResult) => void,
     private readonly options: PoolOptions = {},
   ) {
     this.dnsBridge = new DnsBridge(dns?.resolver);
-    // The same values each time: setting them again changes nothing.
-    for (const flag of jitFlags(process.versions.v8)) setFlagsFromString(flag);
-    for (let i = 0; i < jobs; i++) this.slots.push(this.spawn());
+    let early = 0;
+    for (let i = 0; i < jobs; i++) {
+      const started = this.options.script ? undefined : takePrestartedWorker();
+      if (started) early++;
+      this.slots.push(this.spawn(started));
+    }
+    stopPrestartedWorkers(); // more were started early than --jobs asks for
+    if (process.env.MAILTRACE_DEBUG) process.stderr.write(`mailtrace: scan: ${early} of ${jobs} workers were started before the arguments were parsed\n`);
     // The per-message timeout runs inside the worker, so it cannot fire while the worker's event loop is blocked
     // (a runaway parse). A worker silent for longer than that is stopped from here.
     this.watchdog = setInterval(() => this.checkStalls(), Math.min(1000, this.stallLimit() / 2));
@@ -132,15 +121,11 @@ export class ScanPool {
     slot.outbox = [];
   }
 
-  private spawn(): Slot {
-    const script = this.options.script ? { url: this.options.script } : workerScript();
-    const current = new Int32Array(new SharedArrayBuffer(4));
-    current[0] = IDLE;
-    const data: WorkerData = { settings: this.settings, dns: this.dnsMode, current: current.buffer as SharedArrayBuffer };
-    // A small young generation per worker: each isolate otherwise grows its own to tens of MB, and with two workers
-    // the 1 GB mbox scan peaked at 335 MB RSS; with 8 MB, 273 MB, in the same time (61.5 s vs 61.4 s).
-    const limits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
-    const worker = new Worker(script.url, { workerData: data, resourceLimits: limits, ...(script.execArgv ? { execArgv: script.execArgv } : {}) });
+  /** A slot for a worker: one the fast path started while the arguments were being parsed, or a new one. */
+  private spawn(early?: StartedWorker): Slot {
+    const { worker, current } = early ?? startWorker(this.options.script);
+    worker.ref();
+    worker.postMessage({ type: 'setup', settings: this.settings, dns: this.dnsMode } satisfies WorkerSetup);
     const slot: Slot = { worker, inFlight: new Map(), outbox: [], current, lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };
     worker.on('message', (msg: FromWorker) => {
       slot.lastSeen = Date.now();

@@ -6,14 +6,22 @@ import type { ScanSettings } from './analyze-one.js';
 import type { ScanFact } from './tally.js';
 
 export interface WorkerData {
-  settings: ScanSettings;
-  /** How DNS is answered: not at all (offline), live, or from a replay file (for provenance). */
-  dns: false | 'live' | 'replay';
   /**
    * One Int32 the worker sets to the seq it is analysing (-1 between messages) when it analyses one message at a
    * time (offline). A worker stuck in a loop cannot post; this lets the pool blame exactly the message on its stack.
    */
   current?: SharedArrayBuffer;
+}
+
+/**
+ * The first message to a worker: what to do with the messages that follow. Not in WorkerData, because a worker
+ * can be started before the arguments are parsed (start-worker.ts). It answers 'alive' once it has it.
+ */
+export interface WorkerSetup {
+  type: 'setup';
+  settings: ScanSettings;
+  /** How DNS is answered: not at all (offline), live, or from a replay file (for provenance). */
+  dns: false | 'live' | 'replay';
 }
 
 export interface Task {
@@ -41,7 +49,7 @@ export interface ResultBatch {
   bytes: Uint8Array;
 }
 
-export type ToWorker = { type: 'tasks'; items: Task[] } | DnsReply;
+export type ToWorker = WorkerSetup | { type: 'tasks'; items: Task[] } | DnsReply;
 
 export type FromWorker =
   | ResultBatch

@@ -10,7 +10,7 @@ import type { OutputStop, ScanOutput } from './output.js';
 import { ScanPool, type PoolOptions } from './pool.js';
 import type { Progress } from './progress.js';
 import type { Tally } from './tally.js';
-import type { WorkerData } from './protocol.js';
+import type { WorkerSetup } from './protocol.js';
 
 export interface ResumeTarget {
   path: string;
@@ -24,7 +24,7 @@ export interface ResumeTarget {
 export interface RunSetup {
   jobs: number;
   settings: ScanSettings;
-  dns: { session?: DnsSession; mode: WorkerData['dns'] };
+  dns: { session?: DnsSession; mode: WorkerSetup['dns'] };
   output: ScanOutput;
   tally: Tally;
   progress: Progress;

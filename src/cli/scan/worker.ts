@@ -8,17 +8,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
 import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
-import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData } from './protocol.js';
+import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData, type WorkerSetup } from './protocol.js';
 import type { ScanFact } from './tally.js';
 import { remoteResolver } from './dns-bridge.js';
 
 const port = parentPort!;
-const { settings, dns, current: currentBuffer } = workerData as WorkerData;
+const { current: currentBuffer } = workerData as WorkerData;
 const { resolver: remote, settle } = remoteResolver((q) => port.postMessage(q));
 const current = currentBuffer ? new Int32Array(currentBuffer) : undefined;
+/** From the 'setup' message, which comes before any task. */
+let settings: ScanSettings;
+let dns: WorkerSetup['dns'] = false;
 
 /** Messages analysed at the same time: online ones spend most of their time waiting for DNS answers. */
-const CONCURRENCY = dns ? 16 : 1;
+const concurrency = () => (dns ? 16 : 1);
 /** Results sent in one post (sooner when the queue runs dry). */
 const RESULT_BATCH = 8;
 /**
@@ -86,7 +89,7 @@ let pumpQueued = false;
 
 function pump(): void {
   pumpQueued = false;
-  while (active < CONCURRENCY && head < queue.length) {
+  while (active < concurrency() && head < queue.length) {
     if (sinceYield >= YIELD_EVERY) {
       sinceYield = 0;
       pumpQueued = true;
@@ -108,13 +111,15 @@ function pump(): void {
   }
 }
 
-// Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
-// The first one says the worker has loaded.
-port.postMessage({ type: 'alive' });
-setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
-
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'dns-reply') settle(msg);
+  else if (msg.type === 'setup') {
+    ({ settings, dns } = msg);
+    // Heartbeat: lets the main thread tell a worker that is waiting on DNS from one whose event loop is stuck.
+    // The first one says the worker has loaded and has its settings.
+    port.postMessage({ type: 'alive' });
+    setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
+  }
   else if (msg.type === 'tasks') {
     for (const task of msg.items) queue.push(task);
     sinceYield = 0;
