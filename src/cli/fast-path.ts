@@ -1,13 +1,14 @@
 // The fast start-up path. A mail filter starts mailtrace once per message, and yargs alone costs more than a bare
 // Node start (~50 ms bundled against ~30 ms), so the common runs (`mailtrace [--json ...] file`, `mailtrace filter
-// ...`) are parsed here with node:util's parseArgs from the same option tables yargs uses. Anything this parser is
+// ...`, `mailtrace scan ...`) are parsed here with node:util's parseArgs from the same option tables yargs uses. Anything this parser is
 // unsure of (help, version, completion, an unknown or malformed flag, conflicting flags, another command) returns
 // undefined, and main.ts runs yargs as usual: yargs stays the authority on errors and help.
 import { parseArgs } from 'node:util';
 import { exitCodeOf } from './exit.js';
-import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, CONFLICTS, type OptionTable } from './options.js';
+import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, CONFLICTS, SCAN_OPTIONS, type OptionTable } from './options.js';
 import { FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 import type { AnalyzeArgs } from './analyze-command.js';
+import type { ScanArgs } from './scan-command.js';
 
 export interface FastParse {
   /** Values by camelCase option name, defaults applied. */
@@ -19,9 +20,10 @@ const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => 
 
 /** Parse argv against a table, or undefined when yargs should decide (anything unknown, invalid or conflicting). */
 export function parseWithTable(argv: string[], table: OptionTable): FastParse | undefined {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
   for (const [name, spec] of Object.entries(table)) {
-    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.array ? { multiple: true } : {}) };
+    const short = 'alias' in spec && spec.alias ? { short: spec.alias } : {};
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string', ...(spec.array ? { multiple: true } : {}), ...short };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -48,11 +50,14 @@ export function parseWithTable(argv: string[], table: OptionTable): FastParse | 
 /** Run the command when argv is one of the common forms; undefined to let yargs handle it. */
 export async function runFastPath(argv: string[]): Promise<number | undefined> {
   if (argv[0] === 'scan') {
-    // Not run here, but its workers boot while the full CLI loads and parses the arguments. Loaded only for a scan:
+    // Its workers boot while the rest of the start-up runs (start-worker.ts). Loaded only for a scan:
     // worker_threads and v8 are no part of a filter's start-up.
     const { prestartScanWorkers } = await import('./scan/start-worker.js');
     prestartScanWorkers(argv.slice(1));
-    return undefined;
+    const parsed = parseWithTable(argv.slice(1), { ...COMMON_OPTIONS, ...SCAN_OPTIONS });
+    if (!parsed || parsed.positionals.length === 0) return undefined;
+    const { runScan } = await import('./scan-command.js');
+    return runScan({ ...(parsed.values as unknown as ScanArgs), inputs: parsed.positionals });
   }
   if (argv[0] === 'filter') {
     const parsed = parseWithTable(argv.slice(1), { ...COMMON_OPTIONS, ...FILTER_OPTIONS });

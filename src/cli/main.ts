@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../verdict/index.js';
 import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
-import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS, UNWRAP_OPTION } from './options.js';
+import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS, SCAN_OPTIONS } from './options.js';
 import { FILTER_EXAMPLES, FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 import type { ScanArgs } from './scan-command.js';
 import { rewriteScanArgv } from './scan/argv.js';
@@ -67,15 +67,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       (y) =>
         y
           .positional('inputs', { type: 'string', array: true, describe: 'files, directories, Maildirs, mbox files, globs; "-" reads stdin: a path list, an mbox or a message' })
-          .option('out', { alias: 'o', type: 'string', describe: 'write the lines to FILE (default stdout)' })
-          .option('format', { choices: ['ndjson', 'csv'] as const, default: 'ndjson', describe: 'output format' })
-          .option('summary', { type: 'string', describe: 'write the summary as JSON to FILE' })
-          .option('jobs', { alias: 'j', type: 'number', describe: 'worker threads (default: one per core)' })
-          .option('resume', { type: 'string', describe: 'checkpoint progress to FILE; rerun with it to continue after a crash (needs --out)' })
-          .option('null', { alias: '0', type: 'boolean', default: false, describe: 'the path list on stdin is NUL-separated (find -print0)' })
-          .option('unwrap', UNWRAP_OPTION)
-          .option('timeout', { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record' })
-          .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line and no summary table on stderr' })
+          .options(SCAN_OPTIONS as never)
           .example(SCAN_EXAMPLES) as never,
       async (args) => {
         const { runScan } = await import('./scan-command.js');

@@ -7,6 +7,8 @@ export interface OptionSpec {
   array?: boolean;
   default?: string | boolean | number;
   choices?: readonly string[];
+  /** A one-letter alias ("-o"). */
+  alias?: string;
   describe: string;
 }
 
@@ -48,6 +50,19 @@ export const ANALYZE_OPTIONS = {
   explain: { type: 'boolean', default: false, describe: 'explain why each finding matters' },
   color: { type: 'string', choices: ['auto', 'always', 'never'], default: 'auto', describe: 'colour (auto: only on a TTY without NO_COLOR)' },
   unwrap: UNWRAP_OPTION,
+} as const satisfies OptionTable;
+
+/** Options of `scan` (besides the common ones). */
+export const SCAN_OPTIONS = {
+  out: { alias: 'o', type: 'string', describe: 'write the lines to FILE (default stdout)' },
+  format: { type: 'string', choices: ['ndjson', 'csv'], default: 'ndjson', describe: 'output format' },
+  summary: { type: 'string', describe: 'write the summary as JSON to FILE' },
+  jobs: { alias: 'j', type: 'number', describe: 'worker threads (default: one per core)' },
+  resume: { type: 'string', describe: 'checkpoint progress to FILE; rerun with it to continue after a crash (needs --out)' },
+  null: { alias: '0', type: 'boolean', default: false, describe: 'the path list on stdin is NUL-separated (find -print0)' },
+  unwrap: UNWRAP_OPTION,
+  timeout: { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record' },
+  quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress line and no summary table on stderr' },
 } as const satisfies OptionTable;
 
 /**

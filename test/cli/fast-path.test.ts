@@ -1,8 +1,9 @@
 // The fast start-up path parses the common runs without yargs; it must agree with yargs or step aside.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { parseWithTable } from '../../src/cli/fast-path.js';
-import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS } from '../../src/cli/options.js';
+import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, SCAN_OPTIONS } from '../../src/cli/options.js';
 import { runCli } from '../helpers/cli.js';
 
 const TABLE = { ...COMMON_OPTIONS, ...ANALYZE_OPTIONS };
@@ -60,5 +61,38 @@ test('--dns-server alone is not a conflict on either path (a defaulted --offline
     const r = runCli(['--json', ...extra, '--dns-server', '127.0.0.1:9', 'fixtures/sample/message.eml']);
     assert.notEqual(r.code, 64, r.stderr);
     assert.equal(JSON.parse(r.stdout).hops.length, 3);
+  }
+});
+
+test('scan: short aliases, attached values, "-" and defaults, as yargs reads them', () => {
+  const table = { ...COMMON_OPTIONS, ...SCAN_OPTIONS };
+  const p = parseWithTable(['-o', 'out.ndjson', '-j1', '-0', '-q', '--format=csv', '--trust', 'mx.example.org', '-', 'dir'], table);
+  assert.deepEqual(p?.positionals, ['-', 'dir']);
+  assert.equal(p?.values.out, 'out.ndjson');
+  assert.equal(p?.values.jobs, 1);
+  assert.equal(p?.values.null, true);
+  assert.equal(p?.values.quiet, true);
+  assert.equal(p?.values.format, 'csv');
+  assert.deepEqual(p?.values.trust, ['mx.example.org']);
+  assert.equal(p?.values.unwrap, 'all');
+  assert.equal(p?.values.timeout, 30);
+  for (const argv of [['--help'], ['--format', 'xml', 'dir'], ['--jobs', 'many', 'dir'], ['--no-null', 'dir'], ['-x', 'dir']]) {
+    assert.equal(parseWithTable(argv, table), undefined, argv.join(' '));
+  }
+});
+
+test('scan: the fast path and yargs write the same lines; usage errors are the same on both', () => {
+  const inputs = ['fixtures/sample/message.eml', '-'];
+  const input = readFileSync('fixtures/sample/message.eml');
+  // --no-null (the default) is a negation, which only yargs reads: the second run goes through yargs.
+  const fast = runCli(['scan', '--offline', '-q', '-j1', '--format', 'csv', '--at', '2026-01-01T00:00:00Z', ...inputs], { input });
+  const viaYargs = runCli(['scan', '--offline', '-q', '-j1', '--format', 'csv', '--at', '2026-01-01T00:00:00Z', '--no-null', ...inputs], { input });
+  assert.equal(fast.code, 0, fast.stderr);
+  assert.equal(fast.stdout.trim().split('\n').length, 3); // the CSV header, the file, the message on stdin
+  assert.equal(viaYargs.stdout, fast.stdout, viaYargs.stderr);
+  for (const extra of [[], ['--no-null']]) {
+    const r = runCli(['scan', '--offline', '--jobs', '0', ...extra, 'fixtures/sample/message.eml']);
+    assert.equal(r.code, 64);
+    assert.equal(r.stderr, 'mailtrace: --jobs must be a whole number from 1 to 256\n');
   }
 });
