@@ -1,8 +1,8 @@
 // The fast start-up path. A mail filter starts mailtrace once per message, and yargs alone costs more than a bare
 // Node start (~50 ms bundled against ~30 ms), so the common runs (`mailtrace [--json ...] file`, `mailtrace filter
-// ...`, `mailtrace scan ...`) are parsed here with node:util's parseArgs from the same option tables yargs uses. Anything this parser is
-// unsure of (help, version, completion, an unknown or malformed flag, conflicting flags, another command) returns
-// undefined, and main.ts runs yargs as usual: yargs stays the authority on errors and help.
+// ...`, `mailtrace scan ...`) are parsed here with node:util's parseArgs from the same option tables yargs uses.
+// Anything this parser is unsure of (help, version, completion, an unknown or malformed flag, conflicting flags,
+// another command) returns undefined, and main.ts runs yargs as usual: yargs stays the authority on errors and help.
 import { parseArgs } from 'node:util';
 import { exitCodeOf } from './exit.js';
 import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, CONFLICTS, SCAN_OPTIONS, type OptionTable } from './options.js';
@@ -50,11 +50,13 @@ export function parseWithTable(argv: string[], table: OptionTable): FastParse | 
 /** Run the command when argv is one of the common forms; undefined to let yargs handle it. */
 export async function runFastPath(argv: string[]): Promise<number | undefined> {
   if (argv[0] === 'scan') {
-    // Its workers boot while the rest of the start-up runs (start-worker.ts). Loaded only for a scan:
-    // worker_threads and v8 are no part of a filter's start-up.
-    const { prestartScanWorkers } = await import('./scan/start-worker.js');
-    prestartScanWorkers(argv.slice(1));
     const parsed = parseWithTable(argv.slice(1), { ...COMMON_OPTIONS, ...SCAN_OPTIONS });
+    if (!argv.some((a) => a === '--help' || a === '-h' || a === '--version')) {
+      // Its workers boot while the rest of the start-up runs (start-worker.ts). Loaded only for a scan: worker_threads
+      // and v8 are no part of a filter's start-up. When yargs is to parse, one per core is a guess the pool corrects.
+      const { prestartScanWorkers } = await import('./scan/start-worker.js');
+      prestartScanWorkers(parsed?.values.jobs as number | undefined);
+    }
     if (!parsed || parsed.positionals.length === 0) return undefined;
     const { runScan } = await import('./scan-command.js');
     return runScan({ ...(parsed.values as unknown as ScanArgs), inputs: parsed.positionals });

@@ -1,8 +1,9 @@
 // Starting a scan worker, and starting them early. A worker's isolate takes ~150 ms to boot and load its modules,
-// and the main thread takes ~250 ms to load the full CLI and parse a scan's arguments: one after the other, the
-// second core idled for the whole start of every scan. So the fast path (dist/fast.cjs) starts the workers as soon
-// as it sees `scan`, and the pool adopts them once the arguments are known (it sends their settings in a 'setup'
-// message). The two run in different bundles, so the started workers wait on a process-wide Symbol.for() key.
+// and the main thread ~250 ms to load the CLI, parse a scan's arguments and set the scan up: one after the other,
+// the second core idled through the start of every scan. So the fast path (dist/fast.cjs) starts the workers as
+// soon as it sees `scan`, and the pool adopts them once the settings are known (it sends them in a 'setup' message).
+// The pool may live in another bundle (dist/main.mjs, when yargs parses), so the started workers wait on a
+// process-wide Symbol.for() key.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -54,13 +55,13 @@ const WAITING = Symbol.for('mailtrace.scan.prestarted-workers');
 type Holder = { [WAITING]?: StartedWorker[] };
 
 /**
- * `mailtrace scan ...`: start the workers now, before the full CLI loads. As many as --jobs asks for, at most one
- * per core (the pool starts any more itself); none for help. They do not keep the process alive until adopted: a
- * usage error exits as before, and takes them with it.
+ * `mailtrace scan ...`: start the workers now, before the scan code loads. As many as --jobs asks for (one per core
+ * when it is not given or not valid), at most one per core: the pool starts any more itself, and stops any it does
+ * not need. They do not keep the process alive until adopted, so a usage error exits as before, and takes them along.
  */
-export function prestartScanWorkers(args: readonly string[]): void {
-  if (args.some((a) => a === '--help' || a === '-h' || a === '--version')) return;
-  const count = Math.min(requestedJobs(args) ?? availableParallelism(), availableParallelism());
+export function prestartScanWorkers(jobs: number | undefined): void {
+  const cores = availableParallelism();
+  const count = Math.min(Number.isInteger(jobs) && jobs! >= 1 ? jobs! : cores, cores);
   const waiting: StartedWorker[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -75,21 +76,6 @@ export function prestartScanWorkers(args: readonly string[]): void {
     // No worker script (not built): the pool says so with its own error.
   }
   (globalThis as Holder)[WAITING] = waiting;
-}
-
-/** "--jobs 4", "--jobs=4", "-j 4", "-j4"; undefined when not given, or not a whole number (yargs then says why). */
-function requestedJobs(args: readonly string[]): number | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    let value: string | undefined;
-    if (a === '--jobs' || a === '-j') value = args[i + 1];
-    else if (a.startsWith('--jobs=')) value = a.slice('--jobs='.length);
-    else if (/^-j\d{1,3}$/.test(a)) value = a.slice(2);
-    else continue;
-    const n = Number(value);
-    return Number.isInteger(n) && n >= 1 ? n : undefined;
-  }
-  return undefined;
 }
 
 /** A prestarted worker for the pool to adopt, if one is waiting; the pool then owns it (and refs it). */
