@@ -119,8 +119,7 @@ port.on('message', (msg: ToWorker) => {
     // The first one says the worker has loaded and has its settings.
     port.postMessage({ type: 'alive' });
     setInterval(() => port.postMessage({ type: 'alive' }), 1000).unref();
-  }
-  else if (msg.type === 'tasks') {
+  } else if (msg.type === 'tasks') {
     for (const task of msg.items) queue.push(task);
     sinceYield = 0;
     if (!pumpQueued) pump();
