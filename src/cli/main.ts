@@ -107,7 +107,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .fail((msg, err) => {
       if (err instanceof ConfigError) throw err;
       if (err) throw err;
-      throw new UsageError(msg);
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: format, ..."): one line, like every error.
+      throw new UsageError(msg.replace(/\s*\n\s*/g, ' '));
     });
   for (const [option, others] of CONFLICTS) parser.conflicts(option, [...others]);
   try {

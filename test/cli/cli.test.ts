@@ -62,6 +62,10 @@ test('not a message alone gives 65; usage errors give 64', () => {
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /Unknown argument/);
   assert.equal(runCli(['--at', 'yesterday-ish', SAMPLE]).code, 64);
+  // yargs writes this one over two lines; it comes out as one, followed by the usual hint.
+  const choice = runCli(['scan', '--format', 'xml', SAMPLE]);
+  assert.equal(choice.code, 64);
+  assert.equal(choice.stderr, 'mailtrace: Invalid values: Argument: format, Given: "xml", Choices: "ndjson", "csv"\nRun "mailtrace --help" for usage.\n');
   for (const args of [['--skew', '-5', SAMPLE], ['scan', '--skew', '-5', SAMPLE]]) {
     const r = runCli(['--offline', ...args]);
     assert.equal(r.code, 64, args.join(' '));
