@@ -11,7 +11,6 @@
 // Cheap first: the decision reads two fields of the header the analysis split; the MIME walk runs only on a multipart.
 import type { ContainerInfo, HeaderField, Message, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
-import { firstField, NotAMessageError, parseMessage } from '../message/parse.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
 
@@ -22,7 +21,8 @@ export interface Unwrapped {
   container?: ContainerInfo;
 }
 
-const TOP_HEADER_CAP = 256 * 1024;
+/** The most header read from a part: the feedback report, the original inside. */
+const PART_HEADER_CAP = 256 * 1024;
 
 function first(headers: readonly HeaderField[], key: string): string | undefined {
   return headers.find((h) => h.key === key)?.value;
@@ -45,7 +45,7 @@ function reporterOf(headers: readonly HeaderField[]): string | undefined {
 
 /** RFC 5965 3.1/3.2 fields of a message/feedback-report part (a header block). */
 export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' | 'embedded'> {
-  const fields = splitHeader(block, TOP_HEADER_CAP).fields;
+  const fields = splitHeader(block, PART_HEADER_CAP).fields;
   const one = (key: string) => first(fields, key)?.trim() || undefined;
   const many = (key: string) => {
     const v = all(fields, key);
@@ -80,7 +80,7 @@ export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' |
  */
 function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers' } | undefined {
   const content = decodeBody(part);
-  if (splitHeader(content, TOP_HEADER_CAP).fields.length === 0) return undefined;
+  if (splitHeader(content, PART_HEADER_CAP).fields.length === 0) return undefined;
   if (HEADERS_ONLY.has(part.contentType)) {
     // Headers only: make sure the block ends with its blank line, as a message's header section does.
     const text = content.toString('latin1');
@@ -110,8 +110,8 @@ function mentionsEmbeddedMessage(bytes: Buffer): boolean {
  * ordinary message costs two searches of its field list; the MIME walk runs only for a candidate.
  */
 function isCandidate(top: Message, mode: UnwrapMode): boolean {
-  if (firstField(top, 'x-apple-unsubscribe')) return true;
-  const type = firstField(top, 'content-type')?.value.trimStart().slice(0, 20).toLowerCase();
+  if (first(top.headers, 'x-apple-unsubscribe') !== undefined) return true;
+  const type = first(top.headers, 'content-type')?.trimStart().slice(0, 20).toLowerCase();
   if (type === undefined) return false;
   if (type.startsWith('multipart/report')) return true;
   return mode === 'all' && type.startsWith('multipart/mixed') && mentionsEmbeddedMessage(toBuffer(top.bytes));
@@ -146,25 +146,12 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
     return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, fields, { format: 'rfc3464' }) };
   }
   // Hotmail/Outlook JMRP complaints: the original carries "X-HmXmrOriginalRecipient: <rcpt>" (sisimai arf-22..24).
-  const inner = splitHeader(original.bytes, TOP_HEADER_CAP).fields;
+  const inner = splitHeader(original.bytes, PART_HEADER_CAP).fields;
   if (first(inner, 'x-hmxmroriginalrecipient') !== undefined) {
     const extra: Partial<ContainerInfo> = { feedbackType: 'abuse', format: 'hotmail-jmrp' };
     return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
   return { bytes: original.bytes, container: containerInfo('forwarded', original.embedded, fields, {}) };
-}
-
-/** The same from raw bytes, for callers without a parsed message. Input that is no message is left as it is. */
-export function unwrap(input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
-  if (mode === 'none') return { bytes: input };
-  let top: Message;
-  try {
-    top = parseMessage(input, TOP_HEADER_CAP);
-  } catch (err) {
-    if (err instanceof NotAMessageError) return { bytes: input };
-    throw err;
-  }
-  return unwrapMessage(top, input, mode);
 }
 
 function containerInfo(

@@ -4,9 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { unwrap } from '../../src/input/unwrap.js';
+import { unwrapMessage } from '../../src/input/unwrap.js';
 import { analyze } from '../../src/analyze.js';
+import { parseMessage } from '../../src/message/parse.js';
 import { corpusPath } from '../helpers/corpus.js';
+import type { UnwrapMode } from '../../src/types.js';
+
+/** What analyze() does before it analyses: parse the input, then take the original out of it. */
+const unwrap = (input: Buffer, mode: UnwrapMode = 'all') => unwrapMessage(parseMessage(input), input, mode);
 
 const arf = corpusPath('suites', 'arf');
 
