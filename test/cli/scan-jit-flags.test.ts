@@ -22,11 +22,16 @@ test("every flag chosen for this Node's V8 is one it knows, set the way the scan
   assert.equal(set.stderr, '', 'V8 complained about a flag');
 });
 
-test('the budget flag of V8 11 goes only to V8 11 and older', () => {
-  assert.ok(jitFlags('11.3.244.8-node.38').includes('--interrupt-budget=135168'));
-  assert.ok(!jitFlags('12.4.254.21-node.33').some((f) => f.startsWith('--interrupt-budget')));
-  assert.ok(!jitFlags('13.6.233.10-node.28').some((f) => f.startsWith('--interrupt-budget')));
-  // The flags every version gets are the same list.
+test("each V8 gets the optimisation threshold in its own unit: V8 11 a bytecode budget, V8 12 and 13 a call count", () => {
+  const v11 = jitFlags('11.3.244.8-node.38');
+  assert.ok(v11.includes('--interrupt-budget=540672'));
+  assert.ok(!v11.some((f) => f.startsWith('--invocation-count-for-turbofan')));
+  for (const version of ['12.4.254.21-node.33', '13.6.233.10-node.28']) {
+    const flags = jitFlags(version);
+    assert.ok(flags.includes('--invocation-count-for-turbofan=24000'), version);
+    assert.ok(!flags.some((f) => f.startsWith('--interrupt-budget')), version);
+  }
+  // V8 12 and 13 get the same list.
   assert.deepEqual(jitFlags('12.4.254.21-node.33'), jitFlags('13.6.233.10-node.28'));
 });
 
