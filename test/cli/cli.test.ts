@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { corpusFiles } from '../helpers/corpus.js';
 
 const SAMPLE = 'fixtures/sample/message.eml';
 const tmp = scratchDir('cli');
@@ -113,4 +114,28 @@ test('--trust takes one value per flag, so a file name after it is still a file'
   const report = JSON.parse(r.stdout);
   assert.equal(report.source.path, SAMPLE);
   assert.match(report.hops.find((h: { trust: string }) => h.trust === 'boundary').trustReason, /.+/);
+});
+
+test('a header of thousands of Received fields gives a bounded hop table, and the JSON keeps every hop', () => {
+  // A real kernel-list message whose topmost Received field repeats 3,000 times, as in a mail loop or a padded
+  // forgery: cli-table3 laid out all 3,000 rows in time quadratic in them (10,000 took 17 s).
+  const real = readFileSync(corpusFiles('kernel-list')[0]!, 'latin1');
+  const top = /^Received:.*(?:\r?\n[ \t].*)*\r?\n/m.exec(real)![0];
+  const path = join(tmp, 'loop.eml');
+  writeFileSync(path, top.repeat(3000) + real, 'latin1');
+  const json = runCli(['--offline', '--json', path]);
+  const report = JSON.parse(json.stdout);
+  assert.ok(report.hops.length > 3000, String(report.hops.length));
+
+  const r = runCli(['--offline', path]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  const rows = r.stdout.split('\n').filter((line) => /^│ \d+ +│/.test(line)).map((line) => Number(/\d+/.exec(line)![0]));
+  assert.ok(rows.length <= 40, `${rows.length} hop rows`);
+  assert.deepEqual(rows.slice(0, 3), [1, 2, 3], 'the oldest hops');
+  assert.equal(rows.at(-1), report.hops.length, 'the newest hop');
+  if (report.boundary) assert.ok(rows.includes(report.boundary.hop + 1), 'the boundary hop');
+  const hidden = /… ([\d,]+) hops not shown \(--json lists every hop\)/.exec(r.stdout);
+  assert.ok(hidden, 'the gap says how many hops it leaves out');
+  const gaps = [...r.stdout.matchAll(/… ([\d,]+) hops not shown/g)].reduce((n, m) => n + Number(m[1]!.replace(/,/g, '')), 0);
+  assert.equal(rows.length + gaps, report.hops.length, 'every hop is shown or counted');
 });
