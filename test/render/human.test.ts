@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { MAX_TABLE_HOPS, shownHops } from '../../src/render/human.js';
 
 const indices = (rows: ReturnType<typeof shownHops>) => rows.filter((r): r is number => typeof r === 'number');
-const skipped = (rows: ReturnType<typeof shownHops>) => rows.reduce((n, r) => n + (typeof r === 'number' ? 0 : r.skipped), 0);
+const skipped = (rows: ReturnType<typeof shownHops>) => rows.reduce<number>((n, r) => n + (typeof r === 'number' ? 0 : r.skipped), 0);
 
 test('up to the limit every hop is a row, in order, with no gap', () => {
   for (const count of [0, 1, 3, MAX_TABLE_HOPS]) {
