@@ -25,6 +25,7 @@ for flag in "$@"; do
     --with-knot) wanted+=("knotd knot") ;;
     --with-filters) wanted+=("procmail procmail" "maildrop maildrop" "postfix postfix" "sieve-test dovecot-sieve") ;;
     --with-bench) wanted+=("hyperfine hyperfine") ;;
+    --with-pty) wanted+=("script bsdutils") ;; # util-linux script: runs a scan on a real terminal (progress test)
     *) echo "mailtrace: ensure-deps: unknown option $flag" >&2; exit 64 ;;
   esac
 done

@@ -146,7 +146,8 @@ export async function runScan(args: ScanArgs): Promise<number> {
     dns,
     output,
     tally,
-    progress: args.quiet ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs)),
+    // No progress line where it would land in the records: NDJSON or CSV written to the same terminal.
+    progress: args.quiet || (!args.out && process.stdout.isTTY) ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs)),
     ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
   // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.

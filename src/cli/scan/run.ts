@@ -82,6 +82,8 @@ export class ScanRun {
       while (this.nextWrite < this.submitted) await this.waitForResults();
     } finally {
       this.dnsCounts = { ...pool.dnsBridge.counts };
+      // The progress line is cleared before anything else is written to the terminal (the summary table).
+      this.setup.progress.done();
       await pool.close();
     }
     await this.checkpoint(!this.stopped);
