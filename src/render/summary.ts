@@ -21,6 +21,12 @@ export interface ScanSummary {
     reporters: CountRow[];
     feedbackTypes: CountRow[];
   };
+  /**
+   * The top lists that met more distinct keys than a scan keeps (10,000: relay names, reporters and IPs come from the
+   * messages): how much a count listed may be low by, and the most a key not listed may have occurred. Absent when
+   * every list is exact.
+   */
+  approximate?: Partial<Record<keyof ScanSummary['top'], { countsLowByAtMost: number; unlistedAtMost: number }>>;
   /** Earliest and latest boundary-hop time (when the messages reached the receiving side). */
   timeSpan: { first?: string; last?: string };
   bytes: number;
@@ -57,11 +63,13 @@ export function countsObject(entries: Iterable<[string, number]>): Record<string
 
 const STYLE = { head: [] as string[], border: [] as string[], compact: true };
 
-function countTable(title: string, rows: CountRow[]): string | undefined {
+function countTable(title: string, rows: CountRow[], approximate?: { countsLowByAtMost: number; unlistedAtMost: number }): string | undefined {
   if (rows.length === 0) return undefined;
   const table = new Table({ head: [title, 'count'], style: STYLE });
   for (const r of rows) table.push([clip(safeInline(r.key), 60), String(r.count)]);
-  return table.toString();
+  const counts = approximate?.countsLowByAtMost ? `a count may be low by up to ${approximate.countsLowByAtMost}` : 'the counts listed are exact';
+  const note = approximate ? `\n  (too many distinct values to keep all: ${counts}; a value not listed occurred at most ${approximate.unlistedAtMost} time${approximate.unlistedAtMost === 1 ? '' : 's'})` : '';
+  return table.toString() + note;
 }
 
 export function renderSummaryTable(s: ScanSummary): string {
@@ -80,11 +88,11 @@ export function renderSummaryTable(s: ScanSummary): string {
     overview.toString(),
     countTable('error', topOf(Object.entries(s.errors))),
     countTable('finding', topOf(Object.entries(s.findings), 20)),
-    countTable('boundary IP', s.top.boundaryIps),
-    countTable('From domain failing DMARC', s.top.dmarcFailFromDomains),
-    countTable('relay below the boundary', s.top.relaysBelowBoundary),
-    countTable('reporter', s.top.reporters),
-    countTable('feedback type', s.top.feedbackTypes),
+    countTable('boundary IP', s.top.boundaryIps, s.approximate?.boundaryIps),
+    countTable('From domain failing DMARC', s.top.dmarcFailFromDomains, s.approximate?.dmarcFailFromDomains),
+    countTable('relay below the boundary', s.top.relaysBelowBoundary, s.approximate?.relaysBelowBoundary),
+    countTable('reporter', s.top.reporters, s.approximate?.reporters),
+    countTable('feedback type', s.top.feedbackTypes, s.approximate?.feedbackTypes),
   ].filter((b): b is string => b !== undefined);
   return blocks.join('\n') + '\n';
 }

@@ -48,6 +48,12 @@ function distinctIds(findings: Report['findings']): string[] {
   return ids;
 }
 
+/**
+ * Relays counted per message at most: a real path has a handful below the boundary (Postfix bounces a message after
+ * 50 Received fields), where a padded header has thousands.
+ */
+export const MAX_RELAYS_PER_MESSAGE = 50;
+
 /** The receiving hosts of the hops below the boundary, distinct, lower case; undefined when there are none. */
 function relaysBelow(hops: Report['hops'], boundary: number): string[] | undefined {
   const relays: string[] = [];
@@ -55,11 +61,77 @@ function relaysBelow(hops: Report['hops'], boundary: number): string[] | undefin
     if (h.index >= boundary || !h.by) continue;
     const by = h.by.toLowerCase().slice(0, 255);
     if (!relays.includes(by)) relays.push(by);
+    if (relays.length === MAX_RELAYS_PER_MESSAGE) break;
   }
   return relays.length ? relays : undefined;
 }
 
 type Counts = Map<string, number>;
+
+/** Distinct keys an open-ended list keeps (relay names, reporters, IPs: text from the messages). */
+export const MAX_LIST_KEYS = 10_000;
+const MAX_KEY_CHARS = 255;
+
+/**
+ * Counts of keys taken from the messages, in bounded memory: an abuse mailbox of a million messages can name a
+ * million distinct relays, and a crafted one thousands per message (a 250 MB mbox of such messages took 800 MB of
+ * RSS), all of it also written to the resume state at every checkpoint. Past MAX_LIST_KEYS keys, the less counted
+ * half is dropped (lossy counting, after Manku and Motwani): the frequent keys the summary lists keep their counts.
+ * Each key kept carries how much it may have been counted before it was (last) added, and `floor` bounds the count of
+ * every key not kept, so a key's true count is between `counts` and `counts + under`, and a key not listed occurred at
+ * most `floor` times (all 0 while nothing was dropped: exact).
+ */
+export class BoundedCounts {
+  readonly counts: Counts = new Map();
+  /** Keys added after a drop: how many times each may have occurred before (the floor when it was added). */
+  readonly under: Counts = new Map();
+  floor = 0;
+
+  constructor(private readonly maxKeys = MAX_LIST_KEYS) {}
+
+  bump(key: string | undefined): void {
+    if (key === undefined || key === '') return;
+    const k = key.length > MAX_KEY_CHARS ? key.slice(0, MAX_KEY_CHARS) : key;
+    const count = this.counts.get(k);
+    if (count !== undefined) {
+      this.counts.set(k, count + 1);
+      return;
+    }
+    this.counts.set(k, 1);
+    if (this.floor > 0) this.under.set(k, this.floor);
+    if (this.counts.size > this.maxKeys) this.dropLessCounted();
+  }
+
+  /** The most a count may be low by, over the given keys. */
+  maxUnder(keys: readonly string[]): number {
+    return keys.reduce((m, k) => Math.max(m, this.under.get(k) ?? 0), 0);
+  }
+
+  private dropLessCounted(): void {
+    // Ranked by the most each key may have occurred, ties by key: the same keys are kept on every run.
+    const ranked: [string, number][] = [...this.counts].map(([k, count]) => [k, count + (this.under.get(k) ?? 0)]);
+    ranked.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [k, most] of ranked.slice(Math.floor(this.maxKeys / 2))) {
+      this.floor = Math.max(this.floor, most);
+      this.counts.delete(k);
+      this.under.delete(k);
+    }
+  }
+
+  toJSON(): { counts: [string, number][]; under?: [string, number][]; floor?: number } {
+    return { counts: [...this.counts], ...(this.floor > 0 ? { under: [...this.under], floor: this.floor } : {}) };
+  }
+
+  static fromJSON(json: ReturnType<BoundedCounts['toJSON']> | [string, number][], maxKeys = MAX_LIST_KEYS): BoundedCounts {
+    const c = new BoundedCounts(maxKeys);
+    // A resume state written before the lists were bounded holds plain [key, count] pairs.
+    const j = Array.isArray(json) ? { counts: json } : json;
+    for (const [key, count] of j.counts) c.counts.set(key, count);
+    for (const [key, under] of j.under ?? []) c.under.set(key, under);
+    c.floor = j.floor ?? 0;
+    return c;
+  }
+}
 
 export interface TallyJson {
   messages: number;
@@ -67,14 +139,18 @@ export interface TallyJson {
   errors: [string, number][];
   verdicts: [string, number][];
   findings: [string, number][];
-  boundaryIps: [string, number][];
-  dmarcFailDomains: [string, number][];
-  relays: [string, number][];
-  reporters: [string, number][];
-  feedbackTypes: [string, number][];
+  boundaryIps: BoundedJson;
+  dmarcFailDomains: BoundedJson;
+  relays: BoundedJson;
+  reporters: BoundedJson;
+  feedbackTypes: BoundedJson;
   firstTime?: string;
   lastTime?: string;
 }
+
+/** The lists whose keys come from the messages, so bounded (the others hold our own codes and rule ids). */
+const OPEN_LISTS = ['boundaryIps', 'dmarcFailDomains', 'relays', 'reporters', 'feedbackTypes'] as const;
+type BoundedJson = Parameters<typeof BoundedCounts.fromJSON>[0];
 
 function bump(map: Counts, key: string | undefined): void {
   if (key === undefined || key === '') return;
@@ -87,11 +163,11 @@ export class Tally {
   errors: Counts = new Map();
   verdicts: Counts = new Map();
   findings: Counts = new Map();
-  boundaryIps: Counts = new Map();
-  dmarcFailDomains: Counts = new Map();
-  relays: Counts = new Map();
-  reporters: Counts = new Map();
-  feedbackTypes: Counts = new Map();
+  boundaryIps = new BoundedCounts();
+  dmarcFailDomains = new BoundedCounts();
+  relays = new BoundedCounts();
+  reporters = new BoundedCounts();
+  feedbackTypes = new BoundedCounts();
   firstTime?: string;
   lastTime?: string;
 
@@ -104,11 +180,11 @@ export class Tally {
     }
     bump(this.verdicts, fact.verdict);
     for (const id of fact.findings ?? []) bump(this.findings, id);
-    bump(this.boundaryIps, fact.boundaryIp);
-    bump(this.dmarcFailDomains, fact.dmarcFailDomain);
-    for (const relay of fact.relays ?? []) bump(this.relays, relay);
-    bump(this.reporters, fact.reporter);
-    bump(this.feedbackTypes, fact.feedbackType);
+    this.boundaryIps.bump(fact.boundaryIp);
+    this.dmarcFailDomains.bump(fact.dmarcFailDomain);
+    for (const relay of fact.relays ?? []) this.relays.bump(relay);
+    this.reporters.bump(fact.reporter);
+    this.feedbackTypes.bump(fact.feedbackType);
     if (fact.boundaryTime) {
       if (this.firstTime === undefined || fact.boundaryTime < this.firstTime) this.firstTime = fact.boundaryTime;
       if (this.lastTime === undefined || fact.boundaryTime > this.lastTime) this.lastTime = fact.boundaryTime;
@@ -123,11 +199,11 @@ export class Tally {
       errors: e(this.errors),
       verdicts: e(this.verdicts),
       findings: e(this.findings),
-      boundaryIps: e(this.boundaryIps),
-      dmarcFailDomains: e(this.dmarcFailDomains),
-      relays: e(this.relays),
-      reporters: e(this.reporters),
-      feedbackTypes: e(this.feedbackTypes),
+      boundaryIps: this.boundaryIps.toJSON(),
+      dmarcFailDomains: this.dmarcFailDomains.toJSON(),
+      relays: this.relays.toJSON(),
+      reporters: this.reporters.toJSON(),
+      feedbackTypes: this.feedbackTypes.toJSON(),
       ...(this.firstTime ? { firstTime: this.firstTime } : {}),
       ...(this.lastTime ? { lastTime: this.lastTime } : {}),
     };
@@ -140,11 +216,7 @@ export class Tally {
     t.errors = new Map(json.errors);
     t.verdicts = new Map(json.verdicts);
     t.findings = new Map(json.findings);
-    t.boundaryIps = new Map(json.boundaryIps);
-    t.dmarcFailDomains = new Map(json.dmarcFailDomains);
-    t.relays = new Map(json.relays);
-    t.reporters = new Map(json.reporters);
-    t.feedbackTypes = new Map(json.feedbackTypes);
+    for (const list of OPEN_LISTS) t[list] = BoundedCounts.fromJSON(json[list]);
     if (json.firstTime) t.firstTime = json.firstTime;
     if (json.lastTime) t.lastTime = json.lastTime;
     return t;
@@ -171,12 +243,13 @@ export function summarise(t: Tally, run: RunFigures): ScanSummary {
     verdicts: countsObject(t.verdicts),
     findings: countsObject(t.findings),
     top: {
-      boundaryIps: topOf(t.boundaryIps),
-      dmarcFailFromDomains: topOf(t.dmarcFailDomains),
-      relaysBelowBoundary: topOf(t.relays),
-      reporters: topOf(t.reporters),
-      feedbackTypes: topOf(t.feedbackTypes),
+      boundaryIps: topOf(t.boundaryIps.counts),
+      dmarcFailFromDomains: topOf(t.dmarcFailDomains.counts),
+      relaysBelowBoundary: topOf(t.relays.counts),
+      reporters: topOf(t.reporters.counts),
+      feedbackTypes: topOf(t.feedbackTypes.counts),
     },
+    ...(OPEN_LISTS.some((l) => t[l].floor > 0) ? { approximate: approximateTops(t) } : {}),
     timeSpan: { ...(t.firstTime ? { first: t.firstTime } : {}), ...(t.lastTime ? { last: t.lastTime } : {}) },
     bytes: t.bytes,
     elapsedSeconds: Number(run.elapsedSeconds.toFixed(3)),
@@ -186,4 +259,16 @@ export function summarise(t: Tally, run: RunFigures): ScanSummary {
     complete: run.complete,
     ...(run.dns ? { dns: run.dns } : {}),
   };
+}
+
+/** Per top list that met more distinct keys than it keeps: how far its counts and the keys it leaves out may be off. */
+function approximateTops(t: Tally): NonNullable<ScanSummary['approximate']> {
+  const out: NonNullable<ScanSummary['approximate']> = {};
+  const names = { boundaryIps: 'boundaryIps', dmarcFailDomains: 'dmarcFailFromDomains', relays: 'relaysBelowBoundary', reporters: 'reporters', feedbackTypes: 'feedbackTypes' } as const;
+  for (const list of OPEN_LISTS) {
+    const c = t[list];
+    if (c.floor === 0) continue;
+    out[names[list]] = { countsLowByAtMost: c.maxUnder(topOf(c.counts).map((r) => r.key)), unlistedAtMost: c.floor };
+  }
+  return out;
 }
