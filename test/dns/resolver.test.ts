@@ -201,6 +201,36 @@ describe('one cache per run', () => {
     });
   });
 
+  test('bounded: past maxCachedAnswers the least recently used answer goes, and is asked of the server again', async () => {
+    await withSession({ servers: [knot.server], maxCachedAnswers: 2 }, async (dns) => {
+      const before = knot.queryCount();
+      await dns.resolver('pass.spf.test', 'TXT'); // [pass]
+      await dns.resolver('fail.spf.test', 'TXT'); // [pass, fail]
+      await dns.resolver('pass.spf.test', 'TXT'); // a hit, and now the most recently used: [fail, pass]
+      await codeOf(dns.resolver('nope.spf.test', 'TXT')); // [pass, nope]: fail goes
+      assert.equal(knot.queryCount() - before, 3);
+      await dns.resolver('pass.spf.test', 'TXT'); // still kept
+      assert.equal(knot.queryCount() - before, 3);
+      await dns.resolver('fail.spf.test', 'TXT'); // asked again
+      assert.equal(knot.queryCount() - before, 4);
+      const s = dns.stats();
+      assert.deepEqual([s.lookups, s.cacheHits, s.unique, s.sent, s.evicted], [6, 2, 4, 4, 2]);
+    });
+  });
+
+  test('a recording run keeps every answer whatever the bound: they are its snapshot', async () => {
+    const file = join(tmp, 'bounded-record.json');
+    await withSession({ servers: [knot.server], recordPath: file, maxCachedAnswers: 1 }, async (dns) => {
+      await dns.resolver('pass.spf.test', 'TXT');
+      await dns.resolver('fail.spf.test', 'TXT');
+      await dns.resolver('pass.spf.test', 'TXT');
+      assert.equal(dns.stats().evicted, 0);
+      assert.equal(dns.stats().cacheHits, 1);
+    });
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    assert.ok(snapshot['pass.spf.test']?.TXT && snapshot['fail.spf.test']?.TXT);
+  });
+
   test('answers handed out are copies: a caller that mutates one does not change the cache', async () => {
     await withSession({ servers: [knot.server] }, async (dns) => {
       const mx = (await dns.resolver('sender.test', 'MX')) as unknown[];
