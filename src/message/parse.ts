@@ -24,6 +24,22 @@ function looksBinary(bytes: Uint8Array): boolean {
   return control / Math.max(1, length) > BINARY_CONTROL_SHARE;
 }
 
+/**
+ * Fields only mail has: RFC 5322 3.6 (origination, addresses, identification, informational, trace, resent-), MIME,
+ * the envelope a delivery adds, and authentication. A file whose "header" has none of them ("repo: https://...",
+ * "commit: ..." in a README) is text that happens to look like header fields, not a message.
+ */
+const MAIL_FIELDS = new Set([
+  'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'date', 'subject', 'message-id', 'in-reply-to', 'references',
+  'comments', 'keywords', 'received', 'return-path', 'delivered-to', 'x-original-to', 'envelope-to', 'mime-version',
+  'dkim-signature', 'domainkey-signature', 'authentication-results', 'received-spf',
+]);
+const MAIL_FIELD_PREFIXES = ['content-', 'resent-', 'arc-', 'list-', 'x-'];
+
+function isMailField(key: string): boolean {
+  return MAIL_FIELDS.has(key) || MAIL_FIELD_PREFIXES.some((p) => key.startsWith(p));
+}
+
 export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES): Message {
   if (bytes.length === 0) throw new NotAMessageError('empty input');
   if (looksBinary(bytes)) throw new NotAMessageError('binary data, not a mail message');
@@ -31,6 +47,7 @@ export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEA
   if (split.fields.length === 0) {
     throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');
   }
+  if (!split.fields.some((f) => isMailField(f.key))) throw new NotAMessageError('no mail header field (From, Date, Received, Subject, ...)');
   let body = bytes.subarray(split.start);
   // Bare-CR input collapses in mailauth (and in mailparser, platform-facts 2.2): convert it once here.
   if (split.lineEnding === 'cr') body = bareCrToCrlf(body);

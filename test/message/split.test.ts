@@ -72,15 +72,24 @@ test('a 20 MB body is not read for the header path', () => {
 });
 
 test('mixed line endings: each line ends at its own terminator, and the header cap still cuts', () => {
-  const m = parseMessage(enc('A: 1\r\nB: 2\n\tfolded\rC: 3\r\n\r\nbody\rmore'));
-  assert.deepEqual(m.headers.map((f) => [f.key, f.raw, f.value]), [['a', 'A: 1', '1'], ['b', 'B: 2\n\tfolded', '2 folded'], ['c', 'C: 3', '3']]);
+  const m = parseMessage(enc('X-A: 1\r\nX-B: 2\n\tfolded\rX-C: 3\r\n\r\nbody\rmore'));
+  assert.deepEqual(m.headers.map((f) => [f.key, f.raw, f.value]), [['x-a', 'X-A: 1', '1'], ['x-b', 'X-B: 2\n\tfolded', '2 folded'], ['x-c', 'X-C: 3', '3']]);
   assert.equal(m.lineEnding, 'mixed');
   assert.ok(m.problems.some((p) => p.code === 'bare-cr'));
-  const capped = parseMessage(enc(`A: ${'x'.repeat(50)}\nB: 2\n\nbody`), 20);
-  assert.deepEqual(capped.headers.map((f) => f.key), ['a']);
+  const capped = parseMessage(enc(`X-A: ${'x'.repeat(48)}\nX-B: 2\n\nbody`), 22);
+  assert.deepEqual(capped.headers.map((f) => f.key), ['x-a']);
   assert.ok(capped.problems.some((p) => p.code === 'header-truncated'));
-  const noEnd = parseMessage(enc('A: 1\nB: 2'));
+  const noEnd = parseMessage(enc('X-A: 1\nX-B: 2'));
   assert.deepEqual(noEnd.headers.map((f) => f.value), ['1', '2']);
+});
+
+test('header fields that are no mail field ("repo: ...", "commit: ..." in a README) are not a message', () => {
+  assert.throws(() => parseMessage(enc('repo:     https://example.org/x\ncommit:   1b84d49\n\ntext\n')), /no mail header field/);
+  assert.throws(() => parseMessage(enc('v=DKIM1: g=*; k=rsa; p=MIGf\n')), NotAMessageError);
+  // One field that mail has is enough, whatever the others are.
+  for (const field of ['Subject: hi', 'Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000', 'Content-Type: text/plain', 'X-Mailer: x', 'ARC-Seal: i=1']) {
+    assert.equal(parseMessage(enc(`repo: x\n${field}\n\nbody`)).headers.length, 2, field);
+  }
 });
 
 test('a UTF-8 byte-order mark before the header (a Windows editor saved the .eml) is skipped and noted', () => {
