@@ -11,6 +11,7 @@
 // Cheap first: the decision reads two fields of the header the analysis split; the MIME walk runs only on a multipart.
 import type { ContainerInfo, HeaderField, Message, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
+import { hasMailField } from '../message/parse.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
 
@@ -75,12 +76,13 @@ export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' |
 
 /**
  * The original inside a container part: a whole message, or headers only (given the blank line that ends a header
- * block). A part that holds no header field at all is no original: reporters redact it (sisimai arf-25 holds only
- * "REDACTED"), and the report's own metadata is then worth more than an error about the part.
+ * block). A part that holds no mail header field is no original: reporters redact it (sisimai arf-25 holds only
+ * "REDACTED"), and the report's own metadata is then worth more than an error about the part. (The analysis would
+ * refuse it as not a message, the same rule: parse.ts hasMailField.)
  */
 function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers' } | undefined {
   const content = decodeBody(part);
-  if (splitHeader(content, PART_HEADER_CAP).fields.length === 0) return undefined;
+  if (!hasMailField(splitHeader(content, PART_HEADER_CAP).fields)) return undefined;
   if (HEADERS_ONLY.has(part.contentType)) {
     // Headers only: make sure the block ends with its blank line, as a message's header section does.
     const text = content.toString('latin1');

@@ -40,6 +40,11 @@ function isMailField(key: string): boolean {
   return MAIL_FIELDS.has(key) || MAIL_FIELD_PREFIXES.some((p) => key.startsWith(p));
 }
 
+/** At least one of the fields is one only mail has: the fields head a message, not a README of "key: value" lines. */
+export function hasMailField(fields: readonly Pick<HeaderField, 'key'>[]): boolean {
+  return fields.some((f) => isMailField(f.key));
+}
+
 export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES): Message {
   if (bytes.length === 0) throw new NotAMessageError('empty input');
   if (looksBinary(bytes)) throw new NotAMessageError('binary data, not a mail message');
@@ -47,7 +52,7 @@ export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEA
   if (split.fields.length === 0) {
     throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');
   }
-  if (!split.fields.some((f) => isMailField(f.key))) throw new NotAMessageError('no mail header field (From, Date, Received, Subject, ...)');
+  if (!hasMailField(split.fields)) throw new NotAMessageError('no mail header field (From, Date, Received, Subject, ...)');
   let body = bytes.subarray(split.start);
   // Bare-CR input collapses in mailauth (and in mailparser, platform-facts 2.2): convert it once here.
   if (split.lineEnding === 'cr') body = bareCrToCrlf(body);

@@ -141,6 +141,15 @@ test('text/rfc822-headers: headers only, given the blank line that ends a header
   assert.equal(report.message.messageId, '<orig@evil.example>');
 });
 
+test('an attached part of "key: value" lines that are no mail fields is no original: the container is analysed', async () => {
+  const input = forward(`Content-Type: message/rfc822\r\n\r\nrepo: https://example.org/x\r\ncommit: 1b84d49\r\n\r\ntext\r\n`);
+  const { container, bytes } = unwrap(input);
+  assert.equal(container, undefined);
+  assert.equal(bytes, input);
+  const report = await analyze(input, { offline: true });
+  assert.equal(report.message.subject, 'Fwd: phish', 'the forward itself, not an error');
+});
+
 test('modes: arf leaves forwards alone, none leaves everything alone; plain mail is untouched', () => {
   const fwd = forward(`Content-Type: message/rfc822\r\n\r\n${original}`);
   assert.equal(unwrap(fwd, 'arf').container, undefined);
