@@ -138,11 +138,12 @@ export function totalBytes(paths: string[]): number {
  * In-process, so start-up and argument parsing are not in it: `node --import tsx bench/throughput.ts --ceiling`.
  */
 export async function pipelineCeiling(paths: string[], jobs: number): Promise<{ messages: number; seconds: number; cpuSeconds: number }> {
-  const [{ ScanRun }, { enumerateInputs }, { fileOutput }, { Tally }] = await Promise.all([
+  const [{ ScanRun }, { enumerateInputs }, { fileOutput }, { Tally }, { NO_PROGRESS }] = await Promise.all([
     import('../src/cli/scan/run.js'),
     import('../src/input/index.js'),
     import('../src/cli/scan/output.js'),
     import('../src/cli/scan/tally.js'),
+    import('../src/cli/scan/progress.js'),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'mailtrace-bench-ceiling-'));
   try {
@@ -153,7 +154,7 @@ export async function pipelineCeiling(paths: string[], jobs: number): Promise<{ 
       dns: { mode: false },
       output,
       tally: new Tally(),
-      progress: { update() {}, done() {} },
+      progress: NO_PROGRESS,
       pool: { script: new URL('../test/fixtures/scan/misbehaving-worker.mjs', import.meta.url) },
     });
     const cpu = process.cpuUsage();

@@ -1,6 +1,7 @@
 // Reading one input (a path or "-" for stdin) as its messages, with every failure turned into a one-line reason.
 import { createReadStream, type Stats } from 'node:fs';
 import { readFileMessages, streamMail, type InputItem } from '../input/index.js';
+import { describeFsError } from '../input/walk.js';
 import { statAsync as stat } from '../input/fs-async.js';
 
 /** The largest single message read whole; bigger inputs are refused rather than exhausting memory. */
@@ -18,22 +19,11 @@ export class InputError extends Error {
   }
 }
 
+/** The input stage's words for a failed read, with the hint this command owes a directory. */
 function reasonFor(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory (use "mailtrace scan" for directories)';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    default:
-      return err.code ? `cannot read (${err.code})` : 'cannot read';
-  }
+  if (err.code === 'EISDIR') return 'is a directory (use "mailtrace scan" for directories)';
+  if (err.code === 'ENAMETOOLONG') return 'file name too long';
+  return describeFsError(err);
 }
 
 /**

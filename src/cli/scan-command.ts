@@ -21,7 +21,7 @@ import { loadConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
 import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
-import { createProgress } from './scan/progress.js';
+import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { expandInputs } from './scan/argv.js';
@@ -147,7 +147,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     output,
     tally,
     // No progress line where it would land in the records: NDJSON or CSV written to the same terminal.
-    progress: args.quiet || (!args.out && process.stdout.isTTY) ? { update() {}, done() {} } : createProgress(process.stderr, await knownTotalBytes(inputs)),
+    progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs)),
     ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
   // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.

@@ -29,8 +29,11 @@ export function progressLine(messages: number, bytes: number, elapsedMs: number,
   return line;
 }
 
+/** No progress line: -q, or stderr is no terminal, or the records go to it. */
+export const NO_PROGRESS: Progress = { update() {}, done() {} };
+
 export function createProgress(stream: NodeJS.WriteStream, totalBytes: number | undefined, startBytes = 0): Progress {
-  if (!stream.isTTY) return { update() {}, done() {} };
+  if (!stream.isTTY) return NO_PROGRESS;
   const start = Date.now();
   let last = 0;
   return {

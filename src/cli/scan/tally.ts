@@ -148,8 +148,18 @@ export interface TallyJson {
   lastTime?: string;
 }
 
-/** The lists whose keys come from the messages, so bounded (the others hold our own codes and rule ids). */
-const OPEN_LISTS = ['boundaryIps', 'dmarcFailDomains', 'relays', 'reporters', 'feedbackTypes'] as const;
+/**
+ * The lists whose keys come from the messages, so bounded (the others hold our own codes and rule ids), each with its
+ * name among the summary's top lists, in the summary's order.
+ */
+const OPEN_LISTS = {
+  boundaryIps: 'boundaryIps',
+  dmarcFailDomains: 'dmarcFailFromDomains',
+  relays: 'relaysBelowBoundary',
+  reporters: 'reporters',
+  feedbackTypes: 'feedbackTypes',
+} as const satisfies Record<string, keyof ScanSummary['top']>;
+const OPEN_LIST_NAMES = Object.keys(OPEN_LISTS) as (keyof typeof OPEN_LISTS)[];
 type BoundedJson = Parameters<typeof BoundedCounts.fromJSON>[0];
 
 function bump(map: Counts, key: string | undefined): void {
@@ -216,7 +226,7 @@ export class Tally {
     t.errors = new Map(json.errors);
     t.verdicts = new Map(json.verdicts);
     t.findings = new Map(json.findings);
-    for (const list of OPEN_LISTS) t[list] = BoundedCounts.fromJSON(json[list]);
+    for (const list of OPEN_LIST_NAMES) t[list] = BoundedCounts.fromJSON(json[list]);
     if (json.firstTime) t.firstTime = json.firstTime;
     if (json.lastTime) t.lastTime = json.lastTime;
     return t;
@@ -242,14 +252,7 @@ export function summarise(t: Tally, run: RunFigures): ScanSummary {
     errors: countsObject(t.errors),
     verdicts: countsObject(t.verdicts),
     findings: countsObject(t.findings),
-    top: {
-      boundaryIps: topOf(t.boundaryIps.counts),
-      dmarcFailFromDomains: topOf(t.dmarcFailDomains.counts),
-      relaysBelowBoundary: topOf(t.relays.counts),
-      reporters: topOf(t.reporters.counts),
-      feedbackTypes: topOf(t.feedbackTypes.counts),
-    },
-    ...(OPEN_LISTS.some((l) => t[l].floor > 0) ? { approximate: approximateTops(t) } : {}),
+    ...topLists(t),
     timeSpan: { ...(t.firstTime ? { first: t.firstTime } : {}), ...(t.lastTime ? { last: t.lastTime } : {}) },
     bytes: t.bytes,
     elapsedSeconds: Number(run.elapsedSeconds.toFixed(3)),
@@ -261,14 +264,18 @@ export function summarise(t: Tally, run: RunFigures): ScanSummary {
   };
 }
 
-/** Per top list that met more distinct keys than it keeps: how far its counts and the keys it leaves out may be off. */
-function approximateTops(t: Tally): NonNullable<ScanSummary['approximate']> {
-  const out: NonNullable<ScanSummary['approximate']> = {};
-  const names = { boundaryIps: 'boundaryIps', dmarcFailDomains: 'dmarcFailFromDomains', relays: 'relaysBelowBoundary', reporters: 'reporters', feedbackTypes: 'feedbackTypes' } as const;
-  for (const list of OPEN_LISTS) {
-    const c = t[list];
-    if (c.floor === 0) continue;
-    out[names[list]] = { countsLowByAtMost: c.maxUnder(topOf(c.counts).map((r) => r.key)), unlistedAtMost: c.floor };
+/**
+ * The top lists, and for each that met more distinct keys than it keeps, how far its counts and the keys it leaves
+ * out may be off (`approximate`, absent when every list is exact).
+ */
+function topLists(t: Tally): Pick<ScanSummary, 'top' | 'approximate'> {
+  const top = {} as ScanSummary['top'];
+  const approximate: NonNullable<ScanSummary['approximate']> = {};
+  for (const list of OPEN_LIST_NAMES) {
+    const counts = t[list];
+    const rows = topOf(counts.counts);
+    top[OPEN_LISTS[list]] = rows;
+    if (counts.floor > 0) approximate[OPEN_LISTS[list]] = { countsLowByAtMost: counts.maxUnder(rows.map((r) => r.key)), unlistedAtMost: counts.floor };
   }
-  return out;
+  return { top, ...(Object.keys(approximate).length > 0 ? { approximate } : {}) };
 }
