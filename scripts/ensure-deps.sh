@@ -12,7 +12,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-newest_src=$(find src package.json scripts/build.mjs -newer dist/fast.cjs 2>/dev/null | head -n 1 || true)
+newest_src=$(find src package.json scripts/build.mjs scripts/build-config.mjs -newer dist/fast.cjs 2>/dev/null | head -n 1 || true)
 if [ ! -f dist/fast.cjs ] || [ -n "$newest_src" ]; then
   echo "mailtrace: building" >&2
   node scripts/build.mjs

@@ -26,15 +26,18 @@ export interface StartedWorker {
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-/** The worker script: dist/scan-worker.mjs beside the bundle, or worker.ts when running from source (tsx). */
+/**
+ * The worker script: bin/scan-worker.cjs, which compiles dist/scan-worker.cjs (found beside this bundle) from its code
+ * cache; or worker.ts when running from source (tsx).
+ */
 function workerScript(): { url: URL; execArgv?: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
-  for (const rel of ['./scan-worker.mjs', '../scan-worker.mjs']) {
-    const url = new URL(rel, here);
-    if (existsSync(fileURLToPath(url))) return { url };
+  for (const rel of ['./scan-worker.cjs', '../scan-worker.cjs']) {
+    const bundle = new URL(rel, here);
+    if (existsSync(fileURLToPath(bundle))) return { url: new URL('../bin/scan-worker.cjs', bundle) };
   }
-  throw new Error('scan worker script not found next to the bundle (run "npm run build")');
+  throw new Error('scan worker bundle not found next to the bundle (run "npm run build")');
 }
 
 /** A new worker running `script` (default: the scan worker). It does nothing until it is sent its settings. */

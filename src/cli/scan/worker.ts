@@ -5,15 +5,19 @@
 // Tasks arrive in batches and wait in a queue. Offline, messages are analysed one at a time (nothing to wait for,
 // and the pool can then tell which message a stuck worker is on); online, several at once, so that one message
 // waiting on DNS does not hold up the others.
-import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
 import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
+import { jitFlags } from './jit-flags.js';
 import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData, type WorkerSetup } from './protocol.js';
 import type { ScanFact } from './tally.js';
 import { remoteResolver } from './dns-bridge.js';
 
-const port = parentPort!;
-const { current: currentBuffer } = workerData as WorkerData;
+// Null when this module is loaded on a main thread: the build does, to record the bundle's code cache.
+const port = parentPort as MessagePort;
+const { current: currentBuffer } = (workerData ?? {}) as WorkerData;
 const { resolver: remote, settle } = remoteResolver((q) => port.postMessage(q));
 const current = currentBuffer ? new Int32Array(currentBuffer) : undefined;
 /** From the 'setup' message, which comes before any task. */
@@ -111,7 +115,7 @@ function pump(): void {
   }
 }
 
-port.on('message', (msg: ToWorker) => {
+parentPort?.on('message', (msg: ToWorker) => {
   if (msg.type === 'dns-reply') settle(msg);
   else if (msg.type === 'setup') {
     ({ settings, dns } = msg);
@@ -125,3 +129,19 @@ port.on('message', (msg: ToWorker) => {
     if (!pumpQueued) pump();
   }
 });
+
+/**
+ * For the build (scripts/build.mjs), on a main thread: analyse these messages as a worker does, so that the code
+ * cache recorded at exit (bin/load-bundle.cjs) holds the functions a scan compiles. The workers' V8 flags are set
+ * first, because V8 rejects a cache recorded under other flags.
+ */
+export async function analyzeForCodeCache(paths: readonly string[]): Promise<void> {
+  for (const flag of jitFlags(process.versions.v8)) setFlagsFromString(flag);
+  const s: ScanSettings = { format: 'ndjson', unwrap: 'all', timeoutMs: 10_000, analyze: { offline: true } };
+  const results = [];
+  for (const [seq, path] of paths.entries()) {
+    const bytes = readFileSync(path);
+    results.push({ seq, ...resultOf(await analyzeOne({ kind: 'file', path }, bytes, s, undefined), s.format, bytes.length) });
+  }
+  encodeResults(results);
+}
