@@ -37,7 +37,7 @@ function workerScript(): { url: URL; execArgv?: string[] } {
     const bundle = new URL(rel, here);
     if (existsSync(fileURLToPath(bundle))) return { url: new URL('../bin/scan-worker.cjs', bundle) };
   }
-  throw new Error('scan worker bundle not found next to the bundle (run "npm run build")');
+  throw new Error('the scan worker bundle dist/scan-worker.cjs is missing (run "npm run build")');
 }
 
 /** A new worker running `script` (default: the scan worker). It does nothing until it is sent its settings. */
