@@ -12,7 +12,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Source } from '../types.js';
-import { readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
+import { hasLaterFromLine, readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
 import { walkDirectory, describeFsError, Visited, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { readPathList } from './path-list.js';
@@ -76,7 +76,8 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
       yield errorItem({ kind, path }, 'read-error', describeFsError(err));
       return;
     }
-    if (byExtension || startsWithSeparator(bytes)) yield* mboxItems({ kind, path }, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
+    // A single message behind a From_ line is yielded as the file holds it, exactly as mboxItems would after cutting.
+    if (byExtension || (startsWithSeparator(bytes) && hasLaterFromLine(bytes))) yield* mboxItems({ kind, path }, byExtension, max, splitMbox([bytes], { maxMessageBytes: max }), bytes);
     else yield { source: { kind, path }, bytes, size: bytes.length };
     return;
   }

@@ -53,6 +53,14 @@ export function startsWithSeparator(head: Uint8Array): boolean {
 }
 
 /**
+ * Whether a line after the first starts with "From ": without one, a file that starts with a separator holds a single
+ * message, and need not be cut (the SpamAssassin corpus keeps one message a file, each behind its From_ line).
+ */
+export function hasLaterFromLine(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(FROM_) !== -1;
+}
+
+/**
  * mboxrd unquoting: one '>' is removed from every line matching /^>+From /. For mboxo files this also restores lines
  * the writer quoted; a body line that really began with ">From " cannot be told apart in mboxo (the format is lossy).
  */
