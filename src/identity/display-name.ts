@@ -68,8 +68,7 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
   // On ASCII text, \p{L} and \p{N} are exactly A-Z, a-z and 0-9.
   const words = nameSkeleton.split(isAscii(nameSkeleton) ? /[^A-Za-z0-9-]+/ : /[^\p{L}\p{N}-]+/u).filter(Boolean);
   const ownOrg = orgDomain(own);
-  for (const [brand, domains, skBrand] of brandSkeletons()) {
-    if (!words.includes(skBrand)) continue;
+  for (const { brand, domains, skeleton: skBrand } of brandsNamedIn(words)) {
     if (domains.some((d) => orgDomain(d) === ownOrg)) continue;
     if (AMBIGUOUS_BRAND_WORDS.has(brand)) {
       // "Apple" alone or with service words: a brand; "Jane Apple" or "Chase Miller": a person.
@@ -82,9 +81,32 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
   return out;
 }
 
-/** Each brand with its skeleton, computed once: the brand list is fixed, and this runs for every display name. */
-let brands: (readonly [string, readonly string[], string])[] | undefined;
-function brandSkeletons(): readonly (readonly [string, readonly string[], string])[] {
-  brands ??= [...BRANDS].map(([brand, domains]) => [brand, domains, skeleton(brand)] as const);
-  return brands;
+interface NamedBrand {
+  brand: string;
+  domains: readonly string[];
+  skeleton: string;
+  /** Its place in BRANDS, which decides between two brands a name holds. */
+  order: number;
+}
+
+/**
+ * The brands whose skeleton is one of the words, in BRANDS order. The brands are indexed by skeleton once (the list
+ * is fixed, and this runs for every display name): a name is looked up word by word, where it was compared with
+ * every brand.
+ */
+let brandsBySkeleton: Map<string, NamedBrand[]> | undefined;
+function brandsNamedIn(words: readonly string[]): NamedBrand[] {
+  if (!brandsBySkeleton) {
+    brandsBySkeleton = new Map();
+    let order = 0;
+    for (const [brand, domains] of BRANDS) {
+      const sk = skeleton(brand);
+      const named = brandsBySkeleton.get(sk) ?? [];
+      named.push({ brand, domains, skeleton: sk, order: order++ });
+      brandsBySkeleton.set(sk, named);
+    }
+  }
+  const found: NamedBrand[] = [];
+  for (const word of words) for (const b of brandsBySkeleton.get(word) ?? []) if (!found.includes(b)) found.push(b);
+  return found.length > 1 ? found.sort((a, b) => a.order - b.order) : found;
 }
