@@ -35,7 +35,10 @@ const MAX_LABEL = 63;
 /** UTS #39 skeleton: NFD, map each confusable to its prototype, NFD again. Lower-cased first (domains are case-insensitive). */
 export function skeleton(text: string): string {
   const lower = text.toLowerCase();
-  const table = isAscii(lower) ? ASCII_PROTOTYPES : allPrototypes();
+  // ASCII (every domain label before IDNA, most names): NFD changes nothing, before or after the mapping (whose
+  // non-ASCII prototypes, for '%', have no canonical decomposition), so one replace does it.
+  if (isAscii(lower)) return lower.replace(ASCII_CONFUSABLE, (c) => ASCII_PROTOTYPES.get(c)!).toLowerCase();
+  const table = allPrototypes();
   let mapped = '';
   for (const c of lower.normalize('NFD')) mapped += table.get(c) ?? c;
   return mapped.normalize('NFD').toLowerCase();
@@ -48,6 +51,8 @@ export function skeleton(text: string): string {
 export const ASCII_PROTOTYPES: ReadonlyMap<string, string> = new Map([
   ['0', 'O'], ['1', 'l'], ['`', "'"], ['"', "''"], ['|', 'l'], ['I', 'l'], ['%', '\u00ba/\u2080'], ['m', 'rn'],
 ]);
+/** Any key of ASCII_PROTOTYPES (each one character). */
+const ASCII_CONFUSABLE = new RegExp(`[${[...ASCII_PROTOTYPES.keys()].map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('')}]`, 'g');
 
 /**
  * unhomoglyph's data is confusables.txt as code point -> prototype: 6,311 entries that cost ~10 ms to build, so
@@ -129,6 +134,19 @@ const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
   }
   return m;
 })();
+/**
+ * The brand labels, in BRAND_LABELS order, within one letter of this length: only those can be one edit away from an
+ * ASCII label of it, and every domain is compared with the brands. Remembered per length (at most 254 lists).
+ */
+const labelsNear = new Map<number, readonly (readonly [string, string])[]>();
+function brandLabelsNear(length: number): readonly (readonly [string, string])[] {
+  let near = labelsNear.get(length);
+  if (!near) labelsNear.set(length, (near = [...BRAND_LABELS].filter(([label]) => Math.abs(label.length - length) <= 1)));
+  return near;
+}
+/** Each brand's place in BRANDS, which decides between two brands a domain holds. */
+const BRAND_ORDER: ReadonlyMap<string, number> = new Map([...BRANDS.keys()].map((brand, i) => [brand, i]));
+
 /** The public suffixes a brand label is registered under ("amazon" -> com, co.uk, de, ...). */
 function brandSuffixes(label: string): Set<string> {
   return new Set([...BRANDS.values()].flat().filter((d) => registrableLabel(d) === label).map(suffixOf));
@@ -199,7 +217,8 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   const compared = nonAscii ? sk : label;
   if (!out.some((o) => o.kind.startsWith('confusable')) && label.length >= minLength) {
     const suffix = suffixOf(uniOrg);
-    for (const [bl, bd] of BRAND_LABELS) {
+    // A non-ASCII label is compared by skeleton, whose length is not the label's: every brand is a candidate then.
+    for (const [bl, bd] of nonAscii ? BRAND_LABELS : brandLabelsNear(compared.length)) {
       if (bl.length >= minLength && bl !== label && oneEditApart(compared, nonAscii ? skeleton(bl) : bl) && brandSuffixes(bl).has(suffix)) {
         out.push({ kind: 'edit-distance-brand', domain: d, ...uni, target: bd, detail: `"${label}" is one letter away from "${bl}" (${bd})` });
         break;
@@ -216,11 +235,14 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   // The brand's name as a whole token of someone else's domain: "paypal-resolution.com", "paypal.com.secure-login.ru".
   // The brand's own label under another suffix ("outlook.fr", "yahoo.com.hk") is usually the brand's country
   // domain: without a complete list of those, it is not reported.
-  const tokens = unicode.split(/[.-]/);
-  for (const [brand, domains] of BRANDS) {
-    if (brand.length < 5 || !tokens.includes(brand) || label === brand) continue;
-    out.push({ kind: 'brand-embedded', domain: d, ...uni, target: domains[0]!, detail: `the name "${brand}" sits inside ${d}, which is not one of ${brand}'s domains` });
-    break;
+  // The first such brand in BRANDS order, found by looking each token up.
+  let embedded: string | undefined;
+  for (const token of unicode.split(/[.-]/)) {
+    if (token.length < 5 || token === label || !BRAND_ORDER.has(token)) continue;
+    if (embedded === undefined || BRAND_ORDER.get(token)! < BRAND_ORDER.get(embedded)!) embedded = token;
+  }
+  if (embedded !== undefined) {
+    out.push({ kind: 'brand-embedded', domain: d, ...uni, target: BRANDS.get(embedded)![0]!, detail: `the name "${embedded}" sits inside ${d}, which is not one of ${embedded}'s domains` });
   }
   return out;
 }
