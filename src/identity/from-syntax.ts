@@ -31,31 +31,34 @@ export interface FromIssue {
 const MAX_SCAN = 8 * 1024;
 
 interface Segment {
+  /** The segment as written, with the comma that ends it. */
   text: string;
   angles: number;
-  /** Text outside quotes, comments and angle brackets. */
-  outside: string;
   /** Text after the last '>' outside quotes/comments. */
   afterAngle: string;
   route: boolean;
   quotedPair: boolean;
 }
 
-/** Split a From value into mailbox segments at top-level commas, tracking quotes, comments and angle brackets. Linear. */
+const newSegment = (): Segment => ({ text: '', angles: 0, afterAngle: '', route: false, quotedPair: false });
+
+/**
+ * Split a From value into mailbox segments at top-level commas, tracking quotes, comments and angle brackets. Linear;
+ * a segment's text is cut out of the value once it ends, not built a character at a time.
+ */
 export function scanMailboxList(value: string): Segment[] {
   const v = value.slice(0, MAX_SCAN);
   const segments: Segment[] = [];
-  let cur: Segment = { text: '', angles: 0, outside: '', afterAngle: '', route: false, quotedPair: false };
+  let cur = newSegment();
+  let start = 0;
   let inQuote = false;
   let comment = 0;
   let inAngle = false;
   let angleStart = true;
   for (let i = 0; i < v.length; i++) {
     const c = v[i]!;
-    cur.text += c;
     if (c === '\\') {
       if (!inQuote && comment === 0) cur.quotedPair = true;
-      cur.text += v[i + 1] ?? '';
       i++;
       continue;
     }
@@ -80,13 +83,13 @@ export function scanMailboxList(value: string): Segment[] {
       if (angleStart && c === '@') cur.route = true;
       if (c !== ' ' && c !== '\t') angleStart = false;
     } else if (c === ',') {
+      cur.text = v.slice(start, i + 1);
       segments.push(cur);
-      cur = { text: '', angles: 0, outside: '', afterAngle: '', route: false, quotedPair: false };
-    } else {
-      cur.outside += c;
-      if (cur.angles > 0) cur.afterAngle += c;
-    }
+      cur = newSegment();
+      start = i + 1;
+    } else if (cur.angles > 0) cur.afterAngle += c;
   }
+  cur.text = v.slice(start);
   segments.push(cur);
   return segments.filter((s) => s.text.trim() !== '');
 }
