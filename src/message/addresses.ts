@@ -28,13 +28,17 @@ function toMailbox(entry: ParsedEntry, group?: string): Mailbox {
 }
 
 // The plain mailboxes most address fields hold, one per comma-separated segment:
-//   "To: alice@example.org, Bob Smith <bob@example.org>, \"Carol\" <carol@example.org>"
-// Letters, digits and . _ % + - ' only: no comment, no quoted comma, no group, no escape, no encoded word. For
-// these the address parser's answer is known without running it (test/message/simple-addresses.test.ts holds
-// the two equal over every address field of the corpus and random text). Bounded pieces, no nested quantifiers.
+//   "To: alice@example.org, Bob Smith <bob@example.org>, \"Carol (Sales)\" <carol@example.org>, undisclosed-recipients:;"
+// Letters, digits and . _ % + - ' only (a quoted name may also hold ( ) : ; & ! / # *), or an empty group: no comment,
+// no quoted comma or '@', no group with members, no escape, no encoded word. For these the address parser's answer
+// is known without running it (test/message/simple-addresses.test.ts holds the two equal over every address field
+// of the corpus and random text). Bounded pieces, no nested quantifiers.
 const SIMPLE_ADDRESS = String.raw`[A-Za-z0-9._%+-]{1,256}@[A-Za-z0-9.-]{1,256}`;
 const SIMPLE_NAME = String.raw`[A-Za-z0-9.'-](?:[A-Za-z0-9.' -]{0,200}[A-Za-z0-9.'-])?`;
-const SIMPLE_MAILBOX = new RegExp(String.raw`^ ?(?:(${SIMPLE_ADDRESS})|<(${SIMPLE_ADDRESS})>|(${SIMPLE_NAME}) ?<(${SIMPLE_ADDRESS})>|"(${SIMPLE_NAME})?" ?<(${SIMPLE_ADDRESS})>) ?$`);
+const QUOTED_NAME = String.raw`[A-Za-z0-9.'_%+()&!/#*:;-](?:[A-Za-z0-9.'_%+()&!/#*:; -]{0,200}[A-Za-z0-9.'_%+()&!/#*:;-])?`;
+const SIMPLE_MAILBOX = new RegExp(
+  String.raw`^ ?(?:(${SIMPLE_ADDRESS})|<(${SIMPLE_ADDRESS})>|(${SIMPLE_NAME}) ?<(${SIMPLE_ADDRESS})>|"(${QUOTED_NAME})?" ?<(${SIMPLE_ADDRESS})>|(${SIMPLE_NAME}) ?: ?;) ?$`,
+);
 
 /**
  * What addressparser returns for a list of plain mailboxes, or undefined when any segment is not plain (then the
@@ -48,7 +52,9 @@ export function plainMailboxList(value: string): ParsedEntry[] | undefined {
     if (end < 0) end = value.length;
     const m = SIMPLE_MAILBOX.exec(value.slice(start, end));
     if (!m) return undefined;
-    out.push({ address: m[1] ?? m[2] ?? m[4] ?? m[6]!, name: m[3] ?? m[5] ?? '' });
+    // "undisclosed-recipients:;": a group without members, which the parser gives as such
+    if (m[7] !== undefined) out.push({ name: m[7], group: [] });
+    else out.push({ address: m[1] ?? m[2] ?? m[4] ?? m[6]!, name: m[3] ?? m[5] ?? '' });
     start = end + 1;
   }
   return out;

@@ -29,12 +29,18 @@ test('plain mailbox lists: the same answer as addressparser', () => {
     "Mr. O'Brien <ob@example.org>",
     'a@b.example, Bob <b@b.example>, "C D" <c@b.example>',
     'phishing@pot',
+    '"Law firm(Eku and Associates)" <a@example.org>',
+    '"maryalice - maryalice:" <m@example.org>',
+    '"R&D; Sales/EMEA #1*" <r@example.org>',
+    'undisclosed-recipients:;',
+    'Undisclosed recipients: ;',
+    'a@b.example, undisclosed-recipients:;',
   ];
   for (const c of cases) assert.ok(assertSameAsParser(c), `${c} takes the plain path`);
 });
 
 test('anything else is left to the parser', () => {
-  for (const c of ['', 'a@b,', ',a@b', '"Doe, John" <j@x.example>', 'a@b (comment)', 'Group: a@b;', 'x <a@b> <c@d>', '=?utf-8?B?QQ==?= <a@b>', 'a\\,b@c', 'Müller <m@x.example>', '<@route:a@b>']) {
+  for (const c of ['', 'a@b,', ',a@b', '"Doe, John" <j@x.example>', '"a@b.example" <a@b.example>', '" padded " <p@x.example>', 'a@b (comment)', 'Group: a@b;', 'x <a@b> <c@d>', '=?utf-8?B?QQ==?= <a@b>', 'a\\,b@c', 'Müller <m@x.example>', '<@route:a@b>']) {
     assert.equal(plainMailboxList(c), undefined, c);
   }
 });
@@ -78,4 +84,17 @@ test('plainMailboxList agrees with addressparser on random text', () => {
     if (assertSameAsParser(s)) plain++;
   }
   assert.ok(plain > 5000, `${plain} random lists took the plain path`);
+
+  // Quoted names with more than a plain name's characters, and groups with and without members.
+  const quoted = ['x (y)', '(z)', 'a:b', 'a;b', 'R&D!', 'p/q#r*', ' lead', 'trail ', 'a@b', 'a, b', 'a  b', "o'n", '%+_', ''];
+  let special = 0;
+  for (let n = 0; n < 20000; n++) {
+    const q = () => quoted[random(quoted.length)]!;
+    const w = () => words[random(words.length)]!;
+    const addr = () => `${w().replace(/ /g, '') || 'a'}@${w().replace(/ /g, '') || 'b'}`;
+    const forms = [`"${q()}" <${addr()}>`, `"${q()}"<${addr()}>`, `${w()}:;`, ` ${w()} : ; `, `${q()}:;`, `${w()}:${addr()};`, addr()];
+    const s = Array.from({ length: 1 + random(3) }, () => forms[random(forms.length)]).join(random(2) ? ',' : ', ');
+    if (assertSameAsParser(s)) special++;
+  }
+  assert.ok(special > 3000, `${special} lists with quoted names or groups took the plain path`);
 });
