@@ -3,7 +3,7 @@
 // with a cache of its own (settings: scripts/build-config.mjs). Then the library, and the .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fastBundle, fullBundle, libraryBundle, mailauthBundle, scanWorkerBundle } from './build-config.mjs';
 
 rmSync('dist', { recursive: true, force: true });
@@ -30,8 +30,9 @@ function recordCodeCache() {
     execFileSync(process.execPath, ['bin/mailtrace.cjs', ...args], { env, input: readFileSync(sample), stdio: ['pipe', 'ignore', 'inherit'] });
   }
   // The scan worker's, on this thread: the bundle's analyzeForCodeCache runs the bundled messages through a worker's
-  // path (the sample and the four lab messages: direct, relayed, spoofed).
-  const messages = [sample, ...['legit-direct', 'legit-relay', 'spoof-direct', 'spoof-relay'].map((m) => `fixtures/lab/${m}/message.eml`)];
+  // path (the sample and each lab message: direct, relayed, spoofed).
+  const lab = readdirSync('fixtures/lab', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `fixtures/lab/${d.name}/message.eml`);
+  const messages = [sample, ...lab.filter((m) => existsSync(m)).sort()];
   const script = `require('./bin/load-bundle.cjs').loadBundle('scan-worker.cjs').analyzeForCodeCache(${JSON.stringify(messages)})`;
   execFileSync(process.execPath, ['-e', script], { env: { ...process.env, MAILTRACE_RECORD_CODE_CACHE: 'scan-worker.cjs' }, stdio: 'inherit' });
 }

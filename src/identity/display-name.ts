@@ -3,7 +3,7 @@
 // address behind it.
 import { parse } from 'tldts';
 import type { Mailbox } from '../types.js';
-import { AMBIGUOUS_BRAND_WORDS, BRANDS } from './domains.js';
+import { AMBIGUOUS_BRAND_WORDS, BRAND_ORDER, BRANDS } from './domains.js';
 import { isAscii, skeleton } from './lookalike.js';
 import { orgDomain, sameOrg } from './org.js';
 
@@ -85,8 +85,6 @@ interface NamedBrand {
   brand: string;
   domains: readonly string[];
   skeleton: string;
-  /** Its place in BRANDS, which decides between two brands a name holds. */
-  order: number;
 }
 
 /**
@@ -98,15 +96,14 @@ let brandsBySkeleton: Map<string, NamedBrand[]> | undefined;
 function brandsNamedIn(words: readonly string[]): NamedBrand[] {
   if (!brandsBySkeleton) {
     brandsBySkeleton = new Map();
-    let order = 0;
     for (const [brand, domains] of BRANDS) {
       const sk = skeleton(brand);
       const named = brandsBySkeleton.get(sk) ?? [];
-      named.push({ brand, domains, skeleton: sk, order: order++ });
+      named.push({ brand, domains, skeleton: sk });
       brandsBySkeleton.set(sk, named);
     }
   }
   const found: NamedBrand[] = [];
   for (const word of words) for (const b of brandsBySkeleton.get(word) ?? []) if (!found.includes(b)) found.push(b);
-  return found.length > 1 ? found.sort((a, b) => a.order - b.order) : found;
+  return found.length > 1 ? found.sort((a, b) => BRAND_ORDER.get(a.brand)! - BRAND_ORDER.get(b.brand)!) : found;
 }

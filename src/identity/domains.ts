@@ -103,6 +103,9 @@ export const BRANDS: ReadonlyMap<string, readonly string[]> = new Map<string, re
   ['decathlon', ['decathlon.com', 'decathlon.de', 'decathlon.fr', 'decathlon.es', 'decathlon.co.uk']],
 ]);
 
+/** Each brand's place in BRANDS: where a name or domain holds two brands, the earlier one is reported. */
+export const BRAND_ORDER: ReadonlyMap<string, number> = new Map([...BRANDS.keys()].map((brand, i) => [brand, i]));
+
 /** Brand names that are also ordinary words in a display name: matched only as the whole name or "<brand> <team word>". */
 export const AMBIGUOUS_BRAND_WORDS = new Set(['apple', 'chase', 'steam', 'zoom', 'booking', 'amazon', 'ups', 'att', 'outlook', 'google', 'irs', 'stripe', 'telegram', 'ledger', 'kraken', 'ripple', 'caixa', 'dpd']);
 

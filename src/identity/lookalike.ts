@@ -7,7 +7,7 @@
 // AND not itself a known domain of the brand.
 import { domainToUnicode } from 'node:url';
 import { createRequire } from 'node:module';
-import { BRANDS } from './domains.js';
+import { BRAND_ORDER, BRANDS } from './domains.js';
 import { orgDomain } from './org.js';
 
 export type LookalikeKind =
@@ -144,8 +144,6 @@ function brandLabelsNear(length: number): readonly (readonly [string, string])[]
   if (!near) labelsNear.set(length, (near = [...BRAND_LABELS].filter(([label]) => Math.abs(label.length - length) <= 1)));
   return near;
 }
-/** Each brand's place in BRANDS, which decides between two brands a domain holds. */
-const BRAND_ORDER: ReadonlyMap<string, number> = new Map([...BRANDS.keys()].map((brand, i) => [brand, i]));
 
 /** The public suffixes a brand label is registered under ("amazon" -> com, co.uk, de, ...). */
 function brandSuffixes(label: string): Set<string> {

@@ -80,17 +80,19 @@ export function parseFeedbackFields(block: Buffer): Omit<ContainerInfo, 'kind' |
  * "REDACTED"), and the report's own metadata is then worth more than an error about the part. (The analysis would
  * refuse it as not a message, the same rule: parse.ts hasMailField.)
  */
-function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers' } | undefined {
+function embeddedOf(part: MimePart): { bytes: Buffer; embedded: 'message' | 'headers'; fields: HeaderField[] } | undefined {
   const content = decodeBody(part);
-  if (!hasMailField(splitHeader(content, PART_HEADER_CAP).fields)) return undefined;
+  // Its header fields, split once: the blank line added below to a headers-only block changes none of them.
+  const { fields } = splitHeader(content, PART_HEADER_CAP);
+  if (!hasMailField(fields)) return undefined;
   if (HEADERS_ONLY.has(part.contentType)) {
     // Headers only: make sure the block ends with its blank line, as a message's header section does.
     const text = content.toString('latin1');
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const pad = text.endsWith(eol + eol) ? '' : text.endsWith(eol) ? eol : eol + eol;
-    return { bytes: pad ? Buffer.concat([content, Buffer.from(pad, 'latin1')]) : content, embedded: 'headers' };
+    return { bytes: pad ? Buffer.concat([content, Buffer.from(pad, 'latin1')]) : content, embedded: 'headers', fields };
   }
-  return { bytes: content, embedded: 'message' };
+  return { bytes: content, embedded: 'message', fields };
 }
 
 // "text/rfc822-header" (singular) is a common misspelling in real FBL reports (sisimai arf-12).
@@ -148,8 +150,7 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
     return { bytes: original.bytes, container: containerInfo('bounce', original.embedded, fields, { format: 'rfc3464' }) };
   }
   // Hotmail/Outlook JMRP complaints: the original carries "X-HmXmrOriginalRecipient: <rcpt>" (sisimai arf-22..24).
-  const inner = splitHeader(original.bytes, PART_HEADER_CAP).fields;
-  if (first(inner, 'x-hmxmroriginalrecipient') !== undefined) {
+  if (first(original.fields, 'x-hmxmroriginalrecipient') !== undefined) {
     const extra: Partial<ContainerInfo> = { feedbackType: 'abuse', format: 'hotmail-jmrp' };
     return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
