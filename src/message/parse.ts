@@ -1,6 +1,7 @@
 // RawMessage bytes -> Message: header fields in order with their raw text. The body is not decoded.
 import type { HeaderField, Message } from '../types.js';
 import { splitHeader } from './split.js';
+import { toBuffer } from './text.js';
 
 export const DEFAULT_MAX_HEADER_BYTES = 1024 * 1024;
 
@@ -13,16 +14,18 @@ export class NotAMessageError extends Error {
 const BINARY_CONTROL_SHARE = 0.1;
 
 function looksBinary(bytes: Uint8Array): boolean {
-  const length = Math.min(bytes.length, 4096);
-  let control = 0;
-  // An index loop: for...of over a Buffer goes through the iterator protocol, and cost a quarter of the split.
-  for (let i = 0; i < length; i++) {
-    const b = bytes[i]!;
-    if (b === 0) return true;
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) control++;
-  }
-  return control / Math.max(1, length) > BINARY_CONTROL_SHARE;
+  // Native searches (memchr, a compiled regex) over the first 4 KB instead of a loop over every byte: a worker runs
+  // its first thousands of messages in unoptimised code, where that loop cost ~19 µs a message.
+  const head = toBuffer(bytes).subarray(0, 4096);
+  if (head.indexOf(0) !== -1) return true;
+  const text = head.toString('latin1');
+  if (!HAS_CONTROL.test(text)) return false;
+  return text.match(CONTROLS)!.length / Math.max(1, head.length) > BINARY_CONTROL_SHARE;
 }
+
+/** Control bytes other than NUL (looked for first), HTAB, LF and CR. */
+const HAS_CONTROL = /[\x01-\x08\x0b\x0c\x0e-\x1f]/;
+const CONTROLS = /[\x01-\x08\x0b\x0c\x0e-\x1f]/g;
 
 /**
  * Fields only mail has: RFC 5322 3.6 (origination, addresses, identification, informational, trace, resent-), MIME,

@@ -62,6 +62,23 @@ test('empty, binary and header-less inputs are not messages', () => {
   assert.throws(() => parseMessage(enc('just some text\nwithout headers\n')), NotAMessageError);
 });
 
+test('binary is a NUL or more than 10% control bytes in the first 4 KB; HTAB, CR and LF are not control here', () => {
+  const header = 'From: a@example.org\r\nSubject: s\r\n\r\n';
+  const withControls = (count: number, char: string, pad = 0) => enc(header + ' '.repeat(pad) + char.repeat(count) + 'x'.repeat(Math.max(0, 400 - count)));
+  const total = (count: number) => header.length + Math.max(400, count);
+  // Just over and just under a tenth of the bytes, for each kind of control byte.
+  for (const char of ['\x01', '\x08', '\x0b', '\x0c', '\x0e', '\x1b', '\x1f']) {
+    const over = Math.floor(total(0) / 10) + 1;
+    assert.throws(() => parseMessage(withControls(over, char)), NotAMessageError, JSON.stringify(char));
+    assert.equal(parseMessage(withControls(over - 10, char)).headers.length, 2, JSON.stringify(char));
+  }
+  for (const char of ['\t', '\r', '\n', '\x7f']) assert.equal(parseMessage(withControls(300, char)).headers.length, 2, JSON.stringify(char));
+  // Only the first 4096 bytes are looked at: controls and a NUL after them are body bytes.
+  assert.equal(parseMessage(withControls(1000, '\x01', 4096)).headers.length, 2);
+  assert.equal(parseMessage(enc(header + ' '.repeat(4096) + '\0')).headers.length, 2);
+  assert.throws(() => parseMessage(enc(header + ' '.repeat(10) + '\0')), NotAMessageError);
+});
+
 test('a 20 MB body is not read for the header path', () => {
   const body = Buffer.alloc(20 * 1024 * 1024, 0x41);
   const raw = Buffer.concat([enc('From: a@example.org\r\nSubject: big\r\n\r\n'), body]);
