@@ -70,10 +70,19 @@ test('without the cache, or with a damaged one, the run compiles as usual and pr
 
 test('a scan worker compiles its bundle from its own cache, recorded under the workers\' V8 flags (V8 rejects any other)', () => {
   const own = readdirSync(join(ROOT, 'dist')).includes(`scan-worker.cjs.${process.versions.v8}.cache`);
-  const scan = run(ROOT, ['scan', '--offline', '--jobs', '2', '--quiet', SAMPLE]);
-  assert.equal(scan.code, 0, scan.stderr);
-  const states = scan.stderr.match(/scan-worker\.cjs: code cache \w+/g) ?? [];
-  assert.deepEqual(states, Array(2).fill(`scan-worker.cjs: code cache ${own ? 'used' : 'absent'}`), scan.stderr);
+  // Enough messages that both workers are given some, and so load, before the scan ends: with one message, the
+  // second worker could still be loading when the scan stopped it, and never say anything.
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-cache-scan-'));
+  try {
+    for (let i = 0; i < 64; i++) cpSync(SAMPLE, join(dir, `${i}.eml`));
+    const scan = run(ROOT, ['scan', '--offline', '--jobs', '2', '--quiet', dir]);
+    assert.equal(scan.code, 0, scan.stderr);
+    assert.equal(scan.stdout.split('\n').filter(Boolean).length, 64);
+    const states = scan.stderr.match(/scan-worker\.cjs: code cache \w+/g) ?? [];
+    assert.deepEqual(states, Array(2).fill(`scan-worker.cjs: code cache ${own ? 'used' : 'absent'}`), scan.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a scan without the worker cache, or with a damaged one, writes the same lines', () => {
