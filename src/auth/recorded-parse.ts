@@ -126,7 +126,10 @@ function pairsOf(tokens: Token[]): { pairs: [string, string][]; comments: string
   const pairs: [string, string][] = [];
   const comments: string[] = [];
   const words: ({ kind: 'word' | 'quoted'; text: string })[] = [];
-  for (const t of tokens) {
+  // Index loops, no destructuring, in this module: every result of every Authentication-Results field comes
+  // through here, mostly in a worker's unoptimised code, where for...of allocates an iterator result a step.
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind === 'comment') comments.push(t.text);
     else if (t.kind === 'word' || t.kind === 'quoted') words.push(t);
   }
@@ -154,7 +157,8 @@ function pairsOf(tokens: Token[]): { pairs: [string, string][]; comments: string
 
 function splitSegments(tokens: Token[]): Token[][] {
   const segments: Token[][] = [[]];
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     if (t.kind === 'semi') segments.push([]);
     else segments[segments.length - 1]!.push(t);
   }
@@ -165,14 +169,16 @@ function resinfoOf(segment: Token[]): ParsedResinfo | undefined {
   const { pairs, comments } = pairsOf(segment);
   const first = pairs[0];
   if (!first) return undefined;
-  const [methodSpec, result] = first;
+  const methodSpec = first[0];
+  const result = first[1];
   const slash = methodSpec.indexOf('/');
   const method = (slash < 0 ? methodSpec : methodSpec.slice(0, slash)).trim().toLowerCase();
   if (!method || !result) return undefined;
   const properties: Record<string, string> = Object.create(null);
   let reason: string | undefined;
   for (let i = 1; i < pairs.length; i++) {
-    const [key, value] = pairs[i]!;
+    const key = pairs[i]![0];
+    const value = pairs[i]![1];
     const k = key.toLowerCase();
     if (k === 'reason') reason ??= value;
     else if (k.includes('.')) properties[k] ??= value;

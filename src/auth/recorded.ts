@@ -35,7 +35,9 @@ export function trustedIds(chain: Chain, configured: readonly string[], orgDomai
   const ids = new Set(configured.map((id) => id.trim().toLowerCase()).filter(Boolean));
   const orgs = new Set<string>();
   const boundary = chain.boundary;
-  for (const hop of chain.hops) {
+  // Index loops in this module: per hop and per result, mostly in a worker's unoptimised code (no iterator objects).
+  for (let i = 0; i < chain.hops.length; i++) {
+    const hop = chain.hops[i]!;
     const receiving = hop.trust === 'trusted' || hop.trust === 'boundary' || (boundary !== undefined && hop.index >= boundary);
     if (receiving && hop.by) ids.add(hop.by.toLowerCase());
   }
@@ -109,11 +111,12 @@ export function recordedResults(message: Message, chain: Chain, trusted: Trusted
   const seen = new Set<string>();
   const out: RecordedResult[] = [];
   const fields = message.headers.filter((f) => f.key === 'authentication-results' || f.key === 'arc-authentication-results').slice(0, MAX_RECORDED_HEADERS);
-  for (const field of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const parsed = parseAuthResults(field.value, field.key === 'arc-authentication-results');
     const verdict = judge(field, parsed.authservId, place, trusted, seen);
     const receiverId = belongsToReceiver(parsed.authservId, trusted);
-    for (const r of parsed.results) out.push(recordedRow(field, parsed, r, receiverId, verdict));
+    for (let k = 0; k < parsed.results.length; k++) out.push(recordedRow(field, parsed, parsed.results[k]!, receiverId, verdict));
   }
   return out;
 }

@@ -44,7 +44,10 @@ function addDelays(hops: Hop[]): number | undefined {
   let first: number | undefined;
   let last: number | undefined;
   let dated = 0;
-  for (const hop of hops) {
+  // Index loops in this module: it runs per hop, mostly in a worker's unoptimised code, where for...of allocates an
+  // iterator result a step.
+  for (let i = 0; i < hops.length; i++) {
+    const hop = hops[i]!;
     if (!hop.timestamp) continue;
     const t = instantOf(hop.timestamp);
     if (previous !== undefined) hop.delaySeconds = (t - previous) / 1000;
@@ -97,7 +100,10 @@ function decideTrust(hops: Hop[], message: Message, config: TrustConfig): number
     // Everything above the next older Received line was written by this hop's receiver or later, i.e. by us; an
     // Authentication-Results or ARC-Seal further down may be the sender's own invention.
     const limit = older ? older.header : hop.header;
-    for (const h of hints) if (h.header < limit && !ours.orgs.has(h.domain)) ours.orgs.set(h.domain, h.source);
+    for (let k = 0; k < hints.length; k++) {
+      const h = hints[k]!;
+      if (h.header < limit && !ours.orgs.has(h.domain)) ours.orgs.set(h.domain, h.source);
+    }
     const writer = registrableDomain(hop.by);
     if (!ours.explicit && writer && !ours.orgs.has(writer)) ours.orgs.set(writer, `${i === hops.length - 1 ? 'the topmost receiver' : 'a trusted receiver'} ${hop.by}`);
 
@@ -149,7 +155,8 @@ function clientIsOurs(hop: Hop, ours: Ours): string | undefined {
   if (ours.explicit) return undefined;
   if (scope === 'private' || scope === 'link-local' || scope === 'shared') return `client ${ip} is a private address: an internal hop`;
   if (named && !isSharedOutbound(named.name) && !isSharedOutbound(f?.helo)) {
-    for (const [domain, why] of ours.orgs) {
+    for (const domain of ours.orgs.keys()) {
+      const why = ours.orgs.get(domain);
       if (nameMatches(named.name, domain)) return `client ${named.name} (${named.how === 'rdns' ? 'reverse DNS' : 'HELO from an internal network'}) is in ${domain}, the receiving side's organisation (${why})`;
     }
   }

@@ -53,7 +53,7 @@ function isKeywordWord(word: string, keyword: string): boolean {
 /** The clause keyword a word is, in any case ("BY", "With"), or undefined; compared in place, without a lower-cased copy. */
 function keywordOf(word: string): ClauseKey | undefined {
   if (word.length < 2 || word.length > 4) return undefined;
-  for (const k of KEYWORDS) if (isKeywordWord(word, k)) return k;
+  for (let i = 0; i < KEYWORDS.length; i++) if (isKeywordWord(word, KEYWORDS[i]!)) return KEYWORDS[i]; // every word: no iterator
   return undefined;
 }
 

@@ -269,12 +269,12 @@ export const ipScope: (ip: string) => IpScope | undefined = memoize((ip) => {
   const n = normalizeIp(ip);
   if (n !== undefined && !n.includes(':')) {
     const value = n.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-    for (const block of V4_SCOPES) if (Math.floor(value / block.divisor) === block.top) return block.scope;
+    for (let i = 0; i < V4_SCOPES.length; i++) if (Math.floor(value / V4_SCOPES[i]!.divisor) === V4_SCOPES[i]!.top) return V4_SCOPES[i]!.scope;
     return 'public';
   }
   const addr = toBits(ip);
   if (!addr) return undefined;
-  for (const [net, s] of PARSED_SCOPES) if (bitsInNet(addr, net)) return s;
+  for (let i = 0; i < PARSED_SCOPES.length; i++) if (bitsInNet(addr, PARSED_SCOPES[i]![0])) return PARSED_SCOPES[i]![1];
   return 'public';
 });
 

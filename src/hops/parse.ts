@@ -79,10 +79,16 @@ export function parseReceived(field: Pick<HeaderField, 'index' | 'raw' | 'value'
 /** Every comment of the line in order: the lead's, each clause's (repeated clauses last), the trailer's. */
 function allComments(split: SplitReceived): string[] {
   const out = split.lead.comments.slice();
-  for (const c of split.clauses.values()) for (const text of c.comments) out.push(text);
-  for (const c of split.repeated) for (const text of c.comments) out.push(text);
-  for (const text of split.trailer) out.push(text);
+  split.clauses.forEach((c) => pushAll(out, c.comments));
+  for (let i = 0; i < split.repeated.length; i++) pushAll(out, split.repeated[i]!.comments);
+  pushAll(out, split.trailer);
   return out;
+}
+
+// Index loops (and Map forEach) in this module: every hop of every message comes through here, most of them in a
+// worker's unoptimised code, where for...of and array destructuring allocate an iterator result a step.
+function pushAll(into: string[], items: readonly string[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i]!);
 }
 
 /**
@@ -141,7 +147,8 @@ interface CommentFacts {
 function commentFacts(comments: string[]): CommentFacts {
   // Every key from the start, so that the facts have one shape whatever the comments held.
   const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, helo: undefined };
-  for (const c of comments) {
+  for (let i = 0; i < comments.length; i++) {
+    const c = comments[i]!;
     const br = f.ip ? null : BRACKET_IP.exec(c);
     const bracketIp = br ? normalizeIp(br[1]) : undefined;
     if (bracketIp) {
@@ -221,7 +228,8 @@ function isPickupWords(words: string[]): boolean {
 function hostIp(by: Clause): string | undefined {
   const word = normalizeIp(clean(firstWord(by)));
   if (word) return word;
-  for (const c of by.comments) {
+  for (let i = 0; i < by.comments.length; i++) {
+    const c = by.comments[i]!;
     const ip = normalizeIp(c) ?? normalizeIp(BRACKET_IP.exec(c)?.[1]);
     if (ip) return ip;
   }
@@ -253,10 +261,11 @@ function protocolOf(w: Clause): Protocol | undefined {
   // "Microsoft SMTP Server (version=TLS1_2, ...)", "Microsoft SMTPSVC(5.0.2195.2966)"
   if (/^Microsoft\b/i.test(text)) return w.comments.some((c) => /version=TLS|cipher=/i.test(c)) || /version=TLS/i.test(text) ? 'ESMTPS' : 'ESMTP';
   // The first word that is a protocol name: "esmtps", "IBM ESMTP SMTP Gateway", "smtp.notes.na.collabserv.com ESMTP"
-  for (const word of w.words) {
+  for (let i = 0; i < w.words.length; i++) {
     // Cisco IronPort writes the TLS cipher into the word: "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
-    const [name, transport] = word.replace(/[;,]+$/, '').toUpperCase().split('/');
-    const p = PROTOCOLS.get(name!);
+    const parts = w.words[i]!.replace(/[;,]+$/, '').toUpperCase().split('/');
+    const p = PROTOCOLS.get(parts[0]!);
+    const transport = parts[1];
     if (p === 'ESMTP' && transport === 'TLS') return 'ESMTPS';
     if (p) return p;
   }
@@ -269,7 +278,8 @@ const AUTH_COMMENT = /^authenticated\b|^Authenticated sender:|\bauth=pass\b|^aut
 function tlsOf(withText: string, comments: string[], protocol: Protocol | undefined): { used: boolean; version?: string; cipher?: string } {
   let version: string | undefined;
   let cipher: string | undefined;
-  for (const c of comments) {
+  for (let i = 0; i < comments.length; i++) {
+    const c = comments[i]!;
     // Postfix: "using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) ..."
     const postfix = c.startsWith('using ') ? /^using (\S{1,20}) with cipher (\S{1,100})/.exec(c) : null;
     // Sendmail, Gmail, Exchange: "version=TLSv1.2 cipher=ECDHE-RSA-AES256-GCM-SHA384 bits=256 verify=NO", "version=TLS1_2, cipher=..."
@@ -305,7 +315,8 @@ function forOf(split: SplitReceived): string | undefined {
 }
 
 function envelopeFromOf(comments: string[], split: SplitReceived): string | undefined {
-  for (const c of comments) {
+  for (let i = 0; i < comments.length; i++) {
+    const c = comments[i]!;
     // "(envelope-from <x@y>)" Exim, LMTP; "(envelope-from x@y)" Sendmail after the date; "(envelope-sender <x>)" qmail
     const m = /\benvelope-(?:from|sender)\s*<?([^<>\s)]{0,320})>?/i.exec(c);
     if (m) return m[1];

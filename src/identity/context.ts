@@ -41,7 +41,9 @@ function present(message: Message, names: string[]): HeaderField[] {
 }
 
 function authPassed(auth: AuthReport, method: 'dkim' | 'dmarc', fromDomain: string): boolean {
-  for (const r of auth.results) {
+  // Index loops: asked twice a message, mostly in a worker's unoptimised code (no iterator objects).
+  for (let i = 0; i < auth.results.length; i++) {
+    const r = auth.results[i]!;
     if (r.method !== method || r.result !== 'pass') continue;
     if (method === 'dmarc') return true;
     // The auth stage states alignment (the aligned domain, or false) once the DMARC record is known; without
@@ -50,7 +52,8 @@ function authPassed(auth: AuthReport, method: 'dkim' | 'dmarc', fromDomain: stri
     if (aligned === true || (typeof aligned === 'string' && aligned !== '')) return true;
     if (aligned === undefined && sameOrg(r.domain, fromDomain)) return true;
   }
-  for (const r of auth.recorded) {
+  for (let i = 0; i < auth.recorded.length; i++) {
+    const r = auth.recorded[i]!;
     if (!r.trusted || r.method !== method || r.result !== 'pass') continue;
     if (method === 'dmarc') return true;
     if (sameOrg(r.properties['header.d'] ?? r.properties['header.i']?.replace(/^.*@/, ''), fromDomain)) return true;

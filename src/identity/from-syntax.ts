@@ -96,6 +96,7 @@ export function scanMailboxList(value: string): Segment[] {
 
 // An encoded word anywhere in the field, e.g. "From: =?utf-8?B?PGFkbWluQGxlZ2l0aW1hdGUuY29tPg==?=,<second@attack.com>"
 const ENCODED_WORD = /=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]{0,2000}\?=/g;
+const NO_MATCHES: readonly RegExpExecArray[] = [];
 
 function checkField(field: HeaderField): FromIssue[] {
   const out: FromIssue[] = [];
@@ -110,13 +111,17 @@ function checkField(field: HeaderField): FromIssue[] {
   // which the reader sees as the sender's name while DMARC sees only the address.
   const stray = mailboxes.filter((m) => !m.address && m.name && m.group === undefined);
   if (stray.length && withAddress.length) add('stray-display-name', `"${stray.map((m) => m.name).join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
-  for (const s of segments) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
     if (s.route) add('route', `an obsolete source route in "${s.text.trim()}": the real mailbox is after the colon`);
     if (s.quotedPair) add('quoted-pair', `a backslash escape outside quotes in "${s.text.trim()}"`);
     if (s.angles > 1) add('two-angle-addresses', `one mailbox with ${s.angles} angle-bracket addresses: "${s.text.trim()}"`);
     if (s.angles > 0 && /@/.test(s.afterAngle)) add('text-after-address', `text after the address holds another address: "${s.afterAngle.trim()}"`);
   }
-  for (const m of field.value.matchAll(ENCODED_WORD)) {
+  // matchAll builds an iterator even when nothing matches: most From values have no encoded word at all.
+  const encoded = field.value.includes('=?') ? [...field.value.matchAll(ENCODED_WORD)] : NO_MATCHES;
+  for (let i = 0; i < encoded.length; i++) {
+    const m = encoded[i]!;
     const decoded = decodeWords(m[0]);
     const before = field.value.slice(0, m.index);
     const after = field.value.slice(m.index + m[0].length);
@@ -150,7 +155,10 @@ export function fromAmbiguities(message: Message): FromIssue[] {
       detail: `${fields.length} From fields: DMARC may check one while the mail client shows another`,
     });
   }
-  for (const f of fields) out.push(...checkField(f));
+  for (let i = 0; i < fields.length; i++) {
+    const issues = checkField(fields[i]!);
+    for (let k = 0; k < issues.length; k++) out.push(issues[k]!);
+  }
   // "From\r\n : <first@attack.com>": the name alone on its line ends the header block for us (and for Postfix);
   // other parsers unfold it into a From field.
   const tail = textAtHeaderEnd(message);
@@ -161,7 +169,9 @@ export function fromAmbiguities(message: Message): FromIssue[] {
   // " From: <first@attack.com>" right under another field: a continuation line to us, a From field to some clients.
   // A DKIM or ARC signature's "h=" list folds as "\tFrom:Date:Message-Id;" legitimately: only a line that
   // carries an address counts.
-  for (const f of message.headers) {
+  // An index loop over every field: for...of allocates an iterator result a step in a worker's unoptimised code.
+  for (let i = 0; i < message.headers.length; i++) {
+    const f = message.headers[i]!;
     // Only a folded field has a continuation line to hide in.
     if (f.key === 'from' || !f.raw.includes('\n')) continue;
     const hidden = /\n[ \t]+(From[ \t]*:[^\n@]{0,200}@[^\n]{0,200})/i.exec(f.raw);

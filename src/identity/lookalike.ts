@@ -139,6 +139,7 @@ const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
  * ASCII label of it, and every domain is compared with the brands. Remembered per length (at most 254 lists).
  */
 const labelsNear = new Map<number, readonly (readonly [string, string])[]>();
+const ALL_BRAND_LABELS: readonly (readonly [string, string])[] = [...BRAND_LABELS];
 function brandLabelsNear(length: number): readonly (readonly [string, string])[] {
   let near = labelsNear.get(length);
   if (!near) labelsNear.set(length, (near = [...BRAND_LABELS].filter(([label]) => Math.abs(label.length - length) <= 1)));
@@ -200,7 +201,8 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   if (brandHit && label !== registrableLabel(brandHit)) {
     out.push({ kind: 'confusable-brand', domain: d, ...uni, target: brandHit, detail: `"${label}" looks like "${registrableLabel(brandHit)}" (${brandHit})` });
   }
-  for (const r of recipientOrgs) {
+  for (let i = 0; i < recipientOrgs.length; i++) {
+    const r = recipientOrgs[i]!;
     const rl = registrableLabel(r);
     if (rl.length >= 4 && skeleton(rl) === sk && rl !== label) {
       out.push({ kind: 'confusable-recipient', domain: d, ...uni, target: r, detail: `"${label}" looks like the recipient's own "${rl}" (${r})` });
@@ -216,13 +218,19 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   if (!out.some((o) => o.kind.startsWith('confusable')) && label.length >= minLength) {
     const suffix = suffixOf(uniOrg);
     // A non-ASCII label is compared by skeleton, whose length is not the label's: every brand is a candidate then.
-    for (const [bl, bd] of nonAscii ? BRAND_LABELS : brandLabelsNear(compared.length)) {
+    // Index loops, no destructuring: in a worker's unoptimised code, for...of and [a, b] = pair allocate an iterator
+    // and a result object a step, and every domain of every message comes here.
+    const candidates = nonAscii ? ALL_BRAND_LABELS : brandLabelsNear(compared.length);
+    for (let i = 0; i < candidates.length; i++) {
+      const bl = candidates[i]![0];
+      const bd = candidates[i]![1];
       if (bl.length >= minLength && bl !== label && oneEditApart(compared, nonAscii ? skeleton(bl) : bl) && brandSuffixes(bl).has(suffix)) {
         out.push({ kind: 'edit-distance-brand', domain: d, ...uni, target: bd, detail: `"${label}" is one letter away from "${bl}" (${bd})` });
         break;
       }
     }
-    for (const r of recipientOrgs) {
+    for (let i = 0; i < recipientOrgs.length; i++) {
+      const r = recipientOrgs[i]!;
       const rl = registrableLabel(r);
       if (rl.length >= MIN_EDIT_LABEL && rl !== label && oneEditApart(label, rl) && suffixOf(r) === suffix) {
         out.push({ kind: 'edit-distance-recipient', domain: d, ...uni, target: r, detail: `"${label}" is one letter away from the recipient's own "${rl}" (${r})` });
@@ -235,7 +243,9 @@ export function findLookalikes(domain: string, recipientOrgs: readonly string[] 
   // domain: without a complete list of those, it is not reported.
   // The first such brand in BRANDS order, found by looking each token up.
   let embedded: string | undefined;
-  for (const token of unicode.split(/[.-]/)) {
+  const tokens = unicode.split(/[.-]/);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     if (token.length < 5 || token === label || !BRAND_ORDER.has(token)) continue;
     if (embedded === undefined || BRAND_ORDER.get(token)! < BRAND_ORDER.get(embedded)!) embedded = token;
   }

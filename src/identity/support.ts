@@ -41,7 +41,8 @@ export function relatedOrgs(ctx: RuleContext): Set<string> {
   };
   for (const m of [...ctx.identity.from, ...ctx.identity.replyTo, ...(ctx.identity.sender ? [ctx.identity.sender] : [])]) add(m.domain);
   add(domainOfAddress(ctx.identity.envelope.mailFrom));
-  for (const hop of ctx.chain.hops) {
+  for (let i = 0; i < ctx.chain.hops.length; i++) {
+    const hop = ctx.chain.hops[i]!; // an index loop: every hop (for...of allocates a result a step)
     add(hop.by);
     add(hop.from?.helo);
     add(hop.from?.rdns);

@@ -65,10 +65,12 @@ export function parseMailboxes(value: string): Mailbox[] {
   const text = value.slice(0, MAX_ADDRESS_HEADER);
   const parsed = plainMailboxList(text) ?? (addressparser(text) as ParsedEntry[]);
   const out: Mailbox[] = [];
-  for (const entry of parsed) {
+  // Index loops: every address field of every message, mostly in a worker's unoptimised code (no iterator objects).
+  for (let i = 0; i < parsed.length; i++) {
+    const entry = parsed[i]!;
     if (entry.group) {
       const group = decodeWords(entry.name ?? '');
-      for (const member of entry.group) out.push(toMailbox(member, group));
+      for (let k = 0; k < entry.group.length; k++) out.push(toMailbox(entry.group[k]!, group));
     } else out.push(toMailbox(entry));
   }
   return out;

@@ -158,7 +158,10 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   if (seen.has('cr')) problems.push({ code: 'bare-cr', detail: 'bare CR line endings' });
   const headerEnd = Math.min(bodyOffset, bytes.length);
   const text = headerText(bytes, start, headerEnd);
-  for (const p of pending) fields.push(makeField(bytes, text, fields.length, p.lines, p.nameEnd, p.colon));
+  for (let i = 0; i < pending.length; i++) {
+    const p = pending[i]!; // an index loop: every field of every message (for...of allocates a result a step)
+    fields.push(makeField(bytes, text, fields.length, p.lines, p.nameEnd, p.colon));
+  }
   if (bytes.subarray(start, headerEnd).includes(0)) problems.push({ code: 'nul-in-header', detail: 'NUL bytes in the header block' });
   const lineEnding: LineEnding = seen.size === 0 ? 'none' : seen.size > 1 ? 'mixed' : [...seen][0]!;
   return { fields, bodyOffset, start, lineEnding, mboxFrom, problems };
