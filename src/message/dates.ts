@@ -55,8 +55,11 @@ function fractionMs(fraction: string | undefined): number {
 
 const MS_PER_DAY = 86_400_000;
 
-const two = (n: number) => (n < 10 ? '0' : '') + n;
-const three = (n: number) => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
+/** "00" to "99": a date's parts are looked up, not converted (each number-to-string conversion allocated). */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const two = (n: number) => TWO_DIGITS[n]!;
+// Mail dates carry whole seconds: ".000" nearly always.
+const three = (n: number) => (n === 0 ? '000' : String(n).padStart(3, '0'));
 
 /**
  * Date.prototype.toISOString for years 0-9999, without a Date: V8's toISOString costs more than the rest of the
@@ -81,7 +84,9 @@ export function isoFromMs(ms: number): { iso: string; year: number } {
   const mi = Math.floor((inDay % 3_600_000) / 60_000);
   const s = Math.floor((inDay % 60_000) / 1000);
   const yyyy = year < 1000 ? String(year).padStart(4, '0') : String(year);
-  return { iso: `${yyyy}-${two(month)}-${two(day)}T${two(h)}:${two(mi)}:${two(s)}.${three(inDay % 1000)}Z`, year };
+  // One flat string from a join: a template literal of thirteen parts built a tree of partial strings, flattened
+  // again on first use.
+  return { iso: [yyyy, '-', two(month), '-', two(day), 'T', two(h), ':', two(mi), ':', two(s), '.', three(inDay % 1000), 'Z'].join(''), year };
 }
 
 function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined, millis = 0): ParsedDate | undefined {

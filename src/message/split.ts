@@ -194,6 +194,18 @@ function lineText(bytes: Uint8Array, text: HeaderText | undefined, line: Line): 
 }
 
 /**
+ * The lines first..last of a folded field joined with '\n', as one slice of the decoded block: a field's lines are
+ * consecutive and no line holds a CR or LF of its own, so each line break in the slice (CRLF, LF or a bare CR) is
+ * exactly one join. Copied only when a break is not already '\n'; a slice per line and their join cost more.
+ */
+function foldedText(text: HeaderText, first: Line, last: Line): string {
+  const joined = text.text.slice(first.start - text.base, last.end - text.base);
+  return joined.includes('\r') ? joined.replace(LINE_BREAK, '\n') : joined;
+}
+
+const LINE_BREAK = /\r\n?|\n/g;
+
+/**
  * The value unfolded: line breaks removed, runs of SP/HTAB collapsed to one space, trimmed. The same as
  * `text.replace(/\n/g, '').replace(/[ \t]+/g, ' ').trim()`, with nothing copied when the value has no fold and only
  * single spaces (most values). Native searches and replaces: a loop over the characters of every folded value ran in
@@ -241,6 +253,6 @@ class Field implements HeaderField {
 function makeField(bytes: Uint8Array, text: HeaderText | undefined, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {
   const first = lines[0]!;
   const name = text ? text.text.slice(first.start - text.base, nameEnd - text.base) : latin1(bytes.subarray(first.start, nameEnd));
-  const raw = lines.length === 1 ? lineText(bytes, text, first) : lines.map((l) => lineText(bytes, text, l)).join('\n');
+  const raw = lines.length === 1 ? lineText(bytes, text, first) : text ? foldedText(text, first, lines[lines.length - 1]!) : lines.map((l) => lineText(bytes, text, l)).join('\n');
   return new Field(index, name, name.toLowerCase(), raw, colon + 1 - first.start, first.start, colon !== nameEnd);
 }
