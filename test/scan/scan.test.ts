@@ -117,6 +117,24 @@ test('--out and --summary: counts add up; the table goes to stderr', () => {
   assert.equal(s.complete, true);
 });
 
+test("the scan's own output, summary, resume state and their temporary files are left out of a scanned directory; a file of the same name elsewhere is not", () => {
+  const dir = fixtureDir();
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'sub', 'out.ndjson'), good(6)); // same name as the output, another file: scanned
+  writeFileSync(join(dir, 'summary.json.tmp-12345'), '{}'); // a temporary file an interrupted run left
+  const out = join(dir, 'out.ndjson');
+  const r = runCli(['scan', '--offline', '-q', '--out', out, '--summary', join(dir, 'summary.json'), '--resume', join(dir, 'state.json'), dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const paths = lines(readFileSync(out, 'utf8')).map((x) => x.source.path.slice(dir.length + 1));
+  assert.equal(paths.length, 8);
+  assert.ok(paths.includes('sub/out.ndjson'), paths.join(' '));
+  for (const own of ['out.ndjson', 'summary.json', 'state.json', 'summary.json.tmp-12345']) assert.ok(!paths.includes(own), own);
+  // Named by a path that only resolves to it, the output is still the output.
+  const again = runCli(['scan', '--offline', '-q', '--out', out, join(dir, 'sub', '..', 'out.ndjson'), join(dir, '1.eml')]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(lines(readFileSync(out, 'utf8')).map((x) => x.source.path.slice(dir.length + 1)), ['1.eml']);
+});
+
 test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', () => {
   const dir = fixtureDir();
   const odd = join(dir, 'with\nnewline.eml');

@@ -91,7 +91,8 @@ export class ScanRun {
 
   private dispatch(pool: ScanPool, item: InputItem): void {
     const seq = this.submitted++;
-    this.keys.set(seq, inputKey(item));
+    // The key of the last input written goes into a checkpoint; without --resume nothing reads it.
+    if (this.setup.resume) this.keys.set(seq, inputKey(item));
     if (item.error) this.accept(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), this.setup.settings.format, item.size));
     else pool.submit({ seq, source: item.source, bytes: item.bytes!, size: item.size });
   }
@@ -101,8 +102,10 @@ export class ScanRun {
     while (this.waiting.has(this.nextWrite)) {
       const r = this.waiting.get(this.nextWrite)!;
       this.waiting.delete(this.nextWrite);
-      this.lastKey = this.keys.get(this.nextWrite);
-      this.keys.delete(this.nextWrite);
+      if (this.setup.resume) {
+        this.lastKey = this.keys.get(this.nextWrite);
+        this.keys.delete(this.nextWrite);
+      }
       this.setup.output.write(r.text);
       this.setup.tally.add(r.fact);
       this.figures.messages++;
