@@ -21,25 +21,25 @@ export interface SplitResult {
   problems: MessageProblem[];
 }
 
-interface Line {
-  start: number;
-  /** End of the content, before the line terminator. */
-  end: number;
-  /** Offset just past the terminator. */
-  next: number;
-  terminator: 'crlf' | 'lf' | 'cr' | 'none';
-}
+type Terminator = 'crlf' | 'lf' | 'cr' | 'none';
 
 /**
  * Finds line ends with Buffer.indexOf (memchr) instead of a loop over every byte, which cost a third of the split.
  * The next LF and the next CR are each searched once and reused until the scan passes them; -1: none ahead. The
  * searches stop at the header size cap (plus a little), so a large body is not scanned: only a line that runs past
  * the cap is looked for in the rest.
+ * The line just read is the reader's own state (end, next, terminator), not an object per line: a message has
+ * dozens of lines, and a worker's young generation filled with them.
  */
 class LineReader {
   private readonly head: Buffer;
   private nextLf: number;
   private nextCr: number;
+  /** End of the line's content, before its terminator. */
+  end = 0;
+  /** Offset just past the terminator. */
+  next = 0;
+  terminator: Terminator = 'none';
 
   constructor(
     private readonly bytes: Buffer,
@@ -55,28 +55,32 @@ class LineReader {
     return i < 0 && this.head.length < this.bytes.length ? this.bytes.indexOf(byte, from) : i;
   }
 
-  read(start: number): Line {
+  /** Reads the line that starts at `start` into end, next and terminator. */
+  read(start: number): void {
     if (this.nextLf !== -1 && this.nextLf < start) this.nextLf = this.find(LF, start);
     if (this.nextCr !== -1 && this.nextCr < start) this.nextCr = this.find(CR, start);
     const lf = this.nextLf;
     const cr = this.nextCr;
-    if (cr !== -1 && (lf === -1 || cr < lf)) {
-      if (cr + 1 === lf) return { start, end: cr, next: cr + 2, terminator: 'crlf' };
-      return { start, end: cr, next: cr + 1, terminator: 'cr' };
-    }
-    if (lf !== -1) return { start, end: lf, next: lf + 1, terminator: 'lf' };
-    return { start, end: this.bytes.length, next: this.bytes.length, terminator: 'none' };
+    if (cr !== -1 && (lf === -1 || cr < lf)) this.set(cr, cr + 1 === lf ? cr + 2 : cr + 1, cr + 1 === lf ? 'crlf' : 'cr');
+    else if (lf !== -1) this.set(lf, lf + 1, 'lf');
+    else this.set(this.bytes.length, this.bytes.length, 'none');
+  }
+
+  private set(end: number, next: number, terminator: Terminator): void {
+    this.end = end;
+    this.next = next;
+    this.terminator = terminator;
   }
 }
 
 /** Length of a field name at the start of the line (printable ASCII except ':'), and whether WSP precedes the colon. */
-function fieldNameLength(bytes: Uint8Array, line: Line): { nameEnd: number; colon: number } | undefined {
-  let i = line.start;
-  while (i < line.end && bytes[i]! > SP && bytes[i]! < 127 && bytes[i] !== COLON) i++;
+function fieldNameLength(bytes: Uint8Array, start: number, end: number): { nameEnd: number; colon: number } | undefined {
+  let i = start;
+  while (i < end && bytes[i]! > SP && bytes[i]! < 127 && bytes[i] !== COLON) i++;
   const nameEnd = i;
-  if (nameEnd === line.start) return undefined;
+  if (nameEnd === start) return undefined;
   // obs-optional: WSP between the name and the colon (RFC 5322 4.5.3); attackers use it ("From : x").
-  while (i < line.end && (bytes[i] === SP || bytes[i] === TAB)) i++;
+  while (i < end && (bytes[i] === SP || bytes[i] === TAB)) i++;
   if (bytes[i] !== COLON) return undefined;
   return { nameEnd, colon: i };
 }
@@ -99,8 +103,9 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   // A leading mbox "From " line (mboxo/mboxrd) is envelope, not header.
   // "From : x" (space before the colon) is a header field, not an mbox separator.
   if (bytes.length >= pos + 5 && /^From (?![ \t]*:)/.test(latin1(bytes.subarray(pos, pos + 64)))) {
-    const first = new LineReader(toBuffer(bytes), pos + 1000).read(pos);
-    mboxFrom = bytesToText(bytes.subarray(first.start, Math.min(first.end, first.start + 1000)));
+    const first = new LineReader(toBuffer(bytes), pos + 1000);
+    first.read(pos);
+    mboxFrom = bytesToText(bytes.subarray(pos, Math.min(first.end, pos + 1000)));
     problems.push({ code: 'mbox-from-line', detail: 'a leading mbox "From " line was set aside' });
     pos = first.next;
   }
@@ -108,7 +113,7 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   const limit = Math.min(bytes.length, start + maxHeaderBytes);
   const fields: HeaderField[] = [];
   const lines = new LineReader(toBuffer(bytes), limit);
-  const seen = new Set<Line['terminator']>();
+  const seen = new Set<Terminator>();
   // Fields are built once the end of the header block is known, so that the block is decoded in one piece.
   const pending: PendingField[] = [];
   let current: PendingField | undefined;
@@ -128,30 +133,30 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
       ended = true;
       break;
     }
-    const line = lines.read(pos);
-    if (line.terminator !== 'none') seen.add(line.terminator);
-    if (line.end === line.start) {
+    lines.read(pos);
+    if (lines.terminator !== 'none') seen.add(lines.terminator);
+    if (lines.end === pos) {
       // The blank line: the body starts after it.
-      bodyOffset = line.next;
+      bodyOffset = lines.next;
       ended = true;
       break;
     }
-    const first = bytes[line.start];
+    const first = bytes[pos];
     if ((first === SP || first === TAB) && current) {
-      current.lines.push(line);
+      current.end = lines.end;
     } else {
-      const name = fieldNameLength(bytes, line);
+      const name = fieldNameLength(bytes, pos, lines.end);
       if (!name) {
         // Not a field and not a continuation: the header block ends here (no blank line).
-        problems.push({ code: 'invalid-header-line', detail: `line at byte ${line.start} is not a header field; header block ends there` });
-        bodyOffset = line.start;
+        problems.push({ code: 'invalid-header-line', detail: `line at byte ${pos} is not a header field; header block ends there` });
+        bodyOffset = pos;
         ended = true;
         break;
       }
       flush();
-      current = { nameEnd: name.nameEnd, colon: name.colon, lines: [line] };
+      current = { start: pos, nameEnd: name.nameEnd, colon: name.colon, end: lines.end };
     }
-    pos = line.next;
+    pos = lines.next;
   }
   flush();
   if (!ended) problems.push({ code: 'no-body-separator', detail: 'no blank line: the header block runs to the end of the input' });
@@ -160,17 +165,19 @@ export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitRes
   const text = headerText(bytes, start, headerEnd);
   for (let i = 0; i < pending.length; i++) {
     const p = pending[i]!; // an index loop: every field of every message (for...of allocates a result a step)
-    fields.push(makeField(bytes, text, fields.length, p.lines, p.nameEnd, p.colon));
+    fields.push(makeField(bytes, text, fields.length, p));
   }
   if (bytes.subarray(start, headerEnd).includes(0)) problems.push({ code: 'nul-in-header', detail: 'NUL bytes in the header block' });
   const lineEnding: LineEnding = seen.size === 0 ? 'none' : seen.size > 1 ? 'mixed' : [...seen][0]!;
   return { fields, bodyOffset, start, lineEnding, mboxFrom, problems };
 }
 
+/** A field's bytes: its first line starts at `start`, its last line's content ends at `end`. */
 interface PendingField {
+  start: number;
   nameEnd: number;
   colon: number;
-  lines: Line[];
+  end: number;
 }
 
 /**
@@ -189,21 +196,31 @@ function headerText(bytes: Uint8Array, start: number, end: number): HeaderText |
   return isAscii(block) ? { text: latin1(block), base: start } : undefined;
 }
 
-function lineText(bytes: Uint8Array, text: HeaderText | undefined, line: Line): string {
-  return text ? text.text.slice(line.start - text.base, line.end - text.base) : bytesToText(bytes.subarray(line.start, line.end));
-}
-
 /**
- * The lines first..last of a folded field joined with '\n', as one slice of the decoded block: a field's lines are
- * consecutive and no line holds a CR or LF of its own, so each line break in the slice (CRLF, LF or a bare CR) is
- * exactly one join. Copied only when a break is not already '\n'; a slice per line and their join cost more.
+ * A field's lines joined with '\n'. A field's lines are consecutive and no line holds a CR or LF of its own, so each
+ * line break in its bytes (CRLF, LF or a bare CR) is exactly one join: with the block decoded, the raw text is one
+ * slice, copied only when a break is not already '\n'. Otherwise each line is decoded on its own (UTF-8 validity,
+ * else latin-1, is decided line by line).
  */
-function foldedText(text: HeaderText, first: Line, last: Line): string {
-  const joined = text.text.slice(first.start - text.base, last.end - text.base);
-  return joined.includes('\r') ? joined.replace(LINE_BREAK, '\n') : joined;
+function rawText(bytes: Uint8Array, text: HeaderText | undefined, start: number, end: number): string {
+  if (text) {
+    const joined = text.text.slice(start - text.base, end - text.base);
+    return joined.includes('\r') ? joined.replace(ANY_LINE_BREAK, '\n') : joined;
+  }
+  const field = toBuffer(bytes).subarray(start, end);
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const lf = field.indexOf(LF, from);
+    const cr = field.indexOf(CR, from);
+    const brk = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
+    if (brk === -1) return out + bytesToText(field.subarray(from));
+    out += bytesToText(field.subarray(from, brk)) + '\n';
+    from = brk + (field[brk] === CR && field[brk + 1] === LF ? 2 : 1);
+  }
 }
 
-const LINE_BREAK = /\r\n?|\n/g;
+const ANY_LINE_BREAK = /\r\n?|\n/g;
 
 /**
  * The value unfolded: line breaks removed, runs of SP/HTAB collapsed to one space, trimmed. The same as
@@ -250,9 +267,8 @@ class Field implements HeaderField {
   }
 }
 
-function makeField(bytes: Uint8Array, text: HeaderText | undefined, index: number, lines: Line[], nameEnd: number, colon: number): HeaderField {
-  const first = lines[0]!;
-  const name = text ? text.text.slice(first.start - text.base, nameEnd - text.base) : latin1(bytes.subarray(first.start, nameEnd));
-  const raw = lines.length === 1 ? lineText(bytes, text, first) : text ? foldedText(text, first, lines[lines.length - 1]!) : lines.map((l) => lineText(bytes, text, l)).join('\n');
-  return new Field(index, name, name.toLowerCase(), raw, colon + 1 - first.start, first.start, colon !== nameEnd);
+function makeField(bytes: Uint8Array, text: HeaderText | undefined, index: number, p: PendingField): HeaderField {
+  const name = text ? text.text.slice(p.start - text.base, p.nameEnd - text.base) : latin1(bytes.subarray(p.start, p.nameEnd));
+  const raw = rawText(bytes, text, p.start, p.end);
+  return new Field(index, name, name.toLowerCase(), raw, p.colon + 1 - p.start, p.start, p.colon !== p.nameEnd);
 }
