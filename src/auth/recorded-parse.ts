@@ -13,8 +13,10 @@
 //   Authentication-Results: example.org 1; none
 // The last-but-one (Microsoft) has no authserv-id at all: the first segment is already a result.
 //
-// One linear pass: comments (nested, depth-capped) and quoted strings are consumed character by character, no regex
-// runs over the whole value. Sizes are capped: a hostile header cannot make this quadratic or unbounded.
+// One linear pass: words, quoted strings and comments (nested, depth-capped) are found by single-class regexes that
+// resume where the last token ended and never backtrack. Sizes are capped: a hostile header cannot make this quadratic
+// or unbounded.
+import { commentEnd } from '../message/text.js';
 
 /** Characters of one header value we read; the rest is ignored (no real A-R header comes close). */
 export const MAX_AR_VALUE = 16 * 1024;
@@ -49,14 +51,13 @@ export interface ParsedAuthResults {
 
 type Token = { kind: 'word'; text: string } | { kind: 'quoted'; text: string } | { kind: 'semi' } | { kind: 'comment'; text: string };
 
-// Words, quoted strings and comments are found with sticky and global regexes (native code) rather than a look at
-// every character: a scan worker runs its first thousands of messages in unoptimised code, where the per-character
-// loop cost several calls a character over values of hundreds. test() sets lastIndex without building a match array.
+// Words, quoted strings (and comments: commentEnd) are found with sticky and global regexes (native code) rather than
+// a look at every character: a scan worker runs its first thousands of messages in unoptimised code, where the
+// per-character loop cost several calls a character over values of hundreds. test() sets lastIndex without building a
+// match array.
 const WORD = /[^ \t\r\n;("]+/y;
 /** What ends or escapes inside a quoted string. */
 const QUOTED_MARK = /["\\]/g;
-/** What changes a comment's depth, or escapes the next character. */
-const COMMENT_MARK = /[()\\]/g;
 
 /** Splits a value into words, quoted strings, ';' and comments. Whitespace separates words. */
 export function tokenize(value: string): Token[] {
@@ -109,16 +110,8 @@ function readQuoted(text: string, open: number): { text: string; next: number } 
 
 /** Index just past the comment that opens at `start` (or the end of the text when it is never closed). */
 function skipComment(text: string, start: number): number {
-  let depth = 0;
-  COMMENT_MARK.lastIndex = start;
-  while (COMMENT_MARK.test(text)) {
-    const j = COMMENT_MARK.lastIndex - 1;
-    const c = text.charCodeAt(j);
-    if (c === 92) COMMENT_MARK.lastIndex = j + 2; // a quoted-pair: the next character does not count
-    else if (c === 40) depth = Math.min(depth + 1, MAX_COMMENT_DEPTH);
-    else if (--depth === 0) return j + 1;
-  }
-  return text.length;
+  const { end } = commentEnd(text, start, MAX_COMMENT_DEPTH);
+  return end < text.length ? end + 1 : text.length;
 }
 
 /** Groups tokens into `key=value` pairs, allowing CFWS around '=' (RFC 8601 permits "spf = pass"). */

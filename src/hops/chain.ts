@@ -155,8 +155,7 @@ function clientIsOurs(hop: Hop, ours: Ours): string | undefined {
   if (ours.explicit) return undefined;
   if (scope === 'private' || scope === 'link-local' || scope === 'shared') return `client ${ip} is a private address: an internal hop`;
   if (named && !isSharedOutbound(named.name) && !isSharedOutbound(f?.helo)) {
-    for (const domain of ours.orgs.keys()) {
-      const why = ours.orgs.get(domain);
+    for (const [domain, why] of ours.orgs) {
       if (nameMatches(named.name, domain)) return `client ${named.name} (${named.how === 'rdns' ? 'reverse DNS' : 'HELO from an internal network'}) is in ${domain}, the receiving side's organisation (${why})`;
     }
   }

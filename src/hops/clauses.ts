@@ -4,7 +4,7 @@
 // keyword inside a comment ("(using TLSv1.3 with cipher ...)", "(Postfix, from userid 0)") never opens a clause.
 // Real headers break the grammar in every way, so nothing here throws: oddities become notes.
 
-import { isRegexSpace } from '../message/text.js';
+import { commentEnd, isRegexSpace } from '../message/text.js';
 
 export type ClauseKey = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
 
@@ -57,30 +57,11 @@ function keywordOf(word: string): ClauseKey | undefined {
   return undefined;
 }
 
-// Words and comments are found with sticky and global regexes (native code) rather than a loop over every character:
-// a scan worker runs its first thousands of messages in unoptimised code, where that loop cost a call or two a
-// character. test() sets lastIndex without building a match array.
+// Words (and comments: commentEnd) are found with a sticky regex (native code) rather than a loop over every
+// character: a scan worker runs its first thousands of messages in unoptimised code, where that loop cost a call or
+// two a character. test() sets lastIndex without building a match array.
 /** A word runs to whitespace, '(' or ';' (so "with;ESMTP" splits into a keyword, a ';' and a word). */
 const WORD = /[^\s(;]+/y;
-/** What can change a comment's depth: '(', ')' and a quoted-pair's backslash (RFC 5322 3.2.1). */
-const COMMENT_MARK = /[()\\]/g;
-
-/**
- * The end of the comment opened at `open`: the index of its closing ')', or value.length when it is not closed; with
- * the depth left open at that point (0 when closed).
- */
-function commentEnd(s: string, open: number): { end: number; depth: number } {
-  let depth = 0;
-  COMMENT_MARK.lastIndex = open;
-  while (COMMENT_MARK.test(s)) {
-    const j = COMMENT_MARK.lastIndex - 1;
-    const d = s.charCodeAt(j);
-    if (d === 92) COMMENT_MARK.lastIndex = j + 2; // '\\' quotes the next character, whatever it is
-    else if (d === 40) depth++;
-    else if (--depth === 0) return { end: j, depth };
-  }
-  return { end: s.length, depth };
-}
 
 export function tokenize(value: string, notes: string[]): Token[] {
   const s = value;

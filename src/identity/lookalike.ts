@@ -138,11 +138,11 @@ const BRAND_LABELS: ReadonlyMap<string, string> = (() => {
  * The brand labels, in BRAND_LABELS order, within one letter of this length: only those can be one edit away from an
  * ASCII label of it, and every domain is compared with the brands. Remembered per length (at most 254 lists).
  */
-const labelsNear = new Map<number, readonly (readonly [string, string])[]>();
 const ALL_BRAND_LABELS: readonly (readonly [string, string])[] = [...BRAND_LABELS];
+const labelsNear = new Map<number, readonly (readonly [string, string])[]>();
 function brandLabelsNear(length: number): readonly (readonly [string, string])[] {
   let near = labelsNear.get(length);
-  if (!near) labelsNear.set(length, (near = [...BRAND_LABELS].filter(([label]) => Math.abs(label.length - length) <= 1)));
+  if (!near) labelsNear.set(length, (near = ALL_BRAND_LABELS.filter(([label]) => Math.abs(label.length - length) <= 1)));
   return near;
 }
 

@@ -11,6 +11,7 @@
 // an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
 import { closeFile, openFile, readAt } from './fs-async.js';
 import { releaseShared, sharedConcat, sharedCopy } from './read.js';
+import { toBuffer } from '../message/text.js';
 
 export interface MboxMessage {
   /** Byte offset of the message's "From " line in the file. */
@@ -57,7 +58,7 @@ export function startsWithSeparator(head: Uint8Array): boolean {
  * message, and need not be cut (the SpamAssassin corpus keeps one message a file, each behind its From_ line).
  */
 export function hasLaterFromLine(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(FROM_) !== -1;
+  return toBuffer(bytes).indexOf(FROM_) !== -1;
 }
 
 /**

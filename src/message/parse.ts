@@ -18,13 +18,11 @@ function looksBinary(bytes: Uint8Array): boolean {
   // its first thousands of messages in unoptimised code, where that loop cost ~19 µs a message.
   const head = toBuffer(bytes).subarray(0, 4096);
   if (head.indexOf(0) !== -1) return true;
-  const text = head.toString('latin1');
-  if (!HAS_CONTROL.test(text)) return false;
-  return text.match(CONTROLS)!.length / Math.max(1, head.length) > BINARY_CONTROL_SHARE;
+  const controls = head.toString('latin1').match(CONTROLS);
+  return controls !== null && controls.length / Math.max(1, head.length) > BINARY_CONTROL_SHARE;
 }
 
 /** Control bytes other than NUL (looked for first), HTAB, LF and CR. */
-const HAS_CONTROL = /[\x01-\x08\x0b\x0c\x0e-\x1f]/;
 const CONTROLS = /[\x01-\x08\x0b\x0c\x0e-\x1f]/g;
 
 /**
