@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { jitFlags } from './jit-flags.js';
+import { workerV8Flags } from './v8-flags.js';
 import { IDLE, type WorkerData } from './protocol.js';
 
 export interface StartedWorker {
@@ -43,7 +43,7 @@ function workerScript(): { url: URL; execArgv?: string[] } {
 /** A new worker running `script` (default: the scan worker). It does nothing until it is sent its settings. */
 export function startWorker(script?: URL): StartedWorker {
   // V8 reads its flags when an isolate is created: set before the first worker (again: no change).
-  for (const flag of jitFlags(process.versions.v8)) setFlagsFromString(flag);
+  for (const flag of workerV8Flags(process.versions.v8)) setFlagsFromString(flag);
   const { url, execArgv } = script ? { url: script, execArgv: undefined } : workerScript();
   const current = new Int32Array(new SharedArrayBuffer(4));
   current[0] = IDLE;

@@ -10,7 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { DnsAnswerRecord, Resolver } from '../../types.js';
 import { analyzeOne, resultOf, type ScanSettings } from './analyze-one.js';
-import { jitFlags } from './jit-flags.js';
+import { workerV8Flags } from './v8-flags.js';
 import { encodeResults, IDLE, type Task, type ToWorker, type WorkerData, type WorkerSetup } from './protocol.js';
 import type { ScanFact } from './tally.js';
 import { remoteResolver } from './dns-bridge.js';
@@ -136,7 +136,7 @@ parentPort?.on('message', (msg: ToWorker) => {
  * first, because V8 rejects a cache recorded under other flags.
  */
 export async function analyzeForCodeCache(paths: readonly string[]): Promise<void> {
-  for (const flag of jitFlags(process.versions.v8)) setFlagsFromString(flag);
+  for (const flag of workerV8Flags(process.versions.v8)) setFlagsFromString(flag);
   const s: ScanSettings = { format: 'ndjson', unwrap: 'all', timeoutMs: 10_000, analyze: { offline: true } };
   const results = [];
   for (const [seq, path] of paths.entries()) {

@@ -1,23 +1,27 @@
 // V8 settings for a scan's worker isolates. A worker compiles its hot code for itself, and on a scan of a few
 // thousand messages that warm-up is most of the work: TurboFan compiles (~530 in a cold corpus pass with V8's
 // defaults, half of them recompiles after a deoptimisation) cost ~1.9 s of CPU per isolate on background threads,
-// which on two cores is taken from the analysis. These flags make V8 compile less and later, with more feedback.
+// which on two cores is taken from the analysis. Most of these flags make V8 compile less and later, with more
+// feedback; one makes the young-generation collector work alone (see below).
 // V8 flags are process-wide and a new isolate reads them when it is created, so they are set before the first worker
 // starts. Node documents changing flags after start-up as unsupported in general; these only steer the optimising
-// compiler's heuristics. An unknown flag is not an error but V8 prints one to stderr, on every scan, so each flag is
-// given only to the V8 versions known to have it (test/cli/scan-jit-flags.test.ts checks each on Node 20, 22 and 24):
-// a newer V8 gets none until it has been measured, and scans as fast as V8's defaults make it.
+// compiler's heuristics and the number of scavenger tasks, which V8 reads afresh for each compile and each
+// collection. (Not --single-threaded-gc: it also turns off concurrent marking, and the main thread's heap, which
+// started with it, then aborted a V8 check at its next full collection.) An unknown flag is not an error but V8
+// prints one to stderr, on every scan, so each flag is given only to the V8 versions known to have it
+// (test/cli/scan-v8-flags.test.ts checks each on Node 20, 22 and 24): a newer V8 gets none until it has been
+// measured, and scans as fast as V8's defaults make it.
 
 /** The V8 majors of Node 20 (11), 22 (12) and 24 (13). */
 const MEASURED_V8 = (major: number) => major >= 11 && major <= 13;
 
-interface JitFlag {
+interface V8Flag {
   flag: string;
   /** The V8 major versions that know this flag, when not every measured one. */
   v8Majors?: (major: number) => boolean;
 }
 
-const FLAGS: readonly JitFlag[] = [
+const FLAGS: readonly V8Flag[] = [
   // Bytecode inlined into one optimised function (default 920): compiles cost about half, the code is hardly slower.
   // Corpus scan, Node 20, --jobs 1: 9.6 -> 7.7 s CPU.
   { flag: '--max-inlined-bytecode-size-cumulative=200' },
@@ -35,10 +39,16 @@ const FLAGS: readonly JitFlag[] = [
   // - V8 12 and 13 (Node 22, 24) count calls (default 3,000), with Maglev in between. 24,000: Node 22 4.67 -> 4.11 s,
   //   Node 24 3.70 -> 3.41 s.
   { flag: '--invocation-count-for-turbofan=24000', v8Majors: (major) => major >= 12 },
+  // A scavenge (~185 per worker over the corpus, ~1 ms each) splits its work with helper threads by default. A scan
+  // keeps every core busy already, so a helper has to wait for one, and the worker for the helper. One task a
+  // scavenge, corpus scan, --jobs 2, median wall ratio of ABBA rounds: Node 20 0.949 (six rounds, each one faster),
+  // Node 22 0.953 (four), Node 24 0.962 (six, each one faster). Turning off the other background collector work as
+  // well (sweeping, compaction, pointer updates) added nothing.
+  { flag: '--no-parallel-scavenge' },
 ];
 
 /** The flags for the V8 of the given version ("11.3.244.8-node.38"). */
-export function jitFlags(v8Version: string): string[] {
+export function workerV8Flags(v8Version: string): string[] {
   const major = Number.parseInt(v8Version, 10);
   if (!MEASURED_V8(major)) return [];
   return FLAGS.filter((f) => !f.v8Majors || f.v8Majors(major)).map((f) => f.flag);

@@ -1,13 +1,13 @@
-// The V8 flags a scan sets before its workers start (src/cli/scan/jit-flags.ts) must all be known to the V8 that
+// The V8 flags a scan sets before its workers start (src/cli/scan/v8-flags.ts) must all be known to the V8 that
 // runs it: V8 answers an unknown flag with an error line on stderr and goes on without it. This file runs on every
 // Node of the version matrix (scripts/node-matrix.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { jitFlags } from '../../src/cli/scan/jit-flags.js';
+import { workerV8Flags } from '../../src/cli/scan/v8-flags.js';
 
 test("every flag chosen for this Node's V8 is one it knows, set the way the scan sets it", () => {
-  const flags = jitFlags(process.versions.v8);
+  const flags = workerV8Flags(process.versions.v8);
   const major = Number.parseInt(process.versions.v8, 10);
   // Node 20, 22 and 24 get the flags; a newer Node none, until someone has measured them there.
   assert.equal(flags.length >= 3, major >= 11 && major <= 13, `V8 ${process.versions.v8}: ${flags.join(' ')}`);
@@ -23,20 +23,20 @@ test("every flag chosen for this Node's V8 is one it knows, set the way the scan
 });
 
 test("each V8 gets the optimisation threshold in its own unit: V8 11 a bytecode budget, V8 12 and 13 a call count", () => {
-  const v11 = jitFlags('11.3.244.8-node.38');
+  const v11 = workerV8Flags('11.3.244.8-node.38');
   assert.ok(v11.includes('--interrupt-budget=540672'));
   assert.ok(!v11.some((f) => f.startsWith('--invocation-count-for-turbofan')));
   for (const version of ['12.4.254.21-node.33', '13.6.233.10-node.28']) {
-    const flags = jitFlags(version);
+    const flags = workerV8Flags(version);
     assert.ok(flags.includes('--invocation-count-for-turbofan=24000'), version);
     assert.ok(!flags.some((f) => f.startsWith('--interrupt-budget')), version);
   }
   // V8 12 and 13 get the same list.
-  assert.deepEqual(jitFlags('12.4.254.21-node.33'), jitFlags('13.6.233.10-node.28'));
+  assert.deepEqual(workerV8Flags('12.4.254.21-node.33'), workerV8Flags('13.6.233.10-node.28'));
 });
 
 test('a V8 nobody has measured these flags on gets none (an unknown flag would print an error on every scan)', () => {
-  assert.deepEqual(jitFlags('14.1.146.11-node.14'), []);
-  assert.deepEqual(jitFlags('10.2.154.26-node.26'), []);
-  assert.deepEqual(jitFlags('not a version'), []);
+  assert.deepEqual(workerV8Flags('14.1.146.11-node.14'), []);
+  assert.deepEqual(workerV8Flags('10.2.154.26-node.26'), []);
+  assert.deepEqual(workerV8Flags('not a version'), []);
 });
