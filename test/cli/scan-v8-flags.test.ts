@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { workerV8Flags } from '../../src/cli/scan/v8-flags.js';
 
 test("every flag chosen for this Node's V8 is one it knows, set the way the scan sets it", () => {
-  const flags = workerV8Flags(process.versions.v8);
+  const flags = workerV8Flags(process.versions.v8, true);
   const major = Number.parseInt(process.versions.v8, 10);
   // Node 20, 22 and 24 get the flags; a newer Node none, until someone has measured them there.
   assert.equal(flags.length >= 3, major >= 11 && major <= 13, `V8 ${process.versions.v8}: ${flags.join(' ')}`);
@@ -39,4 +39,13 @@ test('a V8 nobody has measured these flags on gets none (an unknown flag would p
   assert.deepEqual(workerV8Flags('14.1.146.11-node.14'), []);
   assert.deepEqual(workerV8Flags('10.2.154.26-node.26'), []);
   assert.deepEqual(workerV8Flags('not a version'), []);
+});
+
+test('TurboFan compiles on the workers\' own threads only when a worker runs on every core', () => {
+  for (const version of ['11.3.244.8-node.38', '12.4.254.21-node.33', '13.6.233.10-node.28']) {
+    assert.ok(workerV8Flags(version, true).includes('--no-concurrent-recompilation'), version);
+    assert.ok(!workerV8Flags(version, false).includes('--no-concurrent-recompilation'), version);
+    // Everything else is the same either way.
+    assert.deepEqual(workerV8Flags(version, true).filter((f) => f !== '--no-concurrent-recompilation'), workerV8Flags(version, false));
+  }
 });

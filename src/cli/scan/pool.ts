@@ -51,7 +51,7 @@ export class ScanPool {
   readonly dnsBridge: DnsBridge;
 
   constructor(
-    jobs: number,
+    private readonly jobs: number,
     private readonly settings: ScanSettings,
     dns: DnsSession | undefined,
     private readonly dnsMode: WorkerSetup['dns'],
@@ -123,7 +123,7 @@ export class ScanPool {
 
   /** A slot for a worker: one the fast path started while the arguments were being parsed, or a new one. */
   private spawn(early?: StartedWorker): Slot {
-    const { worker, current } = early ?? startWorker(this.options.script);
+    const { worker, current } = early ?? startWorker(this.options.script, this.jobs);
     worker.ref();
     worker.postMessage({ type: 'setup', settings: this.settings, dns: this.dnsMode } satisfies WorkerSetup);
     const slot: Slot = { worker, inFlight: new Map(), outbox: [], current, lastSeen: Date.now(), ready: false, spawnedAt: Date.now() };

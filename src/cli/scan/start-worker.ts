@@ -40,10 +40,13 @@ function workerScript(): { url: URL; execArgv?: string[] } {
   throw new Error('the scan worker bundle dist/scan-worker.cjs is missing (run "npm run build")');
 }
 
-/** A new worker running `script` (default: the scan worker). It does nothing until it is sent its settings. */
-export function startWorker(script?: URL): StartedWorker {
+/**
+ * A new worker running `script` (default: the scan worker), one of `workers` the scan runs. It does nothing until it
+ * is sent its settings.
+ */
+export function startWorker(script: URL | undefined, workers: number): StartedWorker {
   // V8 reads its flags when an isolate is created: set before the first worker (again: no change).
-  for (const flag of workerV8Flags(process.versions.v8)) setFlagsFromString(flag);
+  for (const flag of workerV8Flags(process.versions.v8, workers >= availableParallelism())) setFlagsFromString(flag);
   const { url, execArgv } = script ? { url: script, execArgv: undefined } : workerScript();
   const current = new Int32Array(new SharedArrayBuffer(4));
   current[0] = IDLE;
@@ -68,7 +71,7 @@ export function prestartScanWorkers(jobs: number | undefined): void {
   const waiting: StartedWorker[] = [];
   try {
     for (let i = 0; i < count; i++) {
-      const started = startWorker();
+      const started = startWorker(undefined, count);
       started.worker.unref();
       // A worker that fails before adoption (it cannot load) is dropped: the pool starts its own, and reports that
       // one's failure.
