@@ -2,12 +2,14 @@
 // thousand messages that warm-up is most of the work: TurboFan compiles (~530 in a cold corpus pass with V8's
 // defaults, half of them recompiles after a deoptimisation) cost ~1.9 s of CPU per isolate on background threads,
 // which on two cores is taken from the analysis. Most of these flags make V8 compile less and later, with more
-// feedback; one makes the young-generation collector work alone (see below).
+// feedback; the last two keep a worker's collector and compiler from handing work to helper threads when no core is
+// free for them.
 // V8 flags are process-wide and a new isolate reads them when it is created, so they are set before the first worker
 // starts. Node documents changing flags after start-up as unsupported in general; these only steer the optimising
 // compiler's heuristics and the number of scavenger tasks, which V8 reads afresh for each compile and each
-// collection. (Not --single-threaded-gc: it also turns off concurrent marking, and the main thread's heap, which
-// started with it, then aborted a V8 check at its next full collection.) An unknown flag is not an error but V8
+// collection, and whether a new isolate compiles in the background. (Not --single-threaded-gc: it also turns off
+// concurrent marking, and the main thread's heap, which started with it, then aborted a V8 check at its next full
+// collection.) An unknown flag is not an error but V8
 // prints one to stderr, on every scan, so each flag is given only to the V8 versions known to have it
 // (test/cli/scan-v8-flags.test.ts checks each on Node 20, 22 and 24): a newer V8 gets none until it has been
 // measured, and scans as fast as V8's defaults make it.
