@@ -9,10 +9,9 @@
 // compiler's heuristics and the number of scavenger tasks, which V8 reads afresh for each compile and each
 // collection, and whether a new isolate compiles in the background. (Not --single-threaded-gc: it also turns off
 // concurrent marking, and the main thread's heap, which started with it, then aborted a V8 check at its next full
-// collection.) An unknown flag is not an error but V8
-// prints one to stderr, on every scan, so each flag is given only to the V8 versions known to have it
-// (test/cli/scan-v8-flags.test.ts checks each on Node 20, 22 and 24): a newer V8 gets none until it has been
-// measured, and scans as fast as V8's defaults make it.
+// collection.) An unknown flag is not an error but V8 prints one to stderr, on every scan, so each flag is given
+// only to the V8 versions known to have it (test/cli/scan-v8-flags.test.ts checks each on Node 20, 22 and 24): a
+// newer V8 gets none until it has been measured, and scans as fast as V8's defaults make it.
 
 /** The V8 majors of Node 20 (11), 22 (12) and 24 (13). */
 const MEASURED_V8 = (major: number) => major >= 11 && major <= 13;
