@@ -207,16 +207,16 @@ function rawText(bytes: Uint8Array, text: HeaderText | undefined, start: number,
     const joined = text.text.slice(start - text.base, end - text.base);
     return joined.includes('\r') ? joined.replace(ANY_LINE_BREAK, '\n') : joined;
   }
+  // The split's own line reader: it searches for the next CR and LF once each and reuses them, where searching both
+  // again from every line scanned a CR-less field to its end once a line.
   const field = toBuffer(bytes).subarray(start, end);
+  const lines = new LineReader(field, field.length);
   let out = '';
-  let from = 0;
-  for (;;) {
-    const lf = field.indexOf(LF, from);
-    const cr = field.indexOf(CR, from);
-    const brk = cr !== -1 && (lf === -1 || cr < lf) ? cr : lf;
-    if (brk === -1) return out + bytesToText(field.subarray(from));
-    out += bytesToText(field.subarray(from, brk)) + '\n';
-    from = brk + (field[brk] === CR && field[brk + 1] === LF ? 2 : 1);
+  for (let from = 0; ; from = lines.next) {
+    lines.read(from);
+    out += bytesToText(field.subarray(from, lines.end));
+    if (lines.terminator === 'none') return out;
+    out += '\n';
   }
 }
 

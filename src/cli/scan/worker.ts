@@ -133,7 +133,9 @@ parentPort?.on('message', (msg: ToWorker) => {
 /**
  * For the build (scripts/build.mjs), on a main thread: analyse these messages as a worker does, so that the code
  * cache recorded at exit (bin/load-bundle.cjs) holds the functions a scan compiles. The workers' V8 flags are set
- * first, because V8 rejects a cache recorded under other flags.
+ * first, because V8 rejects a cache recorded under other flags. The one a scan adds when a worker runs on every core
+ * (--no-concurrent-recompilation) is not among the flags V8 compares: the cache is used with it too (measured with
+ * MAILTRACE_DEBUG, and by the code-cache test's two-worker scan on two cores).
  */
 export async function analyzeForCodeCache(paths: readonly string[]): Promise<void> {
   for (const flag of workerV8Flags(process.versions.v8)) setFlagsFromString(flag);
