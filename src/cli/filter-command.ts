@@ -68,7 +68,7 @@ export async function runFilter(args: FilterArgs, io: FilterIo = defaultIo()): P
   const outcome = input.rest
     ? { added: (eol: Eol) => errorHeader(`message larger than ${maxBytes} bytes: passed through unanalysed`, eol), exit: EXIT.pass }
     : await analyseForFilter(input.head, args, authservId, io);
-  const chunks = outcome ? rewrite(input.head, authservId, outcome.added) : [input.head];
+  const chunks = rewrite(input.head, authservId, outcome);
   try {
     for (const chunk of chunks) await write(io.stdout, chunk);
     if (input.rest) for await (const chunk of input.rest) await write(io.stdout, toBuffer(chunk));
@@ -76,17 +76,22 @@ export async function runFilter(args: FilterArgs, io: FilterIo = defaultIo()): P
     io.stderr.write(`mailtrace filter: cannot write the message: ${(err as Error).message}\n`);
     return EX_IOERR;
   }
-  return outcome?.exit ?? EXIT.pass;
+  return outcome.exit;
 }
 
 interface Outcome {
   /** The fields to add, given the message's line ending. */
   added: (eol: Eol) => string;
   exit: number;
+  /**
+   * Added only when the input starts with a header field: on top of anything else, our field would turn the input's
+   * first line into a body. Forged fields are removed all the same.
+   */
+  onlyWithFields?: true;
 }
 
-/** Analyse within the deadline. Undefined: not a message at all, to pass through unchanged. */
-async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: string, io: FilterIo): Promise<Outcome | undefined> {
+/** Analyse within the deadline. */
+async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: string, io: FilterIo): Promise<Outcome> {
   const failed = (reason: string): Outcome => {
     io.stderr.write(`mailtrace filter: not analysed: ${reason}\n`);
     return { added: (eol) => errorHeader(`not analysed: ${reason}`, eol), exit: args.tempfailOnError ? EXIT.tempFail : EXIT.pass };
@@ -96,9 +101,11 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
   try {
     report = await withDeadline(analyseOnce(raw, args, io), args.timeout);
   } catch (err) {
+    // Not a message (binary, no header field of mail...): still rewritten when it has header fields at all, for a
+    // field a sender planted must go whether or not we could analyse the rest (one NUL byte made it "binary").
     if (err instanceof NotAMessageError) {
-      io.stderr.write(`mailtrace filter: passed through unchanged: ${err.message}\n`);
-      return undefined;
+      io.stderr.write(`mailtrace filter: not analysed: ${err.message}\n`);
+      return { added: (eol) => errorHeader(`not analysed: ${err.message}`, eol), exit: EXIT.pass, onlyWithFields: true };
     }
     return failed(reasonFor(err));
   }
@@ -144,18 +151,18 @@ function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
 }
 
 /**
- * Insert our fields and remove forged ones. Should planning itself fail (a bug), the message still passes:
- * our fields go on top of the unchanged bytes.
+ * Insert our fields and remove forged ones, in the whole header section (not only the part the analysis reads).
+ * Should planning itself fail (a bug), the message still passes: our fields go on top of the unchanged bytes.
  */
-function rewrite(raw: Buffer, authservId: string, added: (eol: Eol) => string): Uint8Array[] {
+function rewrite(raw: Buffer, authservId: string, outcome: Outcome): Uint8Array[] {
   let plan: Rewrite;
   try {
     plan = planRewrite(raw, authservId, DEFAULT_MAX_HEADER_BYTES);
   } catch (err) {
-    plan = { insertAt: 0, removed: [], eol: '\n' };
+    plan = { insertAt: 0, removed: [], eol: '\n', fields: 0 };
     return applyRewrite(raw, plan, errorHeader(`forged-header removal failed: ${(err as Error).message}`, plan.eol));
   }
-  return applyRewrite(raw, plan, added(plan.eol));
+  return applyRewrite(raw, plan, outcome.onlyWithFields && plan.fields === 0 ? '' : outcome.added(plan.eol));
 }
 
 interface BoundedInput {

@@ -13,17 +13,30 @@ export class NotAMessageError extends Error {
 /** Share of control bytes above which the start of the input is binary, not mail. */
 const BINARY_CONTROL_SHARE = 0.1;
 
+/**
+ * Binary data, not mail: a NUL, or many control bytes, in the header part of the first 4 KB. Only the header is
+ * judged: a body may be 8-bit or binary (RFC 3030 BINARYMIME), and a NUL there used to make the whole message
+ * "not mail" (in the filter, a way to dodge the analysis).
+ */
 function looksBinary(bytes: Uint8Array): boolean {
   // Native searches (memchr, a compiled regex) over the first 4 KB instead of a loop over every byte: a worker runs
   // its first thousands of messages in unoptimised code, where that loop cost ~19 µs a message.
-  const head = toBuffer(bytes).subarray(0, 4096);
-  if (head.indexOf(0) !== -1) return true;
-  const controls = head.toString('latin1').match(CONTROLS);
-  return controls !== null && controls.length / Math.max(1, head.length) > BINARY_CONTROL_SHARE;
+  const head = toBuffer(bytes).subarray(0, 4096).toString('latin1');
+  const blank = EMPTY_LINE.exec(head);
+  const header = blank ? head.slice(0, blank.index) : head;
+  if (header.includes('\0')) return true;
+  const controls = header.match(CONTROLS);
+  return controls !== null && controls.length / Math.max(1, header.length) > BINARY_CONTROL_SHARE;
 }
 
-/** Control bytes other than NUL (looked for first), HTAB, LF and CR. */
-const CONTROLS = /[\x01-\x08\x0b\x0c\x0e-\x1f]/g;
+/** The end of a header: an empty line, with LF, CRLF or CR line breaks. */
+const EMPTY_LINE = /\n\r?\n|\r\r/;
+
+/**
+ * Control bytes other than NUL (looked for first), HTAB, LF and CR, and ESC, SO and SI, which ISO-2022 text
+ * (ISO-2022-JP, -KR: raw Japanese or Korean in old mail) is made of.
+ */
+const CONTROLS = /[\x01-\x08\x0b\x0c\x10-\x1a\x1c-\x1f]/g;
 
 /**
  * Fields only mail has: RFC 5322 3.6 (origination, addresses, identification, informational, trace, resent-), MIME,

@@ -21,7 +21,7 @@ export interface SplitResult {
   problems: MessageProblem[];
 }
 
-type Terminator = 'crlf' | 'lf' | 'cr' | 'none';
+export type Terminator = 'crlf' | 'lf' | 'cr' | 'none';
 
 /**
  * Finds line ends with Buffer.indexOf (memchr) instead of a loop over every byte, which cost a third of the split.
@@ -31,7 +31,7 @@ type Terminator = 'crlf' | 'lf' | 'cr' | 'none';
  * The line just read is the reader's own state (end, next, terminator), not an object per line: a message has
  * dozens of lines, and a worker's young generation filled with them.
  */
-class LineReader {
+export class LineReader {
   private readonly head: Buffer;
   private nextLf: number;
   private nextCr: number;

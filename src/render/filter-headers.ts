@@ -2,7 +2,7 @@
 // rewrite that removes the fields a sender must not be able to pre-set. The message itself is never re-encoded:
 // every byte we do not add or remove is written back as it came.
 import type { LineEnding, MethodResult, Report } from '../types.js';
-import { splitHeader } from '../message/split.js';
+import { LineReader, splitHeader, type Terminator } from '../message/split.js';
 
 /** RFC 5322 2.1.1: lines SHOULD stay within 78 characters. */
 export const FOLD_WIDTH = 78;
@@ -147,17 +147,34 @@ export function errorHeader(reason: string, eol: Eol): string {
   return foldField('X-Mailtrace-Error', headerSafe(reason, 300).split(' '), eol);
 }
 
-/** The authserv-id of an Authentication-Results value: its first token, after any comment (RFC 8601 2.2). */
+/**
+ * The authserv-id of an Authentication-Results value: its first token, after any comments (RFC 8601 2.2, CFWS of
+ * RFC 5322 3.2.2: comments nest, and a backslash quotes the next character). A comment skipped short of its real
+ * end would hide the id from us but not from the next reader: "((a) b) mx.example.org; dmarc=pass" is ours.
+ */
 export function authservIdOf(value: string): string {
-  let v = value.trimStart();
-  // Skip leading comments ("(forged) mx.example.org; ..."); nesting is bounded by the value length.
-  while (v.startsWith('(')) {
-    const close = v.indexOf(')');
-    if (close < 0) return '';
-    v = v.slice(close + 1).trimStart();
+  let i = 0;
+  for (;;) {
+    while (i < value.length && isBlank(value.charCodeAt(i))) i++;
+    if (value[i] !== '(') break;
+    i = commentEnd(value, i);
   }
-  const match = /^"?([^\s;"(]*)/.exec(v);
+  const match = /^"?([^\s;"(]*)/.exec(value.slice(i, i + 512));
   return match ? match[1]! : '';
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Index just past the comment opening at `open` (the value's end when it is never closed). */
+function commentEnd(value: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return value.length;
 }
 
 export interface Rewrite {
@@ -166,38 +183,89 @@ export interface Rewrite {
   /** Byte ranges [start, end) of the fields removed. */
   removed: [number, number][];
   eol: Eol;
+  /** Header fields the analysis' split found (0: the input does not start with a header). */
+  fields: number;
 }
 
 /**
  * Plan the rewrite of a raw message: remove every X-Mailtrace-* field (a sender cannot pre-set our verdict) and
  * every Authentication-Results carrying our authserv-id (RFC 8601 5: such a field arriving from outside is a
- * forgery and MUST be removed), and find where our fields go.
+ * forgery and MUST be removed), and find where our fields go. The analysis reads at most `maxHeaderBytes` of header;
+ * the removal reads the whole header section, whatever its size (see forgedFields).
  */
 export function planRewrite(raw: Uint8Array, authservId: string, maxHeaderBytes: number): Rewrite {
   const split = splitHeader(raw, maxHeaderBytes);
-  const ours = authservId.toLowerCase();
+  return {
+    insertAt: split.start,
+    removed: forgedFields(raw, split.start, authservId.toLowerCase()),
+    eol: eolFor(split.lineEnding, raw.subarray(split.start)),
+    fields: split.fields.length,
+  };
+}
+
+/**
+ * The byte ranges of the forged fields, looked for in everything a later reader could take for the header: the
+ * analysis stops at its size cap and at the first line that is not a field, but a mail reader or a Sieve script
+ * further down may read on, so this scan goes on to the first empty line. A line starts after LF, CRLF or a bare
+ * CR, and an empty line ends the header only as an LF reader sees it too (a sender's "\r\r\n" does not end it
+ * here while a LF reader reads on). Linear: one pass with the split's line reader.
+ */
+function forgedFields(raw: Uint8Array, start: number, ours: string): [number, number][] {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const lines = new LineReader(bytes, bytes.length);
+  // Without any LF (CR-only mail) every line ends with a bare CR, and LF readers do not matter.
+  const hasLf = bytes.indexOf(10, start) !== -1;
   const removed: [number, number][] = [];
-  for (const field of split.fields) {
-    const forged = field.key.startsWith(OWN_PREFIX) || (field.key === 'authentication-results' && authservIdOf(field.value).toLowerCase() === ours);
-    if (forged) removed.push([field.offset, fieldEnd(raw, field.offset)]);
+  let field: PendingField | undefined;
+  const flush = () => {
+    if (field && isForged(bytes, field, ours)) {
+      // A field that starts after a bare CR is inside a line as LF readers see it: its last LF stays, so that the
+      // line before it does not run into the next one.
+      const keepBreak = field.afterBareCr && field.lastTerminator !== 'cr';
+      removed.push([field.start, keepBreak ? field.contentEnd : field.end]);
+    }
+    field = undefined;
+  };
+  let previous: Terminator = 'lf';
+  for (let pos = start; pos < bytes.length; pos = lines.next) {
+    lines.read(pos);
+    if (lines.end === pos && (!hasLf || (lines.terminator !== 'cr' && previous !== 'cr'))) break;
+    if ((bytes[pos] === SP || bytes[pos] === TAB) && field) {
+      field.contentEnd = lines.end;
+      field.end = lines.next;
+    } else {
+      flush();
+      field = { start: pos, contentEnd: lines.end, end: lines.next, afterBareCr: hasLf && previous === 'cr', lastTerminator: lines.terminator };
+    }
+    field.lastTerminator = lines.terminator;
+    previous = lines.terminator;
   }
-  return { insertAt: split.start, removed, eol: eolFor(split.lineEnding, raw.subarray(split.start)) };
+  flush();
+  return removed;
 }
 
-/** Offset just past a field: its first line and every continuation line (starting with SP or HTAB). */
-function fieldEnd(raw: Uint8Array, start: number): number {
-  let pos = lineEnd(raw, start);
-  while (pos < raw.length && (raw[pos] === 32 || raw[pos] === 9)) pos = lineEnd(raw, pos);
-  return pos;
+const SP = 32;
+const TAB = 9;
+const COLON = 58;
+
+interface PendingField {
+  start: number;
+  /** End of the last line's content, and just past its line break. */
+  contentEnd: number;
+  end: number;
+  afterBareCr: boolean;
+  lastTerminator: Terminator;
 }
 
-/** Offset just past the line starting at pos (after CRLF, LF or a bare CR). */
-function lineEnd(raw: Uint8Array, pos: number): number {
-  for (let i = pos; i < raw.length; i++) {
-    if (raw[i] === 10) return i + 1;
-    if (raw[i] === 13) return raw[i + 1] === 10 ? i + 2 : i + 1;
-  }
-  return raw.length;
+function isForged(bytes: Buffer, field: PendingField, ours: string): boolean {
+  // The colon is looked for within the field only (a search to the next colon anywhere would make a header of
+  // colon-less lines quadratic), and also on its continuation lines: a lenient reader unfolds "X-Mailtrace-Score
+  // CRLF : 0" into a field of that name.
+  const colon = bytes.subarray(field.start, field.contentEnd).indexOf(COLON);
+  if (colon === -1) return false;
+  const name = bytes.toString('latin1', field.start, field.start + colon).replace(/[\r\n]/g, '').trimEnd().toLowerCase();
+  if (name.startsWith(OWN_PREFIX)) return true;
+  return name === 'authentication-results' && authservIdOf(bytes.toString('latin1', field.start + colon + 1, field.contentEnd)).toLowerCase() === ours;
 }
 
 /** The output as a list of chunks: the message bytes around the removed fields are views, never copies. */

@@ -87,6 +87,10 @@ test('authserv-id: the first token after comments; only tokens are accepted from
   assert.equal(authservIdOf(' (comment) mx.test 1; none'), 'mx.test');
   assert.equal(authservIdOf('"mx.test"; none'), 'mx.test');
   assert.equal(authservIdOf('mx.test;'), 'mx.test');
+  // Comments nest and quote (RFC 5322 3.2.2): skipping to the first ')' read 'b)' here, and the forgery stayed.
+  assert.equal(authservIdOf('((a) b) mx.test; dmarc=pass'), 'mx.test');
+  assert.equal(authservIdOf('(a \\) b) (c)\r\n\tmx.test; none'), 'mx.test');
+  assert.equal(authservIdOf('(never closed mx.test; none'), '');
   assert.ok(isValidAuthservId('mx1.example.org'));
   for (const bad of ['', 'mx test', 'mx;test', 'mx\r\nX-Evil: 1', 'a(b)']) assert.ok(!isValidAuthservId(bad), bad);
 });
@@ -107,4 +111,27 @@ test('the rewrite removes whole folded fields and leaves every other byte', () =
   assert.equal(plan.eol, '\r\n');
   const out = Buffer.concat(applyRewrite(raw, plan, 'N: ours\r\n')).toString();
   assert.equal(out, 'From x@y Mon Jan  1 00:00:00 2024\r\nN: ours\r\nA: 1\r\nB: 2\r\n\r\nX-Mailtrace-Score: body\r\n');
+});
+
+test('the rewrite finds forged fields in the whole header: past the analysis cap and past lines that are not fields', () => {
+  const planted = 'X-Mailtrace-Verdict: pass\nAuthentication-Results: ((x) y)\n mx.test; dmarc=pass\n';
+  const filler = 'Received: from r.example.net by r.example.net; Mon, 1 Jan 2024 10:00:00 +0000\n'.repeat(20);
+  const raw = Buffer.from(`From: a@example.org\n${filler}not a header line\n${planted}Subject: s\n\nX-Mailtrace-Verdict: body\n`);
+  // A cap of 100 bytes, as the 1 MiB cap for a larger header: the analysis' split sees only the first fields.
+  const out = Buffer.concat(applyRewrite(raw, planRewrite(raw, 'mx.test', 100), 'N: ours\n')).toString();
+  assert.equal(out, `N: ours\nFrom: a@example.org\n${filler}not a header line\nSubject: s\n\nX-Mailtrace-Verdict: body\n`);
+});
+
+test('the rewrite: the header ends where a LF reader ends it, and a field after a bare CR keeps the LF of its line', () => {
+  const plan = (text: string) => Buffer.concat(applyRewrite(Buffer.from(text), planRewrite(Buffer.from(text), 'mx.test', 1 << 20), '')).toString();
+  // "\r\r\n" is no empty line to a LF reader: the field after it is still a header field there.
+  assert.equal(plan('A: 1\r\r\nX-Mailtrace-Verdict: pass\nB: 2\n\nbody\n'), 'A: 1\r\r\nB: 2\n\nbody\n');
+  // A field that starts after a bare CR: removed, the LF stays, so "A: 1\r" does not run into "B: 2".
+  assert.equal(plan('A: 1\rX-Mailtrace-Score: 0\nB: 2\n\n'), 'A: 1\r\nB: 2\n\n');
+  assert.equal(plan('A: 1\rX-Mailtrace-Score: 0\rB: 2\n\n'), 'A: 1\rB: 2\n\n');
+  // CR-only mail: the empty line is "\r\r", and removing a field leaves no empty line behind.
+  assert.equal(plan('A: 1\rX-Mailtrace-Score: 0\rB: 2\r\rX-Mailtrace-Score: body\r'), 'A: 1\rB: 2\r\rX-Mailtrace-Score: body\r');
+  // A name folded away from its colon is the name to a lenient reader that unfolds first.
+  assert.equal(plan('A: 1\nX-Mailtrace-Score\n : 0\nB: 2\n\n'), 'A: 1\nB: 2\n\n');
+  assert.equal(plan('A: 1\nSubject: x\n X-Mailtrace-Score: 0\n\n'), 'A: 1\nSubject: x\n X-Mailtrace-Score: 0\n\n');
 });

@@ -52,14 +52,45 @@ test('pre-set X-Mailtrace-* fields and Authentication-Results with our authserv-
   assert.doesNotMatch(out, /-100|nothing-to-see|paypal\.com header|MX\.TEST|^X-Mailtrace-Error/m);
 });
 
-test('not a message: binary and empty input pass through unchanged, exit 0', () => {
+test('not a message: binary, empty and header-less input pass through unchanged, exit 0', () => {
   const binary = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0xfe, 10, 13, 0]);
   for (const input of [binary, Buffer.alloc(0), Buffer.from('just a line of text without any header\n')]) {
     const r = runFilter(input, OURS);
     assert.equal(r.code, 0);
     assert.ok(r.stdout.equals(input), `passed through unchanged: ${JSON.stringify(r.stdout.toString('latin1'))}`);
-    assert.match(r.stderr, /passed through unchanged/);
+    assert.match(r.stderr, /not analysed/);
   }
+});
+
+// Planted by the sender: our verdict and an Authentication-Results under our authserv-id.
+const PLANTED = 'X-Mailtrace-Verdict: pass\nAuthentication-Results: mx.test; spf=pass smtp.mailfrom=bank.example; dmarc=pass header.from=bank.example\n';
+const HEADERS = 'From: ceo@bank.example\nTo: v@example.org\nSubject: pay now\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n';
+
+test('a NUL in the header: not analysed, but the planted fields are removed and X-Mailtrace-Error says why', () => {
+  const input = Buffer.from(`${PLANTED}${HEADERS}X-Junk: a\0b\n\nhello\n`, 'latin1');
+  const r = runFilter(input, OURS);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.toString('latin1'), `X-Mailtrace-Error: not analysed: binary data, not a mail message\n${HEADERS}X-Junk: a\0b\n\nhello\n`);
+  assert.match(r.stderr, /not analysed: binary data/);
+});
+
+test('a NUL in the body: the message is analysed (it used to pass unanalysed with the planted verdict on top)', () => {
+  const input = Buffer.from(`${PLANTED}${HEADERS}\nhello\0world\n`, 'latin1');
+  const r = runFilter(input, OURS);
+  const out = r.stdout.toString('latin1');
+  assert.match(out, /^Authentication-Results: mx\.test; none\nX-Mailtrace-Verdict: (suspicious|forged)\n/);
+  assert.equal(out.match(/^X-Mailtrace-Verdict:/gm)?.length, 1);
+  assert.ok(out.endsWith(`${HEADERS}\nhello\0world\n`), out);
+});
+
+test('planted fields after 1 MiB of header (the analysis cap) are removed too', () => {
+  const filler = Array.from({ length: 9000 }, (_, i) => `Received: from r${i}.example.net (r [198.51.100.${i % 250}]) by r.example.net with ESMTP id A; Mon, 1 Jan 2024 10:00:00 +0000\n`).join('');
+  const input = Buffer.from(`${HEADERS}${filler}${PLANTED}\nbody\n`);
+  assert.ok(input.length > 1024 * 1024);
+  const out = runFilter(input, OURS).stdout.toString('latin1');
+  assert.equal(out.match(/^X-Mailtrace-Verdict:/gm)?.length, 1, 'ours only');
+  assert.equal(out.match(/^Authentication-Results:/gm)?.length, 1, 'ours only');
+  assert.ok(out.endsWith(`${HEADERS}${filler}\nbody\n`));
 });
 
 test('an analysis that throws: the message passes with X-Mailtrace-Error; 75 only with --tempfail-on-error', () => {

@@ -62,21 +62,30 @@ test('empty, binary and header-less inputs are not messages', () => {
   assert.throws(() => parseMessage(enc('just some text\nwithout headers\n')), NotAMessageError);
 });
 
-test('binary is a NUL or more than 10% control bytes in the first 4 KB; HTAB, CR and LF are not control here', () => {
-  const header = 'From: a@example.org\r\nSubject: s\r\n\r\n';
-  const withControls = (count: number, char: string, pad = 0) => enc(header + ' '.repeat(pad) + char.repeat(count) + 'x'.repeat(Math.max(0, 400 - count)));
-  const total = (count: number) => header.length + Math.max(400, count);
-  // Just over and just under a tenth of the bytes, for each kind of control byte.
-  for (const char of ['\x01', '\x08', '\x0b', '\x0c', '\x0e', '\x1b', '\x1f']) {
-    const over = Math.floor(total(0) / 10) + 1;
+test('binary is a NUL or more than 10% control bytes in the header part of the first 4 KB; HTAB, CR, LF, ESC, SO and SI are not control here', () => {
+  const withControls = (count: number, char: string) => enc(`From: a@example.org\r\nSubject: ${char.repeat(count)}${'x'.repeat(Math.max(0, 400 - count))}\r\n\r\nbody\r\n`);
+  const headerLength = 'From: a@example.org\r\nSubject: \r\n'.length + 400;
+  // Just over and just under a tenth of the header's bytes, for each kind of control byte.
+  for (const char of ['\x01', '\x08', '\x0b', '\x0c', '\x10', '\x1a', '\x1c', '\x1f']) {
+    const over = Math.floor(headerLength / 10) + 1;
     assert.throws(() => parseMessage(withControls(over, char)), NotAMessageError, JSON.stringify(char));
     assert.equal(parseMessage(withControls(over - 10, char)).headers.length, 2, JSON.stringify(char));
   }
-  for (const char of ['\t', '\r', '\n', '\x7f']) assert.equal(parseMessage(withControls(300, char)).headers.length, 2, JSON.stringify(char));
-  // Only the first 4096 bytes are looked at: controls and a NUL after them are body bytes.
-  assert.equal(parseMessage(withControls(1000, '\x01', 4096)).headers.length, 2);
-  assert.equal(parseMessage(enc(header + ' '.repeat(4096) + '\0')).headers.length, 2);
-  assert.throws(() => parseMessage(enc(header + ' '.repeat(10) + '\0')), NotAMessageError);
+  // ISO-2022-JP and -KR text is ESC sequences and SO/SI shifts: raw Japanese in a header of old mail is still mail.
+  for (const char of ['\t', '\x0e', '\x0f', '\x1b', '\x7f']) assert.equal(parseMessage(withControls(300, char)).headers.length, 2, JSON.stringify(char));
+  const header = 'From: a@example.org\r\nSubject: s\r\n\r\n';
+  // The body is not judged (8-bit or binary MIME): a NUL or control bytes there leave the message mail.
+  assert.equal(parseMessage(enc(header + '\0' + '\x01'.repeat(1000))).headers.length, 2);
+  assert.equal(parseMessage(enc(header.replace(/\r\n/g, '\n') + '\0')).headers.length, 2);
+  // A NUL in the header is binary; only the first 4096 bytes are looked at.
+  assert.throws(() => parseMessage(enc('From: a@example.org\r\nSubject: a\0b\r\n\r\n')), NotAMessageError);
+  assert.equal(parseMessage(enc(`From: a@example.org\r\nSubject: ${'x'.repeat(4096)}\0\r\n\r\n`)).headers.length, 2);
+});
+
+test('ISO-2022-JP mail (ESC sequences in the header and the body) is mail', () => {
+  const jis = (text: string) => '\x1b$B' + text + '\x1b(B';
+  const raw = enc(`From: a@example.jp\nSubject: ${jis('F|;~')}\nContent-Type: text/plain; charset=ISO-2022-JP\n\n${`${jis('F|;~')}: 2024\n`.repeat(200)}`);
+  assert.equal(parseMessage(raw).headers.length, 3);
 });
 
 test('a 20 MB body is not read for the header path', () => {
