@@ -1,7 +1,8 @@
 // Options shared by every command, and their parsing.
 import type { AnalyzeOptions, Deps } from '../types.js';
 import { openDns, type DnsOptions } from '../dns/index.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { invalidTrustEntry } from '../hops/trust.js';
 import { writeTargetProblem } from '../write-target.js';
 export interface CommonArgs {
   config?: string;
@@ -43,12 +44,21 @@ export interface AnalysisSetup {
   close(): Promise<void>;
 }
 
+function checkTrust(entries: readonly string[], error: (why: string, entry: string) => Error): void {
+  for (const entry of entries) {
+    const why = invalidTrustEntry(entry);
+    if (why) throw error(why, entry.slice(0, 100));
+  }
+}
+
 /**
  * Config file + flags -> AnalyzeOptions, flags winning; opens the run's DNS unless offline. Throws ConfigError,
  * ArgumentError (--at), DnsConfigError or SnapshotError for the caller to report.
  */
 export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   const config = loadConfig(args.config);
+  checkTrust(args.trust ?? [], (why, entry) => new ArgumentError(`--trust ${JSON.stringify(entry)}: ${why}`));
+  checkTrust(config.trust ?? [], (why, entry) => new ConfigError(`config "trust" entry ${JSON.stringify(entry)}: ${why}`));
   const at = parseAt(args.at);
   const skew = skewOf(args.skew, config.skewSeconds);
   const dns = args.offline

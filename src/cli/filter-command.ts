@@ -96,7 +96,8 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
     io.stderr.write(`mailtrace filter: not analysed: ${reason}\n`);
     return { added: (eol) => errorHeader(`not analysed: ${reason}`, eol), exit: args.tempfailOnError ? EXIT.tempFail : EXIT.pass };
   };
-  if (!isValidAuthservId(authservId)) return failed(`--authserv-id must be a single token, got ${JSON.stringify(authservId).slice(0, 80)}`);
+  const invalid = invalidOption(args, authservId);
+  if (invalid) return failed(invalid);
   let report: Report;
   try {
     report = await withDeadline(analyseOnce(raw, args, io), args.timeout);
@@ -110,6 +111,17 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
     return failed(reasonFor(err));
   }
   return { added: (eol) => filterHeaders(report, authservId, eol), exit: args.exitCode ? report.exitCode : EXIT.pass };
+}
+
+/**
+ * A bad option value is a configuration error like a bad config file: said in X-Mailtrace-Error on every message
+ * (and 75 with --tempfail-on-error), never a message lost; it used to fall back to the default without a word.
+ */
+function invalidOption(args: FilterArgs, authservId: string): string | undefined {
+  if (!isValidAuthservId(authservId)) return `--authserv-id must be a single token, got ${JSON.stringify(authservId).slice(0, 80)}`;
+  if (!(Number.isFinite(args.timeout) && args.timeout > 0)) return `configuration error: --timeout must be a positive number of seconds`;
+  if (!(Number.isFinite(args.maxSize) && args.maxSize >= 1)) return `configuration error: --max-size must be a positive number of bytes`;
+  return undefined;
 }
 
 function reasonFor(err: unknown): string {
@@ -141,7 +153,8 @@ async function injectedFault(fault: string | undefined): Promise<void> {
 
 /** Reject with NotAnalysed when the work takes longer than the deadline; the timer never holds the process open. */
 function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
-  const ms = Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_FILTER_TIMEOUT_SECONDS) * 1000));
+  // setTimeout takes at most 2^31-1 ms, and fires at once (with a warning) beyond.
+  const ms = Math.min(2 ** 31 - 1, Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_FILTER_TIMEOUT_SECONDS) * 1000)));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new NotAnalysed(`timeout: analysis took longer than ${ms / 1000} s`)), ms);

@@ -4,7 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT } from '../verdict/index.js';
 import { runAnalyze, type AnalyzeArgs } from './analyze-command.js';
 import { ConfigError } from './config.js';
-import { ANALYZE_OPTIONS, COMMON_OPTIONS, CONFLICTS, SCAN_OPTIONS } from './options.js';
+import { ANALYZE_OPTIONS, COMMAND_NAMES, COMMON_OPTIONS, CONFLICTS, SCAN_OPTIONS } from './options.js';
 import { FILTER_EXAMPLES, FILTER_OPTIONS, type FilterArgs } from './filter-options.js';
 import type { ScanArgs } from './scan-command.js';
 import { rewriteScanArgv } from './scan/argv.js';
@@ -115,12 +115,18 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     await parser.parseAsync();
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`mailtrace: ${err.message}\n${err instanceof UsageError ? 'Run "mailtrace --help" for usage.\n' : ''}`);
+      process.stderr.write(`mailtrace: ${err.message}\n${err instanceof UsageError ? `Run "${helpCommand(argv)}" for usage.\n` : ''}`);
       return EXIT.usage;
     }
     throw err;
   }
   return exitCode;
+}
+
+/** The help that covers the command given: a filter's or a scan's own options are not in the main help. */
+function helpCommand(argv: readonly string[]): string {
+  const command = argv[0];
+  return command && command !== 'completion' && COMMAND_NAMES.includes(command) ? `mailtrace ${command} --help` : 'mailtrace --help';
 }
 
 class UsageError extends Error {

@@ -63,6 +63,24 @@ export interface TrustEntry {
   name?: string;
 }
 
+/**
+ * A --trust entry that can match nothing, with why (undefined when it is fine): an address or CIDR that does not
+ * parse ("209.132.180.0/24x", "/33", "300.1.2.3") or text that is no host name ("a b"). Such an entry used to be
+ * kept as a name no host has, and the trust boundary silently fell back to inference.
+ */
+export function invalidTrustEntry(entry: string): string | undefined {
+  const text = entry.trim();
+  if (!text) return 'empty';
+  if (parseCidr(text)) return undefined;
+  if (/[/:]/.test(text) || /^[\d.]+$/.test(text)) return 'not an IP address or CIDR';
+  const name = text.replace(/^\*?\./, '').replace(/\.$/, '');
+  const labels = name.split('.');
+  return name.length <= 253 && labels.every((l) => HOST_LABEL.test(l)) ? undefined : 'not an IP address, CIDR or host name';
+}
+
+/** A DNS label as host names use it (letters, digits, hyphens inside; underscores occur in the wild). */
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
 export function parseTrustEntries(entries: readonly string[]): TrustEntry[] {
   return entries
     .map((text) => text.trim())

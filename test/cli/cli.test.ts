@@ -66,7 +66,7 @@ test('not a message alone gives 65; usage errors give 64', () => {
   // yargs writes this one over two lines; it comes out as one, followed by the usual hint.
   const choice = runCli(['scan', '--format', 'xml', SAMPLE]);
   assert.equal(choice.code, 64);
-  assert.equal(choice.stderr, 'mailtrace: Invalid values: Argument: format, Given: "xml", Choices: "ndjson", "csv"\nRun "mailtrace --help" for usage.\n');
+  assert.equal(choice.stderr, 'mailtrace: Invalid values: Argument: format, Given: "xml", Choices: "ndjson", "csv"\nRun "mailtrace scan --help" for usage.\n');
   for (const args of [['--skew', '-5', SAMPLE], ['scan', '--skew', '-5', SAMPLE]]) {
     const r = runCli(['--offline', ...args]);
     assert.equal(r.code, 64, args.join(' '));
@@ -138,4 +138,14 @@ test('a header of thousands of Received fields gives a bounded hop table, and th
   assert.ok(hidden, 'the gap says how many hops it leaves out');
   const gaps = [...r.stdout.matchAll(/… ([\d,]+) hops not shown/g)].reduce((n, m) => n + Number(m[1]!.replace(/,/g, '')), 0);
   assert.equal(rows.length + gaps, report.hops.length, 'every hop is shown or counted');
+});
+
+test('a --trust entry that can match nothing is a usage error naming it (it used to be ignored)', () => {
+  for (const entry of ['209.132.180.0/24x', '10.0.0.0/33', '300.1.2.3', 'a b']) {
+    const r = runCli(['--offline', '--trust', entry, SAMPLE]);
+    assert.equal(r.code, 64, `${entry}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(r.stderr.includes(`--trust ${JSON.stringify(entry)}: not an IP address`), r.stderr);
+  }
+  for (const entry of ['209.132.180.0/24', '2001:db8::/32', 'mx.example.org', '*.example.org']) assert.ok((runCli(['--offline', '--trust', entry, SAMPLE]).code ?? 99) <= 2, entry);
 });

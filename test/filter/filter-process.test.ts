@@ -152,6 +152,15 @@ test('an unknown flag or a file argument is a usage error from yargs, not a sile
   const file = runFilter(SAMPLE, ['fixtures/sample/message.eml']);
   assert.equal(file.code, 64);
   assert.match(file.stderr, /takes no file/);
+  assert.match(file.stderr, /Run "mailtrace filter --help" for usage/, 'the help that lists the filter options');
+});
+
+test('a bad --timeout or --max-size value: the message passes with X-Mailtrace-Error naming it (it was ignored)', () => {
+  for (const [flag, value] of [['--timeout', '0'], ['--timeout', '-1'], ['--timeout', 'abc'], ['--max-size', '0'], ['--max-size', 'abc']]) {
+    const r = runFilter(SAMPLE, [...OURS, flag!, value!, '--tempfail-on-error']);
+    assert.equal(r.code, 75, `${flag} ${value}: ${r.stderr}`);
+    assert.match(addedPart(r.stdout, SAMPLE), new RegExp(`^X-Mailtrace-Error: not analysed: configuration error:\\s+${flag} must be a\\s+positive`), `${flag} ${value}`);
+  }
 });
 
 test('a reader that goes away (EPIPE): exit 74, one line on stderr, no stack trace', async () => {
