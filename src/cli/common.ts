@@ -44,6 +44,13 @@ export interface AnalysisSetup {
   close(): Promise<void>;
 }
 
+/** The config's --trust entries, then the flags', each checked: one that can match nothing is an error naming it. */
+export function trustEntries(config: { trust?: string[] }, args: Pick<CommonArgs, 'trust'>): string[] {
+  checkTrust(config.trust ?? [], (why, entry) => new ConfigError(`config "trust" entry ${JSON.stringify(entry)}: ${why}`));
+  checkTrust(args.trust ?? [], (why, entry) => new ArgumentError(`--trust ${JSON.stringify(entry)}: ${why}`));
+  return [...(config.trust ?? []), ...(args.trust ?? [])];
+}
+
 function checkTrust(entries: readonly string[], error: (why: string, entry: string) => Error): void {
   for (const entry of entries) {
     const why = invalidTrustEntry(entry);
@@ -57,8 +64,6 @@ function checkTrust(entries: readonly string[], error: (why: string, entry: stri
  */
 export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
   const config = loadConfig(args.config);
-  checkTrust(args.trust ?? [], (why, entry) => new ArgumentError(`--trust ${JSON.stringify(entry)}: ${why}`));
-  checkTrust(config.trust ?? [], (why, entry) => new ConfigError(`config "trust" entry ${JSON.stringify(entry)}: ${why}`));
   const at = parseAt(args.at);
   const skew = skewOf(args.skew, config.skewSeconds);
   const dns = args.offline
@@ -70,7 +75,7 @@ export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
         ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
       } satisfies DnsOptions);
   const base: AnalyzeOptions = {
-    trust: [...(config.trust ?? []), ...(args.trust ?? [])],
+    trust: trustEntries(config, args),
     authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
     offline: Boolean(args.offline) || !dns,
     ...(at ? { at } : {}),

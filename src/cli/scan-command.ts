@@ -15,7 +15,7 @@ import { csvHeader } from '../render/csv.js';
 import { renderSummaryTable, type ScanSummary } from '../render/summary.js';
 import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
-import { ArgumentError, checkWritableFile, parseAt, skewOf, type CommonArgs } from './common.js';
+import { ArgumentError, checkWritableFile, parseAt, skewOf, trustEntries, type CommonArgs } from './common.js';
 import { describeWriteError } from '../write-target.js';
 import { loadConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
@@ -53,7 +53,7 @@ function settingsFrom(args: ScanArgs): ScanSettings {
     unwrap: args.unwrap,
     timeoutMs: Math.round(args.timeout * 1000),
     analyze: {
-      trust: [...(config.trust ?? []), ...(args.trust ?? [])],
+      trust: trustEntries(config, args),
       authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
       offline: args.offline === true,
       ...(at ? { at: at.toISOString() } : {}),

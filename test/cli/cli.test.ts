@@ -147,5 +147,8 @@ test('a --trust entry that can match nothing is a usage error naming it (it used
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.ok(r.stderr.includes(`--trust ${JSON.stringify(entry)}: not an IP address`), r.stderr);
   }
+  const scan = runCli(['scan', '--offline', '-q', '--trust', '300.1.2.3', SAMPLE]);
+  assert.equal(scan.code, 64, scan.stderr);
+  assert.equal(scan.stdout, '', 'nothing scanned');
   for (const entry of ['209.132.180.0/24', '2001:db8::/32', 'mx.example.org', '*.example.org']) assert.ok((runCli(['--offline', '--trust', entry, SAMPLE]).code ?? 99) <= 2, entry);
 });
