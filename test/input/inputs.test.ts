@@ -53,6 +53,24 @@ test('a directory tree: every message once, symlink loops and duplicate paths no
   assert.equal(kinds.get('single')!.index, undefined);
 });
 
+test('Maildir++ folders (.Junk, .INBOX.sub) are walked as Maildirs; other dot-entries are still skipped', async () => {
+  const root = scratchDir('maildirplus');
+  for (const folder of ['', '.Junk', '.INBOX.sub']) for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(root, folder, sub), { recursive: true });
+  writeFileSync(join(root, 'cur/1.M1.h:2,S'), msg('inbox'));
+  writeFileSync(join(root, '.Junk/new/2.M2.h'), msg('junk'));
+  writeFileSync(join(root, '.Junk/tmp/3.M3.h'), msg('delivering'));
+  writeFileSync(join(root, '.INBOX.sub/cur/4.M4.h:2,S'), msg('sub'));
+  mkdirSync(join(root, '.git/objects'), { recursive: true });
+  writeFileSync(join(root, '.git/objects/x.eml'), msg('git'));
+  mkdirSync(join(root, '.notbox/cur'), { recursive: true }); // cur/ without new/: not a Maildir
+  writeFileSync(join(root, '.notbox/cur/5.eml'), msg('notbox'));
+  writeFileSync(join(root, '.hidden.eml'), msg('hidden'));
+  symlinkSync(join(root, '.Junk'), join(root, '.Spam')); // a second name for one folder: read once
+  const items = await all([root]);
+  assert.deepEqual(subjects(items), ['sub', 'junk', 'inbox'], 'name order: .INBOX.sub, .Junk, cur');
+  assert.ok(items.every((i) => i.source.kind === 'maildir'));
+});
+
 test('the same file named twice, or inside a directory also named, is scanned once', async () => {
   const root = tree();
   const items = await all([join(root, 'a/one.eml'), join(root, 'a'), join(root, 'a/one.eml')]);
