@@ -49,7 +49,8 @@ export class Visited {
   }
 }
 
-function isMaildir(sortedNames: readonly string[]): boolean {
+/** A directory holding these names is a Maildir (its tmp/ is skipped here and by a glob, see glob.ts). */
+export function isMaildir(sortedNames: readonly string[]): boolean {
   return sortedNames.includes('cur') && sortedNames.includes('new');
 }
 

@@ -102,6 +102,22 @@ test('quoted globs: * within a segment and ** across directories', async () => {
   assert.deepEqual(subjects(items), ['two']);
 });
 
+test("quoted globs do not expand into a Maildir's tmp/ (deliveries in progress), as the walk does not enter it", async () => {
+  const root = tree();
+  const inbox = [join(root, 'box/cur/1700000000.M1P1.host:2,S'), join(root, 'box/new/1700000001.M2P2.host')];
+  assert.deepEqual(await expandGlob(join(root, '**/*.host*')), inbox);
+  assert.deepEqual(await expandGlob(join(root, 'box/*/*')), inbox);
+  assert.deepEqual(await expandGlob(join(root, 'box/t*')), [], 'not the tmp/ folder itself either');
+  const items = await all([join(root, 'box/*')]); // cur/ and new/ walked, tmp/ not matched
+  const paths = items.map((i) => i.source.path);
+  assert.ok(inbox.every((p) => paths.includes(p)));
+  assert.ok(!paths.some((p) => p?.includes('/box/tmp')), paths.join(', '));
+  assert.deepEqual(await expandGlob(join(root, 'box/tmp/*')), [join(root, 'box/tmp/1700000002.M3P3.host')], 'named literally: taken at its word');
+  mkdirSync(join(root, 'a/tmp'));
+  writeFileSync(join(root, 'a/tmp/x.eml'), msg('x'));
+  assert.deepEqual(await expandGlob(join(root, 'a/**/x.eml')), [join(root, 'a/tmp/x.eml')], 'a tmp/ outside a Maildir is a folder like any other');
+});
+
 test('path list on stdin: newline- and NUL-separated (names with spaces and newlines survive -0)', async () => {
   const root = tree();
   const odd = join(root, 'odd\nname .eml');
