@@ -17,7 +17,7 @@ import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError, checkWritableFile, parseAt, skewOf, type CommonArgs } from './common.js';
 import { describeWriteError } from '../write-target.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type SiteConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
 import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
@@ -44,8 +44,7 @@ export interface ScanArgs extends CommonArgs {
 /** How often --resume writes its state; MAILTRACE_CHECKPOINT_MS overrides it (the kill-and-resume tests use it). */
 const CHECKPOINT_EVERY_MS = Number(process.env.MAILTRACE_CHECKPOINT_MS) > 0 ? Number(process.env.MAILTRACE_CHECKPOINT_MS) : 1000;
 
-function settingsFrom(args: ScanArgs): ScanSettings {
-  const config = loadConfig(args.config);
+function settingsFrom(args: ScanArgs, config: SiteConfig): ScanSettings {
   const at = parseAt(args.at);
   const skew = skewOf(args.skew, config.skewSeconds);
   return {
@@ -62,9 +61,8 @@ function settingsFrom(args: ScanArgs): ScanSettings {
   };
 }
 
-async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
+async function openScanDns(args: ScanArgs, config: SiteConfig): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
   if (args.offline === true) return { mode: false };
-  const config = loadConfig(args.config);
   const servers = args.dnsServer ?? config.dnsServers;
   let session: DnsSession | undefined;
   try {
@@ -117,7 +115,8 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
 
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
-  const settings = settingsFrom(args);
+  const config = loadConfig(args.config); // once: a warning about the default file is given once
+  const settings = settingsFrom(args, config);
   // Only a resumable scan needs one (it resolves every input path: 7,200 of them for a corpus given by name).
   const fingerprint = args.resume ? fingerprintOf(args, inputs, settings) : '';
   const state = loadState(args, fingerprint);
@@ -136,7 +135,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     throw new ArgumentError(`${args.resume}: the inputs changed since the checkpoint (input ${state.done} is not ${state.lastInput}); start a new scan`);
   }
 
-  const dns = await openScanDns(args);
+  const dns = await openScanDns(args, config);
   let scan: ScanRun | undefined;
   const onStop = (why: OutputStop) => scan?.stop(why);
   const output = args.out ? openOutputFile(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
