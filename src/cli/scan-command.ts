@@ -4,7 +4,8 @@
 // Output order is the input order, whatever order the workers finish in: a diff of two scans lines up, and the
 // output is always a prefix of the inputs, which is what makes --resume exact (see scan/checkpoint.ts).
 // Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
-// 130 after SIGINT (the in-flight messages are finished and written first), 64 for usage errors.
+// 130, 143 or 129 after SIGINT, SIGTERM or SIGHUP (the in-flight messages are finished and written first, see
+// scan/stop-signals.ts), 64 for usage errors.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
@@ -25,8 +26,7 @@ import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { expandInputs } from './scan/argv.js';
-
-export const EXIT_INTERRUPTED = 130;
+import { exitCodeFor, onStopSignals, stopNotice, type StopSignal } from './scan/stop-signals.js';
 
 export interface ScanArgs extends CommonArgs {
   inputs?: string[];
@@ -150,17 +150,17 @@ export async function runScan(args: ScanArgs): Promise<number> {
     progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs)),
     ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
-  // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
-  const onSigint = () => {
-    if (scan.stopped === 'interrupted') process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
+  // A stop signal: stop taking inputs, finish and write what is in flight, then the summary; exit 128 + its number.
+  let signalled: StopSignal | undefined;
+  const stopListening = onStopSignals((signal) => {
+    signalled = signal;
+    process.stderr.write(stopNotice(signal));
     scan.stop('interrupted');
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     await scan.run(items, state?.lastInput);
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
   await output.close();
   await dns.session?.close();
@@ -174,7 +174,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     process.stderr.write(`mailtrace: ${safeInline(args.out ?? 'stdout')}: cannot write the output (${describeWriteError(output.failure)}): scan stopped${resume}\n`);
   }
   if (output.failure || !summaryWritten) return EXIT.ioError;
-  return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
+  return scan.stopped === 'interrupted' && signalled ? exitCodeFor(signalled) : EXIT.pass;
 }
 
 
