@@ -1,7 +1,7 @@
 // Options shared by every command, and their parsing.
 import type { AnalyzeOptions, Deps } from '../types.js';
 import { openDns, type DnsOptions } from '../dns/index.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Warn } from './config.js';
 import { invalidTrustEntry } from '../hops/trust.js';
 import { writeTargetProblem } from '../write-target.js';
 export interface CommonArgs {
@@ -62,8 +62,8 @@ function checkTrust(entries: readonly string[], error: (why: string, entry: stri
  * Config file + flags -> AnalyzeOptions, flags winning; opens the run's DNS unless offline. Throws ConfigError,
  * ArgumentError (--at), DnsConfigError or SnapshotError for the caller to report.
  */
-export async function openAnalysis(args: CommonArgs): Promise<AnalysisSetup> {
-  const config = loadConfig(args.config);
+export async function openAnalysis(args: CommonArgs, warn?: Warn): Promise<AnalysisSetup> {
+  const config = loadConfig(args.config, process.env, warn);
   const at = parseAt(args.at);
   const skew = skewOf(args.skew, config.skewSeconds);
   const dns = args.offline

@@ -1,8 +1,12 @@
 // Site configuration: the receiving side's own servers and authserv-ids, set once.
 // Read from --config FILE, else $XDG_CONFIG_HOME/mailtrace/config.json (~/.config when unset); flags win.
+// The default file is optional: missing, or in a home the user may not read (a filter run as nobody with HOME=/root,
+// `sudo -u`), it is no config, with a warning for the second. A --config file must be read, and any config that is
+// read must be valid.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { safeInline } from '../render/sanitize.js';
 
 export interface SiteConfig {
   trust?: string[];
@@ -26,16 +30,36 @@ function stringList(value: unknown, key: string, path: string): string[] | undef
   return value;
 }
 
-/** Load the config; a missing default file is no config, a missing explicit file is an error. */
-export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): SiteConfig {
-  const path = explicitPath ?? defaultConfigPath(env);
-  let text: string;
+/** Where a one-line warning goes: stderr, unless the command has its own (the filter's prefix). */
+export type Warn = (message: string) => void;
+
+const warnOnStderr: Warn = (message) => process.stderr.write(`mailtrace: ${safeInline(message)}\n`);
+
+/** The default file may not be there, or may be out of reach: neither stops the analysis. */
+function skipsDefault(code: string | undefined): 'silently' | 'with-warning' | undefined {
+  if (code === 'ENOENT') return 'silently';
+  if (code === 'EACCES' || code === 'EPERM') return 'with-warning';
+  return undefined;
+}
+
+/** The config file's text; undefined when the default file is missing or unreadable for lack of permission. */
+function readConfigText(path: string, explicit: boolean, warn: Warn): string | undefined {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
-    if (!explicitPath && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new ConfigError(`${path}: cannot read config (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const skip = explicit ? undefined : skipsDefault(code);
+    if (skip === 'with-warning') warn(`${path}: cannot read config (${code}): going on without it`);
+    if (skip) return undefined;
+    throw new ConfigError(`${path}: cannot read config (${code ?? 'error'})`);
   }
+}
+
+/** Load the config; a missing or unreadable default file is no config, an explicit file that cannot be read is an error. */
+export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env, warn: Warn = warnOnStderr): SiteConfig {
+  const path = explicitPath ?? defaultConfigPath(env);
+  const text = readConfigText(path, Boolean(explicitPath), warn); // --config '' is no config, as before
+  if (text === undefined) return {};
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -11,6 +11,7 @@ import type { Report } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError, openAnalysis } from './common.js';
 import { ConfigError } from './config.js';
+import { safeInline } from '../render/sanitize.js';
 import { DEFAULT_FILTER_MAX_BYTES, DEFAULT_FILTER_TIMEOUT_SECONDS, type FilterArgs } from './filter-options.js';
 
 /** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
@@ -135,7 +136,7 @@ function reasonFor(err: unknown): string {
 
 async function analyseOnce(raw: Buffer, args: FilterArgs, io: FilterIo): Promise<Report> {
   await injectedFault(io.env.MAILTRACE_FILTER_FAULT);
-  const setup = await openAnalysis(args);
+  const setup = await openAnalysis(args, (warning) => io.stderr.write(`mailtrace filter: ${safeInline(warning)}\n`));
   const report = await analyze(raw, { ...setup.base, source: { kind: 'stdin' }, deps: setup.messageDeps() });
   // Only writing a --dns-record file can fail here; the analysis stands.
   await setup.close().catch((err: Error) => io.stderr.write(`mailtrace filter: --dns-record: ${err.message}\n`));

@@ -4,7 +4,8 @@
 // Output order is the input order, whatever order the workers finish in: a diff of two scans lines up, and the
 // output is always a prefix of the inputs, which is what makes --resume exact (see scan/checkpoint.ts).
 // Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
-// 130 after SIGINT (the in-flight messages are finished and written first), 64 for usage errors.
+// 130, 143 or 129 after SIGINT, SIGTERM or SIGHUP (the in-flight messages are finished and written first, see
+// scan/stop-signals.ts), 64 for usage errors.
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
@@ -17,7 +18,7 @@ import { safeInline } from '../render/sanitize.js';
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError, checkWritableFile, parseAt, skewOf, trustEntries, type CommonArgs } from './common.js';
 import { describeWriteError } from '../write-target.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type SiteConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
 import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
@@ -25,8 +26,7 @@ import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { expandInputs } from './scan/argv.js';
-
-export const EXIT_INTERRUPTED = 130;
+import { exitCodeFor, onStopSignals, stopNotice, type StopSignal } from './scan/stop-signals.js';
 
 export interface ScanArgs extends CommonArgs {
   inputs?: string[];
@@ -44,8 +44,7 @@ export interface ScanArgs extends CommonArgs {
 /** How often --resume writes its state; MAILTRACE_CHECKPOINT_MS overrides it (the kill-and-resume tests use it). */
 const CHECKPOINT_EVERY_MS = Number(process.env.MAILTRACE_CHECKPOINT_MS) > 0 ? Number(process.env.MAILTRACE_CHECKPOINT_MS) : 1000;
 
-function settingsFrom(args: ScanArgs): ScanSettings {
-  const config = loadConfig(args.config);
+function settingsFrom(args: ScanArgs, config: SiteConfig): ScanSettings {
   const at = parseAt(args.at);
   const skew = skewOf(args.skew, config.skewSeconds);
   return {
@@ -62,9 +61,8 @@ function settingsFrom(args: ScanArgs): ScanSettings {
   };
 }
 
-async function openScanDns(args: ScanArgs): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
+async function openScanDns(args: ScanArgs, config: SiteConfig): Promise<{ session?: DnsSession; mode: false | 'live' | 'replay' }> {
   if (args.offline === true) return { mode: false };
-  const config = loadConfig(args.config);
   const servers = args.dnsServer ?? config.dnsServers;
   let session: DnsSession | undefined;
   try {
@@ -117,7 +115,8 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
 
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
-  const settings = settingsFrom(args);
+  const config = loadConfig(args.config); // once: a warning about the default file is given once
+  const settings = settingsFrom(args, config);
   // Only a resumable scan needs one (it resolves every input path: 7,200 of them for a corpus given by name).
   const fingerprint = args.resume ? fingerprintOf(args, inputs, settings) : '';
   const state = loadState(args, fingerprint);
@@ -136,7 +135,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     throw new ArgumentError(`${args.resume}: the inputs changed since the checkpoint (input ${state.done} is not ${state.lastInput}); start a new scan`);
   }
 
-  const dns = await openScanDns(args);
+  const dns = await openScanDns(args, config);
   let scan: ScanRun | undefined;
   const onStop = (why: OutputStop) => scan?.stop(why);
   const output = args.out ? openOutputFile(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
@@ -151,17 +150,17 @@ export async function runScan(args: ScanArgs): Promise<number> {
     progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs)),
     ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
-  // SIGINT: stop taking inputs, finish and write what is in flight, then summary and exit 130. A second ^C quits now.
-  const onSigint = () => {
-    if (scan.stopped === 'interrupted') process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nmailtrace: interrupted: finishing the messages in flight (^C again to quit at once)\n');
+  // A stop signal: stop taking inputs, finish and write what is in flight, then the summary; exit 128 + its number.
+  let signalled: StopSignal | undefined;
+  const stopListening = onStopSignals((signal) => {
+    signalled = signal;
+    process.stderr.write(stopNotice(signal));
     scan.stop('interrupted');
-  };
-  process.on('SIGINT', onSigint);
+  });
   try {
     await scan.run(items, state?.lastInput);
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
   await output.close();
   await dns.session?.close();
@@ -175,7 +174,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     process.stderr.write(`mailtrace: ${safeInline(args.out ?? 'stdout')}: cannot write the output (${describeWriteError(output.failure)}): scan stopped${resume}\n`);
   }
   if (output.failure || !summaryWritten) return EXIT.ioError;
-  return scan.stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT.pass;
+  return scan.stopped === 'interrupted' && signalled ? exitCodeFor(signalled) : EXIT.pass;
 }
 
 

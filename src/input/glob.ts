@@ -1,8 +1,11 @@
 // Quoted globs ("abuse/*/*.eml"): the shell normally expands them, but a quoted pattern, a pattern from a path
 // list, or one on Windows reaches us as is. Supported: * and ? within one path segment, [abc] classes, and ** for
 // any number of directories. Segments become anchored regexes without nested quantifiers (linear matching).
+// A wildcard never expands into a Maildir's tmp/ (deliveries still being written), as the directory walk never enters
+// it; a pattern that names tmp/ literally ("box/tmp/*") is taken at its word.
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
+import { isMaildir } from './walk.js';
 
 export function hasGlobMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
@@ -44,6 +47,10 @@ async function listDir(path: string): Promise<string[]> {
   }
 }
 
+function isMaildirTmp(name: string, siblings: readonly string[]): boolean {
+  return name === 'tmp' && isMaildir(siblings);
+}
+
 /** Expand a glob pattern to the matching paths, sorted; hidden entries only match a pattern that starts with '.'. */
 export async function expandGlob(pattern: string): Promise<string[]> {
   const absolute = isAbsolute(pattern);
@@ -59,8 +66,9 @@ export async function expandGlob(pattern: string): Promise<string[]> {
       while (stack.length) {
         const dir = stack.pop()!;
         next.push(dir);
-        for (const name of await listDir(dir)) {
-          if (name.startsWith('.')) continue;
+        const names = await listDir(dir);
+        for (const name of names) {
+          if (name.startsWith('.') || isMaildirTmp(name, names)) continue;
           const p = join(dir, name);
           if (await isRealDir(p)) stack.push(p);
         }
@@ -70,8 +78,10 @@ export async function expandGlob(pattern: string): Promise<string[]> {
     } else {
       const re = segmentRegex(segment);
       for (const b of bases) {
-        for (const name of await listDir(b)) {
+        const names = await listDir(b);
+        for (const name of names) {
           if (name.startsWith('.') && !segment.startsWith('.')) continue;
+          if (isMaildirTmp(name, names)) continue;
           if (re.test(name)) next.push(join(b, name));
         }
       }

@@ -9,6 +9,9 @@
 //                                                       <- blank line the writer adds after each message
 // Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
 // an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
+// Blank lines before the first separator (an editor's or a concatenation's leftovers) are not a message: they are
+// skipped, and the messages keep their indexes and file offsets. Text before it is reported as a message, so that
+// nothing in the file goes unseen.
 import { closeFile, openFile, readAt } from './fs-async.js';
 import { releaseShared, sharedConcat, sharedCopy } from './read.js';
 import { toBuffer } from '../message/text.js';
@@ -91,6 +94,12 @@ function unquotedShared(bytes: Buffer): Buffer {
   return sharedCopy(unquoted);
 }
 
+/** Only SP, HTAB, CR and LF: what a blank or whitespace-only line is made of. */
+function isBlank(piece: Buffer): boolean {
+  for (const byte of piece) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+  return true;
+}
+
 /** Drop the blank line the mbox writer added after the message (RFC 4155: it is framing, not content). */
 function dropFramingBlankLine(bytes: Buffer): Buffer {
   const n = bytes.length;
@@ -133,8 +142,10 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
     let carry = Buffer.alloc(0);
     let carryOffset = 0; // file offset of carry[0]
     let eof = false;
+    let blankSoFar = true; // nothing but whitespace read yet: a blank preamble, or nothing at all
 
     const append = (piece: Buffer) => {
+      blankSoFar &&= isBlank(piece);
       msgSize += piece.length;
       if (oversized) return;
       if (held + piece.length > maxMessage) {
@@ -159,6 +170,12 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
       index++;
       return msg;
     };
+    const dropBlankPreamble = () => {
+      parts = [];
+      held = 0;
+      msgSize = 0;
+      oversized = false;
+    };
 
     while (!eof) {
       const step = await source.next();
@@ -181,7 +198,8 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
         const lineText = data.toString('latin1', lineStart, lineEnd === -1 ? data.length : Math.min(lineEnd, lineStart + MAX_SEPARATOR_LINE + 1));
         if (isSeparatorLine(lineText.replace(/\r$/, ''))) {
           append(data.subarray(segStart, lineStart));
-          if (msgSize > 0 || index > 0) yield finish();
+          if (blankSoFar) dropBlankPreamble();
+          else if (msgSize > 0 || index > 0) yield finish();
           msgOffset = dataOffset + lineStart;
           segStart = lineStart;
         }
@@ -193,6 +211,6 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
       carry = Buffer.from(data.subarray(keepFrom)); // a copy: the chunk it came from can be released
       carryOffset = dataOffset + keepFrom;
     }
-    if (msgSize > 0) yield finish();
+    if (msgSize > 0 && !blankSoFar) yield finish();
   }
 }

@@ -2,7 +2,9 @@
 // Symbolic links are followed, but a directory already seen (same dev:ino) is not entered again: a link back to
 // an ancestor ("loop -> ..") or two links to one tree would otherwise scan forever or count messages twice.
 // Maildir (cur/, new/, tmp/): tmp/ holds messages still being written by the delivery agent, so it is skipped.
-import { readdirSync, statSync, type Stats } from 'node:fs';
+// Dot-entries are skipped (.git, .DS_Store, .uidvalidity), except a dot-directory that is itself a Maildir: Maildir++
+// keeps every folder but the inbox that way (.Junk, .Sent, .INBOX.sub), and those are mail like any other.
+import { existsSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export interface FoundFile {
@@ -22,7 +24,12 @@ export interface WalkProblem {
 const NOT_MAIL = new Set(['maildirfolder', 'subscriptions', 'maildirsize', 'courierimapuiddb', 'courierimapkeywords', 'courierimapacl']);
 
 function isBookkeeping(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('dovecot') || NOT_MAIL.has(name.toLowerCase());
+  return name.startsWith('dovecot') || NOT_MAIL.has(name.toLowerCase());
+}
+
+/** A Maildir++ folder (".Junk"): a dot-directory with cur/ and new/. Checked only for dot-entries, which are few. */
+function isMaildirPlusFolder(path: string): boolean {
+  return existsSync(join(path, 'cur')) && existsSync(join(path, 'new'));
 }
 
 /**
@@ -42,7 +49,8 @@ export class Visited {
   }
 }
 
-function isMaildir(sortedNames: readonly string[]): boolean {
+/** A directory holding these names is a Maildir (its tmp/ is skipped here and by a glob, see glob.ts). */
+export function isMaildir(sortedNames: readonly string[]): boolean {
   return sortedNames.includes('cur') && sortedNames.includes('new');
 }
 
@@ -63,6 +71,7 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
     if (isBookkeeping(name)) continue;
     if (isBox && name === 'tmp') continue;
     const path = join(root, name);
+    if (name.startsWith('.') && !isMaildirPlusFolder(path)) continue;
     let info: Stats;
     try {
       info = statSync(path); // follows symlinks; loops are stopped by dev:ino below (sync: ~5 µs, the async round trip costs more)

@@ -36,7 +36,7 @@ export interface ScanSummary {
   megabytesPerSecond: number;
   /** Messages taken over from an earlier, interrupted run (--resume). */
   resumedMessages: number;
-  /** False when the scan stopped early (SIGINT). */
+  /** False when the scan stopped early (SIGINT, SIGTERM, SIGHUP, or an output that failed). */
   complete: boolean;
   /**
    * This run's DNS: questions asked by the workers, lookups handed to the DNS session (identical questions in flight

@@ -53,6 +53,24 @@ test('a directory tree: every message once, symlink loops and duplicate paths no
   assert.equal(kinds.get('single')!.index, undefined);
 });
 
+test('Maildir++ folders (.Junk, .INBOX.sub) are walked as Maildirs; other dot-entries are still skipped', async () => {
+  const root = scratchDir('maildirplus');
+  for (const folder of ['', '.Junk', '.INBOX.sub']) for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(root, folder, sub), { recursive: true });
+  writeFileSync(join(root, 'cur/1.M1.h:2,S'), msg('inbox'));
+  writeFileSync(join(root, '.Junk/new/2.M2.h'), msg('junk'));
+  writeFileSync(join(root, '.Junk/tmp/3.M3.h'), msg('delivering'));
+  writeFileSync(join(root, '.INBOX.sub/cur/4.M4.h:2,S'), msg('sub'));
+  mkdirSync(join(root, '.git/objects'), { recursive: true });
+  writeFileSync(join(root, '.git/objects/x.eml'), msg('git'));
+  mkdirSync(join(root, '.notbox/cur'), { recursive: true }); // cur/ without new/: not a Maildir
+  writeFileSync(join(root, '.notbox/cur/5.eml'), msg('notbox'));
+  writeFileSync(join(root, '.hidden.eml'), msg('hidden'));
+  symlinkSync(join(root, '.Junk'), join(root, '.Spam')); // a second name for one folder: read once
+  const items = await all([root]);
+  assert.deepEqual(subjects(items), ['sub', 'junk', 'inbox'], 'name order: .INBOX.sub, .Junk, cur');
+  assert.ok(items.every((i) => i.source.kind === 'maildir'));
+});
+
 test('the same file named twice, or inside a directory also named, is scanned once', async () => {
   const root = tree();
   const items = await all([join(root, 'a/one.eml'), join(root, 'a'), join(root, 'a/one.eml')]);
@@ -82,6 +100,22 @@ test('quoted globs: * within a segment and ** across directories', async () => {
   assert.deepEqual(await expandGlob(join(root, 'a/**/*.eml')), [join(root, 'a/b/two.eml'), join(root, 'a/one.eml')].sort());
   const items = await all([join(root, 'a/**/t?o.eml')]);
   assert.deepEqual(subjects(items), ['two']);
+});
+
+test("quoted globs do not expand into a Maildir's tmp/ (deliveries in progress), as the walk does not enter it", async () => {
+  const root = tree();
+  const inbox = [join(root, 'box/cur/1700000000.M1P1.host:2,S'), join(root, 'box/new/1700000001.M2P2.host')];
+  assert.deepEqual(await expandGlob(join(root, '**/*.host*')), inbox);
+  assert.deepEqual(await expandGlob(join(root, 'box/*/*')), inbox);
+  assert.deepEqual(await expandGlob(join(root, 'box/t*')), [], 'not the tmp/ folder itself either');
+  const items = await all([join(root, 'box/*')]); // cur/ and new/ walked, tmp/ not matched
+  const paths = items.map((i) => i.source.path);
+  assert.ok(inbox.every((p) => paths.includes(p)));
+  assert.ok(!paths.some((p) => p?.includes('/box/tmp')), paths.join(', '));
+  assert.deepEqual(await expandGlob(join(root, 'box/tmp/*')), [join(root, 'box/tmp/1700000002.M3P3.host')], 'named literally: taken at its word');
+  mkdirSync(join(root, 'a/tmp'));
+  writeFileSync(join(root, 'a/tmp/x.eml'), msg('x'));
+  assert.deepEqual(await expandGlob(join(root, 'a/**/x.eml')), [join(root, 'a/tmp/x.eml')], 'a tmp/ outside a Maildir is a folder like any other');
 });
 
 test('path list on stdin: newline- and NUL-separated (names with spaces and newlines survive -0)', async () => {

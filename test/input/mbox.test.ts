@@ -66,6 +66,33 @@ for (const chunk of [1, 2, 5, 6, 7, 64, 1024 * 1024]) {
   });
 }
 
+for (const chunk of [1, 3, 1024 * 1024]) {
+  test(`blank and whitespace-only lines before the first separator are not a message (${chunk}-byte reads)`, async () => {
+    const preamble = '\n \t\r\n\n';
+    const path = join(dir, `preamble-${chunk}.mbox`);
+    writeFileSync(path, preamble + mbox);
+    const msgs = await collect(path, chunk);
+    assert.deepEqual(msgs.map((m) => m.index), [0, 1, 2]);
+    assert.deepEqual(msgs.map((m) => m.offset), [0, mbox.indexOf('From bob'), mbox.indexOf('From carol')].map((o) => preamble.length + o));
+    assert.match(Buffer.from(msgs[0]!.bytes!).toString(), /^From alice@example\.com /);
+  });
+}
+
+test('text before the first separator is still reported as a message of its own', async () => {
+  const path = join(dir, 'text-preamble.mbox');
+  writeFileSync(path, '\nnot mail\n' + mbox);
+  const msgs = await collect(path, 1024);
+  assert.deepEqual(msgs.map((m) => m.index), [0, 1, 2, 3]);
+  assert.equal(Buffer.from(msgs[0]!.bytes!).toString(), '\nnot mail\n');
+  assert.equal(msgs[1]!.offset, '\nnot mail\n'.length);
+});
+
+test('a file of blank lines only holds no message', async () => {
+  const path = join(dir, 'blank.mbox');
+  writeFileSync(path, '\n\n  \n');
+  assert.deepEqual(await collect(path, 2), []);
+});
+
 test('CRLF mbox: separators found, framing blank line dropped', async () => {
   const path = join(dir, 'crlf.mbox');
   writeFileSync(path, mbox.replace(/\n/g, '\r\n'));

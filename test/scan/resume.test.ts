@@ -1,4 +1,4 @@
-// Kill a real scan (SIGKILL, then SIGINT) and resume it: the output must equal an uninterrupted run's,
+// Kill a real scan (SIGKILL, then SIGINT, SIGTERM and SIGHUP) and resume it: the output must equal an uninterrupted run's,
 // every message once, none missing, and the summary must count each message once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,7 +48,11 @@ async function waitForCheckpoint(state: string, atLeast: number, child: ReturnTy
 
 function startScan(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MAILTRACE_CHECKPOINT_MS: '50' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, exited };
 }
 
@@ -106,6 +110,28 @@ test('SIGINT: in-flight messages finished and written, summary flushed, exit 130
   assert.deepEqual(sourcesOf(out), sourcesOf(full.out));
   assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
 });
+
+// Batch jobs are stopped by timeout(1), systemd and kill (SIGTERM), or lose their terminal (SIGHUP): the same clean stop.
+for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  test(`${signal}: stops like SIGINT (in flight finished, state and summary flushed), exit ${code}; then resumable`, async () => {
+    const { out, state, summary, args, ended } = await interruptedScan(signal.toLowerCase(), signal);
+    assert.equal(ended.signal, null, 'handled, not killed by the signal');
+    assert.equal(ended.code, code, ended.stderr);
+    assert.equal(ended.stderr, `mailtrace: ${signal}: finishing the messages in flight (a second signal quits at once)\n`);
+    const saved = JSON.parse(readFileSync(state, 'utf8'));
+    const written = sourcesOf(out);
+    assert.equal(written.length, saved.done, 'the final checkpoint covers every line written');
+    assert.deepEqual(written, sourcesOf(full.out).slice(0, written.length));
+    const partial = JSON.parse(readFileSync(summary, 'utf8'));
+    assert.equal(partial.complete, false);
+    assert.equal(partial.messages, written.length);
+
+    const again = runCli(args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(sourcesOf(out), sourcesOf(full.out));
+    assert.deepEqual(summaryCounts(summary), summaryCounts(full.summary));
+  });
+}
 
 test('the output file cannot grow (ulimit -f: EFBIG) mid-scan: one line, exit 74, then resumable', () => {
   const out = join(dir, 'limited.ndjson');

@@ -50,6 +50,20 @@ test('NDJSON: exactly one line per input message, in input order, bad inputs as 
   assert.equal(recs[2]!.message.subject, 'message 2');
 });
 
+test('an mbox file with blank lines before its first separator: no error record for them, offsets still in the file', () => {
+  const dir = scratchDir('scan-preamble');
+  const path = join(dir, 'archive.mbox');
+  const text = `\n  \n\nFrom a@b Mon Jan  1 10:00:00 2024\n${good(1)}\nFrom a@b Mon Jan  1 10:00:01 2024\n${good(2)}\n`;
+  writeFileSync(path, text);
+  const r = runCli(['scan', '--offline', '-q', path]);
+  assert.equal(r.code, 0, r.stderr);
+  const recs = lines(r.stdout);
+  assert.deepEqual(recs.map((x) => [x.source.index, x.source.offset, x.error?.code ?? x.verdict]), [
+    [0, text.indexOf('From a@b'), 'pass'],
+    [1, text.lastIndexOf('From a@b'), 'pass'],
+  ]);
+});
+
 test('several batches of real mail: 1 and 3 workers write the same bytes, in input order', () => {
   // 300 messages: more than the window (64, or 32 per worker), so batches go out, come back out of order and wrap.
   const dir = corpusPath('phishing_pot');

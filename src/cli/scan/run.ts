@@ -129,7 +129,7 @@ export class ScanRun {
   }
 
   /**
-   * The next input, or 'stop' (SIGINT; a path list on stdin can block for ever). A fresh promise each time: racing
+   * The next input, or 'stop' (a stop signal; a path list on stdin can block for ever). A fresh promise each time: racing
    * against one long-lived promise would keep every settled item (and its bytes) reachable until the scan ends.
    */
   private nextItem(items: AsyncIterator<InputItem>): Promise<IteratorResult<InputItem> | 'stop'> {
