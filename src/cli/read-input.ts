@@ -20,10 +20,10 @@ export class InputError extends Error {
 }
 
 /** The input stage's words for a failed read, with the hint this command owes a directory. */
-function reasonFor(err: NodeJS.ErrnoException): string {
+function reasonFor(err: NodeJS.ErrnoException, path = ''): string {
   if (err.code === 'EISDIR') return 'is a directory (use "mailtrace scan" for directories)';
   if (err.code === 'ENAMETOOLONG') return 'file name too long';
-  return describeFsError(err);
+  return describeFsError(err, path);
 }
 
 /**
@@ -37,7 +37,7 @@ export async function inputMessages(path: string): Promise<AsyncIterable<InputIt
   try {
     info = await stat(path);
   } catch (err) {
-    throw new InputError(path, reasonFor(err as NodeJS.ErrnoException), 66);
+    throw new InputError(path, reasonFor(err as NodeJS.ErrnoException, path), 66);
   }
   if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 66);
   // A named pipe (`mailtrace <(zcat msg.eml.gz)`) is read as stdin is.

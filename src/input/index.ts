@@ -73,7 +73,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
     try {
       bytes = readFileShared(path, size);
     } catch (err) {
-      yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+      yield errorItem({ kind, path }, 'read-error', describeFsError(err, path));
       return;
     }
     // A single message behind a From_ line is yielded as the file holds it, exactly as mboxItems would after cutting.
@@ -85,7 +85,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
   try {
     head = await readHead(path);
   } catch (err) {
-    yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+    yield errorItem({ kind, path }, 'read-error', describeFsError(err, path));
     return;
   }
   if (byExtension || startsWithSeparator(head)) {
@@ -100,7 +100,7 @@ export async function* readFileMessages(path: string, kind: 'file' | 'maildir', 
     const bytes = await readFileAsync(path);
     yield { source: { kind, path }, bytes, size: bytes.length };
   } catch (err) {
-    yield errorItem({ kind, path }, 'read-error', describeFsError(err));
+    yield errorItem({ kind, path }, 'read-error', describeFsError(err, path));
   }
 }
 
@@ -143,7 +143,7 @@ async function* mboxItems(
   } catch (err) {
     if (whole) releaseShared(whole);
     if (first) yield asItem(first, false);
-    yield errorItem({ kind: 'mbox', path: file.path, index: count }, 'read-error', describeFsError(err));
+    yield errorItem({ kind: 'mbox', path: file.path, index: count }, 'read-error', describeFsError(err, file.path));
     return;
   }
   if (whole && !first) releaseShared(whole); // every message is a copy of its own
@@ -284,7 +284,7 @@ async function* pathItems(path: string, seen: Visited, options: InputOptions & {
       for (const m of matches) yield* pathItems(m, seen, options);
       return;
     }
-    yield errorItem({ kind: 'file', path }, 'no-input', describeFsError(err));
+    yield errorItem({ kind: 'file', path }, 'no-input', describeFsError(err, path));
     return;
   }
   if (!seen.add(info)) return; // named twice, or inside a directory already scanned: counted once

@@ -63,7 +63,7 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
   try {
     entries = readdirSync(root).sort();
   } catch (err) {
-    yield { path: root, code: 'read-error', message: describeFsError(err) };
+    yield { path: root, code: 'read-error', message: describeFsError(err, root) };
     return;
   }
   const isBox = isMaildir(entries);
@@ -76,7 +76,7 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
     try {
       info = statSync(path); // follows symlinks; loops are stopped by dev:ino below (sync: ~5 µs, the async round trip costs more)
     } catch (err) {
-      yield { path, code: 'read-error', message: describeFsError(err) };
+      yield { path, code: 'read-error', message: describeFsError(err, path) };
       continue;
     }
     if (!seen.add(info)) continue;
@@ -85,11 +85,15 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
   }
 }
 
-export function describeFsError(err: unknown): string {
+/**
+ * One line for a file system error. Node.js decodes file names as UTF-8, so a name with other bytes (an old Latin-1
+ * name) reaches us with U+FFFD in their place and no file has that name: say so rather than a bare "no such file".
+ */
+export function describeFsError(err: unknown, path = ''): string {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
-      return 'no such file';
+      return path.includes('\uFFFD') ? 'no such file by this name: its name is not valid UTF-8, which Node.js cannot open (rename it)' : 'no such file';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';

@@ -293,3 +293,18 @@ test('one DNS cache for the whole scan: six copies on two workers ask six times 
   assert.equal(six.session.lookups, six.asked, 'every worker question reached the one session');
   assert.equal(six.session.unique, one.session.unique, 'no question was asked of the network twice');
 });
+
+test('a file name that is not UTF-8: an error record that says so, not a bare "no such file"', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-latin1-'));
+  // "bad\xff.eml": Node.js lists it as "bad\uFFFD.eml", a name no file has.
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'bad')), Buffer.from([0xff]), Buffer.from('.eml')]), good(1));
+  writeFileSync(join(dir, 'ok.eml'), good(2));
+  const r = runCli(['scan', '--offline', '-q', dir]);
+  const [bad, ok] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(bad.error.code, 'read-error');
+  assert.match(bad.error.message, /not valid UTF-8/);
+  assert.equal(ok.source.path, join(dir, 'ok.eml'));
+  const named = runCli(['--offline', `${join(dir, 'bad')}\uFFFD.eml`]);
+  assert.equal(named.code, 66);
+  assert.match(named.stderr, /not valid UTF-8/);
+});
