@@ -25,6 +25,7 @@ import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { expandInputs } from './scan/argv.js';
+import { targetIsInput, targetsClash, type Target } from './scan/targets.js';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -104,6 +105,19 @@ function validate(args: ScanArgs): string[] {
   return inputs;
 }
 
+/** The files this scan writes, in the order they are named in the messages. */
+function targetsOf(args: ScanArgs): Target[] {
+  const named: [Target['option'], string | undefined][] = [['--out', args.out], ['--summary', args.summary], ['--resume', args.resume]];
+  return named.filter((t): t is [Target['option'], string] => t[1] !== undefined).map(([option, path]) => ({ option, path }));
+}
+
+/** Before any file is opened for writing: no target is another target, or an input (see scan/targets.ts). */
+async function checkTargets(args: ScanArgs, inputs: readonly string[]): Promise<void> {
+  const targets = targetsOf(args);
+  const problem = targetsClash(targets) ?? (await targetIsInput(targets, inputs));
+  if (problem) throw new ArgumentError(problem);
+}
+
 /** Read past the inputs an earlier run wrote; false when the input at the checkpoint is not the one it recorded. */
 async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Promise<boolean> {
   let key: string | undefined;
@@ -117,6 +131,7 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
 
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
+  await checkTargets(args, inputs);
   const settings = settingsFrom(args);
   // Only a resumable scan needs one (it resolves every input path: 7,200 of them for a corpus given by name).
   const fingerprint = args.resume ? fingerprintOf(args, inputs, settings) : '';
