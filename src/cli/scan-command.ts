@@ -5,7 +5,7 @@
 // output is always a prefix of the inputs, which is what makes --resume exact (see scan/checkpoint.ts).
 // Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
 // 130 after SIGINT (the in-flight messages are finished and written first), 64 for usage errors.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { openDns, type DnsSession } from '../dns/index.js';
@@ -144,6 +144,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     const written = finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
     return written ? EXIT.pass : EXIT.ioError;
   }
+  if (state) checkResumedOutput(args.out!, args.resume!, state.outputBytes);
   const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
   const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
   // Before the output is touched: the inputs must still be the ones the checkpoint counted.
@@ -206,6 +207,20 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
     throw new ArgumentError(`${args.resume}: this resume state belongs to a different scan (other inputs, output or options)`);
   }
   return state;
+}
+
+/**
+ * The output a resume goes on from must hold at least the bytes the checkpoint claims: shorter, it was cut or edited
+ * since, and truncating it "back" to the checkpoint would pad it with NUL bytes and lose the messages in between.
+ */
+function checkResumedOutput(out: string, resume: string, outputBytes: number): void {
+  const size = statSync(out, { throwIfNoEntry: false })?.size;
+  [out, resume] = [safeInline(out), safeInline(resume)];
+  const restart = `restore it, or delete ${resume} to start the scan again`;
+  if (size === undefined) throw new ArgumentError(`--out ${out}: the output of the interrupted scan is missing (${resume} records ${outputBytes} bytes of it): ${restart}`);
+  if (size < outputBytes) {
+    throw new ArgumentError(`--out ${out}: the output is shorter (${size} bytes) than the checkpoint in ${resume} recorded (${outputBytes} bytes), so it changed since: ${restart}`);
+  }
 }
 
 /** --out, opened. It was checked before the scan: this fails only on what access() cannot see (a read-only mount). */
