@@ -234,7 +234,7 @@ function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why
 
 /** The summary table, and the JSON file when asked for; false when that file could not be written. */
 function finishSummary(args: ScanArgs, summary: ScanSummary): boolean {
-  if (!args.quiet) process.stderr.write(renderSummaryTable(summary));
+  if (!args.quiet) process.stderr.write(renderSummaryTable(summary, args.resume !== undefined));
   if (!args.summary) return true;
   try {
     writeFileSync(args.summary, JSON.stringify(summary, null, 2) + '\n');

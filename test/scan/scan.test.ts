@@ -320,6 +320,18 @@ test('the reader of stdout goes away (| head): the scan stops early and exits 0'
   assert.ok(s.messages < 2500, `stopped after ${s.messages} of 2500`);
 });
 
+test('the reader goes away from a scan without --resume: the summary says interrupted, with no --resume file to resume from', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-j', '1', corpusPath('phishing_pot')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  assert.equal(await new Promise<number | null>((resolve) => child.on('close', resolve)), 0);
+  assert.match(stderr, /status +│? *interrupted \(--resume FILE lets a rerun continue where a scan stops\)/);
+  assert.doesNotMatch(stderr, /same --resume/);
+});
+
 test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {
   const lab = join(ROOT, 'fixtures', 'lab', 'legit-relay');
   const dir = scratchDir('scan-dns');
