@@ -6,7 +6,7 @@
 // Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
 // 130, 143 or 129 after SIGINT, SIGTERM or SIGHUP (the in-flight messages are finished and written first, see
 // scan/stop-signals.ts), 64 for usage errors.
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { openDns, type DnsSession } from '../dns/index.js';
@@ -27,6 +27,7 @@ import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
 import { expandInputs } from './scan/argv.js';
 import { exitCodeFor, onStopSignals, stopNotice, type StopSignal } from './scan/stop-signals.js';
+import { targetIsInput, targetsClash, type Target } from './scan/targets.js';
 
 export interface ScanArgs extends CommonArgs {
   inputs?: string[];
@@ -102,6 +103,19 @@ function validate(args: ScanArgs): string[] {
   return inputs;
 }
 
+/** The files this scan writes, in the order they are named in the messages. */
+function targetsOf(args: ScanArgs): Target[] {
+  const named: [Target['option'], string | undefined][] = [['--out', args.out], ['--summary', args.summary], ['--resume', args.resume]];
+  return named.filter((t): t is [Target['option'], string] => t[1] !== undefined).map(([option, path]) => ({ option, path }));
+}
+
+/** Before any file is opened for writing: no target is another target, or an input (see scan/targets.ts). */
+async function checkTargets(args: ScanArgs, inputs: readonly string[]): Promise<void> {
+  const targets = targetsOf(args);
+  const problem = targetsClash(targets) ?? (await targetIsInput(targets, inputs));
+  if (problem) throw new ArgumentError(problem);
+}
+
 /** Read past the inputs an earlier run wrote; false when the input at the checkpoint is not the one it recorded. */
 async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Promise<boolean> {
   let key: string | undefined;
@@ -115,6 +129,7 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
 
 export async function runScan(args: ScanArgs): Promise<number> {
   const inputs = validate(args);
+  await checkTargets(args, inputs);
   const config = loadConfig(args.config); // once: a warning about the default file is given once
   const settings = settingsFrom(args, config);
   // Only a resumable scan needs one (it resolves every input path: 7,200 of them for a corpus given by name).
@@ -128,6 +143,7 @@ export async function runScan(args: ScanArgs): Promise<number> {
     const written = finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
     return written ? EXIT.pass : EXIT.ioError;
   }
+  if (state) checkResumedOutput(args.out!, args.resume!, state.outputBytes);
   const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
   const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
   // Before the output is touched: the inputs must still be the ones the checkpoint counted.
@@ -192,6 +208,20 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
   return state;
 }
 
+/**
+ * The output a resume goes on from must hold at least the bytes the checkpoint claims: shorter, it was cut or edited
+ * since, and truncating it "back" to the checkpoint would pad it with NUL bytes and lose the messages in between.
+ */
+function checkResumedOutput(out: string, resume: string, outputBytes: number): void {
+  const size = statSync(out, { throwIfNoEntry: false })?.size;
+  [out, resume] = [safeInline(out), safeInline(resume)];
+  const restart = `restore it, or delete ${resume} to start the scan again`;
+  if (size === undefined) throw new ArgumentError(`--out ${out}: the output of the interrupted scan is missing (${resume} records ${outputBytes} bytes of it): ${restart}`);
+  if (size < outputBytes) {
+    throw new ArgumentError(`--out ${out}: the output is shorter (${size} bytes) than the checkpoint in ${resume} recorded (${outputBytes} bytes), so it changed since: ${restart}`);
+  }
+}
+
 /** --out, opened. It was checked before the scan: this fails only on what access() cannot see (a read-only mount). */
 function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why: OutputStop) => void): ScanOutput {
   try {
@@ -203,7 +233,7 @@ function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why
 
 /** The summary table, and the JSON file when asked for; false when that file could not be written. */
 function finishSummary(args: ScanArgs, summary: ScanSummary): boolean {
-  if (!args.quiet) process.stderr.write(renderSummaryTable(summary));
+  if (!args.quiet) process.stderr.write(renderSummaryTable(summary, args.resume !== undefined));
   if (!args.summary) return true;
   try {
     writeFileSync(args.summary, JSON.stringify(summary, null, 2) + '\n');

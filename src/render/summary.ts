@@ -72,7 +72,13 @@ function countTable(title: string, rows: CountRow[], approximate?: { countsLowBy
   return table.toString() + note;
 }
 
-export function renderSummaryTable(s: ScanSummary): string {
+/** How an interrupted scan goes on: only a scan run with --resume can be continued. */
+function interruptedStatus(resumable: boolean): string {
+  return resumable ? 'interrupted: resume with the same --resume file' : 'interrupted (--resume FILE lets a rerun continue where a scan stops)';
+}
+
+/** resumable: the scan keeps a --resume state, so the status can tell how to go on. */
+export function renderSummaryTable(s: ScanSummary, resumable = false): string {
   const overview = new Table({ style: STYLE });
   const rate = `${s.messagesPerSecond.toFixed(0)} msg/s, ${s.megabytesPerSecond.toFixed(1)} MB/s`;
   overview.push(
@@ -83,7 +89,7 @@ export function renderSummaryTable(s: ScanSummary): string {
     { 'time span': [s.timeSpan.first ? `${s.timeSpan.first} .. ${s.timeSpan.last}` : '-'] },
     { speed: [`${rate} (${s.elapsedSeconds.toFixed(1)} s)`] },
   );
-  if (!s.complete) overview.push({ status: ['interrupted: resume with the same --resume file'] });
+  if (!s.complete) overview.push({ status: [interruptedStatus(resumable)] });
   const blocks = [
     overview.toString(),
     countTable('error', topOf(Object.entries(s.errors))),

@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BIN, runCli } from '../helpers/cli.js';
+import { mboxEntry } from '../helpers/mbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { corpusFiles } from '../helpers/corpus.js';
 
@@ -151,4 +154,27 @@ test('a --trust entry that can match nothing is a usage error naming it (it used
   assert.equal(scan.code, 64, scan.stderr);
   assert.equal(scan.stdout, '', 'nothing scanned');
   for (const entry of ['209.132.180.0/24', '2001:db8::/32', 'mx.example.org', '*.example.org']) assert.ok((runCli(['--offline', '--trust', entry, SAMPLE]).code ?? 99) <= 2, entry);
+});
+
+test('--json to a slow reader: reports wait for it without piling up listeners (no MaxListenersExceededWarning)', async () => {
+  // Reports of ~0.5 MB (300 Received fields each) fill the pipe at once; the old output added a drain/error/close
+  // listener trio per report while the reader slept, and past ten Node warned of a leak on stderr.
+  const padding = Array.from({ length: 300 }, (_, i) => `Received: from relay${i}.example.net (relay${i}.example.net [192.0.2.${(i % 250) + 1}]) by mx.example.org with ESMTP id r${i}; Mon, 1 Jan 2024 10:00:00 +0000\n`).join('');
+  const spam = corpusFiles('spamassassin', 'spam-1').slice(0, 24);
+  const path = join(tmp, 'slow-reader.mbox');
+  // each message as an mbox entry, its Received fields under 300 more
+  const padded = (entry: string) => entry.replace('\n', `\n${padding}`);
+  writeFileSync(path, spam.map((f) => padded(mboxEntry(readFileSync(f)).toString('latin1'))).join(''), 'latin1');
+  const child = spawn(process.execPath, [BIN, '--offline', '--json', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.pause();
+  await sleep(1500);
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.doesNotMatch(stderr, /MaxListenersExceededWarning/);
+  assert.ok([0, 1, 2].includes(code!), stderr);
+  assert.equal(JSON.parse(Buffer.concat(chunks).toString()).length, spam.length);
 });

@@ -68,3 +68,11 @@ test('summary table: header text is sanitised (no escape sequences reach the ter
   assert.ok(!text.includes('\x1b[2J'));
   assert.match(text, /evil\\x1b\[2J\.example/);
 });
+
+test('summary table of an interrupted scan: the --resume hint only when the scan keeps a resume state', () => {
+  const stopped = summarise(new Tally(), { elapsedSeconds: 1, runMessages: 0, runBytes: 0, resumedMessages: 0, complete: false });
+  assert.match(renderSummaryTable(stopped, true), /interrupted: resume with the same --resume file/);
+  const plain = renderSummaryTable(stopped);
+  assert.match(plain, /interrupted \(--resume FILE lets a rerun continue where a scan stops\)/);
+  assert.doesNotMatch(plain, /same --resume/);
+});

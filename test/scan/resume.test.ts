@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, runCli } from '../helpers/cli.js';
@@ -185,4 +185,48 @@ test('inputs that changed since the checkpoint are refused before the output is 
   assert.equal(r.code, 64);
   assert.match(r.stderr, /inputs changed since the checkpoint/);
   assert.ok(readFileSync(out).equals(before), 'output untouched');
+});
+
+/** A finished three-message resumable scan, with its state rewound to "stopped after two" (what a kill leaves). */
+function stoppedAfterTwo(name: string) {
+  const d = scratchDir(`resume-${name}`);
+  for (const n of [1, 2, 3]) writeFileSync(join(d, `${n}.eml`), `From: a${n}@example.com\nSubject: ${n}\n\nbody\n`);
+  const state = join(d, 'state.json');
+  const out = join(d, 'out.ndjson');
+  // --at: without a Received time a message is analysed at the clock's time, and a rerun's line would differ
+  const args = ['scan', '--offline', '-q', '--at', '2024-01-02T00:00Z', '--resume', state, '--out', out, join(d, '1.eml'), join(d, '2.eml'), join(d, '3.eml')];
+  assert.equal(runCli(args).code, 0);
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), lastInput: `${join(d, '2.eml')}#@` }));
+  return { out, state, args, firstTwo };
+}
+
+test('an output cut shorter than the checkpoint is refused (64), not padded with NUL bytes; rerun without the state, it starts over', () => {
+  const { out, state, args, firstTwo } = stoppedAfterTwo('short');
+  writeFileSync(out, firstTwo.slice(0, 100)); // someone cut the file (head -c, an editor)
+  const r = runCli(args);
+  assert.equal(r.code, 64, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.ok(r.stderr.startsWith(`mailtrace: --out ${out}: the output is shorter (100 bytes) than the checkpoint in ${state} recorded (${Buffer.byteLength(firstTwo)} bytes)`), r.stderr);
+  assert.match(r.stderr, /changed since: restore it, or delete .*state\.json to start the scan again/);
+  assert.equal(readFileSync(out, 'utf8'), firstTwo.slice(0, 100), 'output untouched');
+  rmSync(state);
+  assert.equal(runCli(args).code, 0);
+  assert.equal(readFileSync(out, 'utf8').split('\n').filter((l) => l).map((l) => JSON.parse(l)).length, 3);
+});
+
+test('a deleted output is refused (64) as missing, not as a missing folder; a longer one (lines after the checkpoint) is cut back', () => {
+  const { out, state, args, firstTwo } = stoppedAfterTwo('deleted');
+  const full = readFileSync(out, 'utf8');
+  rmSync(out);
+  const r = runCli(args);
+  assert.equal(r.code, 64, r.stderr);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.ok(r.stderr.startsWith(`mailtrace: --out ${out}: the output of the interrupted scan is missing (${state} records ${Buffer.byteLength(firstTwo)} bytes of it)`), r.stderr);
+  assert.doesNotMatch(r.stderr, /no such folder/);
+  assert.ok(!existsSync(out), 'not created');
+  writeFileSync(out, full + '{"half a line');
+  assert.equal(runCli(args).code, 0);
+  assert.equal(readFileSync(out, 'utf8'), full);
 });

@@ -1,7 +1,7 @@
 // `mailtrace scan` as a process: one line per input, error records, CSV, summary, path lists, ARF, order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -143,10 +143,70 @@ test("the scan's own output, summary, resume state and their temporary files are
   assert.equal(paths.length, 8);
   assert.ok(paths.includes('sub/out.ndjson'), paths.join(' '));
   for (const own of ['out.ndjson', 'summary.json', 'state.json', 'summary.json.tmp-12345']) assert.ok(!paths.includes(own), own);
-  // Named by a path that only resolves to it, the output is still the output.
+  // Named as an input by a path that only resolves to it, the output is refused, not silently left out.
+  const before = readFileSync(out);
   const again = runCli(['scan', '--offline', '-q', '--out', out, join(dir, 'sub', '..', 'out.ndjson'), join(dir, '1.eml')]);
-  assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(lines(readFileSync(out, 'utf8')).map((x) => x.source.path.slice(dir.length + 1)), ['1.eml']);
+  assert.equal(again.code, 64, again.stderr);
+  assert.ok(readFileSync(out).equals(before));
+});
+
+/** Runs a scan that must be refused before it writes anything: exit 64, one line naming the option and the file. */
+function assertRefused(args: string[], flag: string, target: string, why: RegExp, cwd?: string): void {
+  const r = runCli(['scan', '--offline', '-q', ...args], cwd ? { cwd } : {});
+  assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.ok(r.stderr.startsWith(`mailtrace: ${flag} ${target}: `) && why.test(r.stderr), r.stderr);
+}
+
+test('--out or --summary naming an input is refused before anything is written (exit 64), however the input is named', () => {
+  const dir = fixtureDir();
+  const victim = join(dir, '1.eml');
+  const before = readFileSync(victim);
+  linkSync(victim, join(dir, 'hard-link.eml'));
+  for (const flag of ['--out', '--summary']) {
+    // relative against absolute, a hard link, a quoted glob the scan expands itself
+    for (const [target, input] of [['1.eml', victim], ['hard-link.eml', victim], ['1.eml', '1.*']] as const) {
+      assertRefused([flag, target, input], flag, target, /is an input of this scan/, dir);
+      assert.ok(readFileSync(victim).equals(before), `${flag} ${target} ${input}: the input is untouched`);
+    }
+  }
+  assertRefused(['--resume', '1.eml', '--out', join(dir, 'o.ndjson'), victim], '--resume', '1.eml', /is an input of this scan/, dir);
+});
+
+test('a file inside an input folder: mail is refused as --out or --summary; an empty file or an earlier output is rewritten', () => {
+  const dir = fixtureDir();
+  const mail = join(dir, '4-formula.eml');
+  const before = readFileSync(mail);
+  for (const flag of ['--out', '--summary']) {
+    assertRefused([flag, mail, dir], flag, mail, new RegExp(`is a file in the input folder ${dir} and not a mailtrace output`));
+    assert.ok(readFileSync(mail).equals(before));
+  }
+  // Rerunning a scan over the folder that holds its results (NDJSON, CSV, summary) keeps working.
+  const out = join(dir, 'results.ndjson');
+  const csv = join(dir, 'results.csv');
+  const summary = join(dir, 'summary.json');
+  for (const args of [['--out', out, '--summary', summary], ['--format', 'csv', '--out', csv]]) {
+    for (const run of ['first', 'second']) {
+      const r = runCli(['scan', '--offline', '-q', ...args, dir]);
+      assert.equal(r.code, 0, `${run} run, ${args.join(' ')}: ${r.stderr}`);
+    }
+  }
+  assert.equal(lines(readFileSync(out, 'utf8')).length, 7);
+  writeFileSync(join(dir, 'new.ndjson'), '');
+  assert.equal(runCli(['scan', '--offline', '-q', '--out', join(dir, 'new.ndjson'), dir]).code, 0);
+});
+
+test('two of --out, --summary, --resume naming one file are refused (exit 64): by path, or by identity', () => {
+  const dir = fixtureDir();
+  const input = join(dir, '1.eml');
+  const x = join(dir, 'x.ndjson');
+  assertRefused(['--out', x, '--summary', x, input], '--summary', x, /is also the --out file/);
+  assertRefused(['--out', x, '--resume', x, input], '--resume', x, /is also the --out file/);
+  assertRefused(['--out', join(dir, 'o.ndjson'), '--summary', x, '--resume', x, input], '--resume', x, /is also the --summary file/);
+  assert.ok(!existsSync(x), 'nothing written');
+  writeFileSync(x, '');
+  linkSync(x, join(dir, 'y.ndjson'));
+  assertRefused(['--out', x, '--summary', 'y.ndjson', input], '--summary', 'y.ndjson', /is also the --out file/, dir);
 });
 
 test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', () => {
@@ -272,6 +332,18 @@ test('the reader of stdout goes away (| head): the scan stops early and exits 0'
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   assert.equal(s.complete, false);
   assert.ok(s.messages < 2500, `stopped after ${s.messages} of 2500`);
+});
+
+test('the reader goes away from a scan without --resume: the summary says interrupted, with no --resume file to resume from', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-j', '1', corpusPath('phishing_pot')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  assert.equal(await new Promise<number | null>((resolve) => child.on('close', resolve)), 0);
+  assert.match(stderr, /status +│? *interrupted \(--resume FILE lets a rerun continue where a scan stops\)/);
+  assert.doesNotMatch(stderr, /same --resume/);
 });
 
 test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {

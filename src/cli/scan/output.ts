@@ -105,25 +105,32 @@ export function streamOutput(stream: NodeJS.WritableStream = process.stdout, onS
   const state = stream as { destroyed?: boolean; errored?: NodeJS.ErrnoException | null };
   const gone = () => broken || state.destroyed === true;
   const failed = () => failure ?? (state.errored && state.errored.code !== 'EPIPE' ? state.errored : undefined);
+  // One wait for the stream's buffer to empty, shared by every write that finds it full: a wait each (listeners
+  // added per batch while a slow reader kept the buffer full) passed ten of them and Node warned of a leak.
+  let full: Promise<void> | undefined;
+  const untilWritable = () =>
+    (full ??= new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        stream.off('close', done);
+        full = undefined;
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('error', done);
+      stream.on('close', done);
+    }));
+  // Waits while the stream is full, also when this call had nothing to write: a flush means "the reader has it".
   const drain = async () => {
-    if (!pending.length || gone()) return;
-    const buf = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    written += buf.length;
-    if (!stream.write(buf)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          stream.off('drain', done);
-          stream.off('error', done);
-          stream.off('close', done);
-          resolve();
-        };
-        stream.on('drain', done);
-        stream.on('error', done);
-        stream.on('close', done);
-      });
+    if (pending.length && !gone()) {
+      const buf = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      written += buf.length;
+      if (!stream.write(buf)) void untilWritable();
     }
+    if (full && !gone()) await full;
   };
   return {
     write(data) {
