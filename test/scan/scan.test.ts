@@ -143,11 +143,10 @@ test("the scan's own output, summary, resume state and their temporary files are
   assert.equal(paths.length, 8);
   assert.ok(paths.includes('sub/out.ndjson'), paths.join(' '));
   for (const own of ['out.ndjson', 'summary.json', 'state.json', 'summary.json.tmp-12345']) assert.ok(!paths.includes(own), own);
-  // Named as an input by a path that only resolves to it, the output is refused, not silently left out.
-  const before = readFileSync(out);
+  // Named by a path that only resolves to it, an earlier output is still the output: rewritten, not read.
   const again = runCli(['scan', '--offline', '-q', '--out', out, join(dir, 'sub', '..', 'out.ndjson'), join(dir, '1.eml')]);
-  assert.equal(again.code, 64, again.stderr);
-  assert.ok(readFileSync(out).equals(before));
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(lines(readFileSync(out, 'utf8')).map((x) => x.source.path.slice(dir.length + 1)), ['1.eml']);
 });
 
 /** Runs a scan that must be refused before it writes anything: exit 64, one line naming the option and the file. */
@@ -171,6 +170,12 @@ test('--out or --summary naming an input is refused before anything is written (
     }
   }
   assertRefused(['--resume', '1.eml', '--out', join(dir, 'o.ndjson'), victim], '--resume', '1.eml', /is an input of this scan/, dir);
+  // The results of an earlier run, named by the shell's *, are rewritten and not read, as before.
+  const first = runCli(['scan', '--offline', '-q', '--out', 'results.ndjson', victim], { cwd: dir });
+  assert.equal(first.code, 0, first.stderr);
+  const again = runCli(['scan', '--offline', '-q', '--out', 'results.ndjson', victim, 'results.ndjson'], { cwd: dir });
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(lines(readFileSync(join(dir, 'results.ndjson'), 'utf8')).length, 1, 'the old results are not scanned');
 });
 
 test('a file inside an input folder: mail is refused as --out or --summary; an empty file or an earlier output is rewritten', () => {

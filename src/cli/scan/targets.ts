@@ -78,9 +78,10 @@ function enclosingFolder(path: string, folders: readonly { path: string; info: S
 }
 
 /**
- * A target that is an input: always refused when the input was named (or matched by a quoted glob); inside an input
- * folder, refused unless it is empty or one of our own outputs. The resume state is left to its own reader, which
- * refuses anything that is not a state file.
+ * A target that is an input, named (or matched by a quoted glob) or inside an input folder: refused unless it is
+ * empty or one of our own outputs, which the scan then skips as input as it always did (the shell expands
+ * `mailtrace scan --out results.ndjson *` to the results of the last run too). The resume state is left to its own
+ * reader, which refuses anything that is not a state file.
  */
 export async function targetIsInput(targets: readonly Target[], inputs: readonly string[]): Promise<string | undefined> {
   const existing = targets.map((t) => ({ ...t, info: statOf(t.path) })).filter((t) => t.info?.isFile());
@@ -89,7 +90,9 @@ export async function targetIsInput(targets: readonly Target[], inputs: readonly
   const folders = named.filter((n) => n.info.isDirectory());
   for (const t of existing) {
     const input = named.find((n) => sameFile(n.info, t.info!));
-    if (input) return `${t.option} ${safeInline(t.path)}: is an input of this scan (${safeInline(input.path)}); writing it would destroy it`;
+    if (input && (t.option === '--resume' || !safeToOverwrite(t.path, t.info!.size))) {
+      return `${t.option} ${safeInline(t.path)}: is an input of this scan (${safeInline(input.path)}); writing it would destroy it`;
+    }
     if (t.option === '--resume') continue;
     const folder = enclosingFolder(t.path, folders);
     if (folder && !safeToOverwrite(t.path, t.info!.size)) {
