@@ -95,12 +95,19 @@ function validate(args: ScanArgs): string[] {
   const inputs = expandInputs(args.inputs ?? []);
   if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read stdin (a list of paths, or mail)');
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
+  if (args.resume && args.out && !isFileOrNew(args.out)) throw new ArgumentError(`--resume needs --out to be a regular file (${safeInline(args.out)} cannot be truncated back to a checkpoint)`);
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
   if (!(args.timeout > 0)) throw new ArgumentError('--timeout must be a positive number of seconds');
   if (args.out) checkWritableFile('--out', args.out);
   if (args.summary) checkWritableFile('--summary', args.summary);
   if (args.resume) checkWritableFile('--resume', args.resume);
   return inputs;
+}
+
+/** A regular file, or nothing yet: not a pipe, a FIFO or a terminal (which --out can be, but not under --resume). */
+function isFileOrNew(path: string): boolean {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return !info || info.isFile();
 }
 
 /** The files this scan writes, in the order they are named in the messages. */
@@ -127,7 +134,9 @@ async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Pro
   return state.lastInput === undefined || key === state.lastInput;
 }
 
-export async function runScan(args: ScanArgs): Promise<number> {
+export async function runScan(given: ScanArgs): Promise<number> {
+  // "--out -" is stdout, as "-" is stdin among the inputs (it used to create a file named "-").
+  const args = given.out === '-' ? { ...given, out: undefined } : given;
   const inputs = validate(args);
   await checkTargets(args, inputs);
   const config = loadConfig(args.config); // once: a warning about the default file is given once

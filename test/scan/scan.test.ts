@@ -1,5 +1,6 @@
 // `mailtrace scan` as a process: one line per input, error records, CSV, summary, path lists, ARF, order.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -384,4 +385,23 @@ test('a file name that is not UTF-8: an error record that says so, not a bare "n
   const named = runCli(['--offline', `${join(dir, 'bad')}\uFFFD.eml`]);
   assert.equal(named.code, 66);
   assert.match(named.stderr, /not valid UTF-8/);
+});
+
+test('--out to a pipe, a FIFO or "-" streams the records (it failed with ESPIPE); --resume still needs a regular file', () => {
+  const dir = fixtureDir();
+  const expected = runCli(['scan', '--offline', '-q', dir]);
+  const script = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin/mailtrace.cjs'))} scan --offline -q`;
+  const viaStdout = spawnSync('sh', ['-c', `${script} --out /dev/stdout ${JSON.stringify(dir)} | cat`], { encoding: 'utf8' });
+  assert.equal(viaStdout.status, 0, viaStdout.stderr);
+  assert.equal(viaStdout.stdout, expected.stdout);
+  const fifo = join(mkdtempSync(join(tmpdir(), 'mailtrace-fifo-')), 'records');
+  const viaFifo = spawnSync('sh', ['-c', `mkfifo ${fifo} && { cat ${fifo} > ${fifo}.txt & ${script} --out ${fifo} ${JSON.stringify(dir)}; s=$?; wait; exit $s; }`], { encoding: 'utf8' });
+  assert.equal(viaFifo.status, 0, viaFifo.stderr);
+  assert.equal(readFileSync(`${fifo}.txt`, 'utf8'), expected.stdout);
+  const dash = runCli(['scan', '--offline', '-q', '--out', '-', dir], { cwd: dir });
+  assert.equal(dash.stdout, expected.stdout);
+  assert.ok(!existsSync(join(dir, '-')), 'no file named "-"');
+  const resumed = runCli(['scan', '--offline', '-q', '--out', fifo, '--resume', join(dir, 'state.json'), dir]);
+  assert.equal(resumed.code, 64);
+  assert.match(resumed.stderr, /--resume needs --out to be a regular file/);
 });

@@ -1,6 +1,6 @@
 // Where scan lines go: a file (--out, which resume can truncate and fsync) or stdout. Lines are batched into
 // larger writes; a file write is synchronous so that `bytes` is exactly what is in the file.
-import { closeSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 
 export interface ScanOutput {
   /** Lines after a failed write are dropped (the scan is told, and stops). */
@@ -24,6 +24,8 @@ const BATCH_BYTES = 256 * 1024;
 export function fileOutput(path: string, resumeAt: number | undefined, onStop: (why: OutputStop) => void = () => {}): ScanOutput {
   const fd = openSync(path, resumeAt === undefined ? 'w' : 'r+');
   if (resumeAt !== undefined) ftruncateSync(fd, resumeAt);
+  // A pipe, a FIFO or a terminal (--out /dev/stdout, --out >(gzip > r.gz)) has no offsets: write where it stands.
+  const seekable = fstatSync(fd).isFile();
   let position = resumeAt ?? 0;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -47,7 +49,7 @@ export function fileOutput(path: string, resumeAt: number | undefined, onStop: (
     pendingBytes = 0;
     let done = 0;
     while (done < total) {
-      let n = writevSync(fd, parts, position + done);
+      let n = writevSync(fd, parts, seekable ? position + done : undefined);
       done += n;
       if (done === total) break;
       // A short write: drop what went out and go on from the rest.
@@ -67,7 +69,7 @@ export function fileOutput(path: string, resumeAt: number | undefined, onStop: (
     },
     async flush(sync) {
       drain();
-      if (sync && !failure) fsyncSync(fd);
+      if (sync && !failure && seekable) fsyncSync(fd);
     },
     get bytes() {
       return position + pendingBytes;
