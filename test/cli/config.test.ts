@@ -43,6 +43,9 @@ test('a default config the user may not read is no config: analysis goes on, one
   const { home, configFile, restore } = lockedHome();
   t.after(restore);
   const warning = `${configFile}: cannot read config (EACCES): going on without it`;
+  // The message where that user can read it: a clone may sit in a folder only its owner can enter.
+  const message = join(home, 'message.eml');
+  writeFileSync(message, readFileSync(SAMPLE), { mode: 0o644 });
 
   const filtered = runAsUser(['filter', '--offline'], home, readFileSync(SAMPLE));
   assert.equal(filtered.code, 0, filtered.stderr);
@@ -50,17 +53,17 @@ test('a default config the user may not read is no config: analysis goes on, one
   assert.match(filtered.stdout, /^X-Mailtrace-Verdict: /m);
   assert.equal(filtered.stderr, `mailtrace filter: ${warning}\n`);
 
-  const analysed = runAsUser(['--offline', '--json', SAMPLE], home);
+  const analysed = runAsUser(['--offline', '--json', message], home);
   assert.ok([0, 1, 2].includes(analysed.code!), analysed.stderr);
   assert.equal(JSON.parse(analysed.stdout).schemaVersion, 1);
   assert.equal(analysed.stderr, `mailtrace: ${warning}\n`);
 
-  const scanned = runAsUser(['scan', '--offline', '-q', SAMPLE], home);
+  const scanned = runAsUser(['scan', '--offline', '-q', message], home);
   assert.equal(scanned.code, 0, scanned.stderr);
   assert.equal(scanned.stdout.trim().split('\n').length, 1);
   assert.equal(scanned.stderr, `mailtrace: ${warning}\n`, 'warned once, though the scan reads the config for its settings and its DNS');
 
-  const explicit = runAsUser(['--offline', '--config', configFile, SAMPLE], home);
+  const explicit = runAsUser(['--offline', '--config', configFile, message], home);
   assert.equal(explicit.code, 64, 'a config asked for by name must be read');
   assert.equal(explicit.stderr, `mailtrace: ${configFile}: cannot read config (EACCES)\n`);
 });
