@@ -147,7 +147,9 @@ export async function runScan(given: ScanArgs): Promise<number> {
   const startedAt = Date.now();
   const resumed = state?.done ?? 0;
   const tally = state ? Tally.fromJSON(state.tally) : new Tally();
-  if (state?.complete) {
+  // A path list on stdin is read anew each run: a complete state holds for it only if the list is the same, which
+  // the resume below checks (a new list used to get "already complete" and never be scanned).
+  if (state?.complete && !inputs.includes('-')) {
     process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
     const written = finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
     return written ? EXIT.pass : EXIT.ioError;

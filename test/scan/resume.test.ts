@@ -230,3 +230,21 @@ test('a deleted output is refused (64) as missing, not as a missing folder; a lo
   assert.equal(runCli(args).code, 0);
   assert.equal(readFileSync(out, 'utf8'), full);
 });
+
+test('a complete state and a path list on stdin: the same list is complete, another one is refused (it was never scanned)', () => {
+  const dir = scratchDir('resume-stdin');
+  const files = corpusFiles('kernel-list').slice(0, 6);
+  const out = join(dir, 'out.ndjson');
+  const state = join(dir, 'state.json');
+  const run = (list: string[]) => runCli(['scan', '--offline', '-q', '--out', out, '--resume', state, '-'], { input: list.join('\n') + '\n' });
+  assert.equal(run(files.slice(0, 3)).code, 0);
+  const first = readFileSync(out);
+  assert.equal(first.toString().trim().split('\n').length, 3);
+  const same = run(files.slice(0, 3));
+  assert.equal(same.code, 0, same.stderr);
+  assert.ok(readFileSync(out).equals(first), 'nothing written twice');
+  const other = run(files.slice(3));
+  assert.equal(other.code, 64, other.stderr);
+  assert.match(other.stderr, /the inputs changed since the checkpoint/);
+  assert.ok(readFileSync(out).equals(first));
+});
