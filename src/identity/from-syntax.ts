@@ -18,7 +18,8 @@ export type FromAmbiguity =
   | 'text-after-address' // A19: "<a@evil>admin@good": text beside the angle address holds another address
   | 'two-angle-addresses' // '"x" <a@good> <b@evil>': one mailbox, two angle addresses
   | 'stray-display-name' // "Amazon Gutschein, <service@x.example>": a name cut off from its address by a comma
-  | 'no-address'; // a From field with no usable address at all
+  | 'no-address' // a From field with no usable address at all
+  | 'invalid-address'; // "Todays@winner!", "a@b@c": no domain name, so nothing (DMARC, a reply) can check it
 
 export interface FromIssue {
   code: FromAmbiguity;
@@ -107,6 +108,10 @@ function checkField(field: HeaderField): FromIssue[] {
   const withAddress = mailboxes.filter((m) => m.address.includes('@'));
   if (withAddress.length > 1) add('multiple-mailboxes', `${withAddress.length} addresses in one From: ${withAddress.map((m) => m.address).join(', ')}`);
   if (withAddress.length === 0 && !/=\?/.test(field.value)) add('no-address', 'no usable address in this From field');
+  for (let i = 0; i < withAddress.length; i++) {
+    const problem = addressProblem(withAddress[i]!.address);
+    if (problem) add('invalid-address', `"${withAddress[i]!.address}" is not an address: ${problem}`);
+  }
   // A quoted name with a comma ("Doe, John" <j@x>) is fine; an unquoted one leaves a mailbox without an address,
   // which the reader sees as the sender's name while DMARC sees only the address.
   const stray = mailboxes.filter((m) => !m.address && m.name && m.group === undefined);
@@ -134,6 +139,24 @@ function checkField(field: HeaderField): FromIssue[] {
   }
   return out;
 }
+
+/**
+ * Why an address cannot be anyone's (undefined when it can): its domain is no domain name (a label holds a character
+ * no host name or IDN label has: "winner!", a control or bidi character) and no [address literal], or an unquoted
+ * local part holds another '@' ("reward@phishing@pot!"). Lenient otherwise: a hyphen or underscore anywhere passes.
+ */
+export function addressProblem(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).replace(/\.$/, '');
+  if (!local.startsWith('"') && local.includes('@')) return 'more than one @';
+  if (/^\[[^\[\]]{1,300}\]$/.test(domain)) return undefined;
+  if (domain.length === 0 || domain.length > 253) return 'no domain name';
+  return domain.split('.').every((label) => DOMAIN_LABEL.test(label)) ? undefined : `"${domain}" is no domain name`;
+}
+
+/** A host name or IDN label: letters, marks and digits of any script, hyphens and underscores (seen in the wild). */
+const DOMAIN_LABEL = /^[\p{L}\p{M}\p{N}_-]{1,63}$/u;
 
 /** The text right at the end of the header block, when a line there ended it. */
 function textAtHeaderEnd(message: Message): string {

@@ -47,6 +47,10 @@ const PLAIN = [
   'From: alice@example.org (Alice Example)',
   'From: "Alice \\"Al\\" Example" <alice@example.org>',
   'From: =?utf-8?Q?Caf=C3=A9?= Team <team@example.org>',
+  // Valid addresses that look odd: an IDN, an address literal, underscores, a root dot.
+  'From: info@bücher.example',
+  'From: <postmaster@[192.0.2.1]>',
+  'From: <bounce_1@mail_out.example.org.>',
 ];
 for (const from of PLAIN) {
   test(`plain From is not ambiguous: ${from}`, async () => {
@@ -63,3 +67,22 @@ test('a DKIM h= list folded as "From:Date:..." is not a hidden From', async () =
   const report = await analyze(Buffer.from(RECEIVED + dkim + 'From: alice@example.org\r\n' + REST), { offline: true });
   assert.equal(report.findings.filter((f) => f.id === 'identity.ambiguous-from').length, 0);
 });
+
+// Addresses that are no address, as phishing_pot writes them (samples 87, 209, 210, 2502): medium, suspicious.
+const NOT_ADDRESSES: [string, RegExp][] = [
+  ['From: Todays@winner!', /"winner!" is no domain name/],
+  ['From: "Rewards" <reward@phishing@pot!>', /more than one @/],
+  ['From: <support@thesapphiregroupinc.example@thesapphiregroupinc.example>', /more than one @/],
+  ['From: <ceo@bank\x1b[31m\u202e.example>', /is no domain name/],
+  ['From: <x@pot\u2728>', /"pot\u2728" is no domain name/],
+];
+for (const [from, detail] of NOT_ADDRESSES) {
+  test(`an address that is no address: ${JSON.stringify(from)}`, async () => {
+    const report = await analyze(Buffer.from(RECEIVED + from + '\r\n' + REST), { offline: true });
+    const found = report.findings.filter((f) => f.id === 'identity.ambiguous-from' && f.data?.['code'] === 'invalid-address');
+    assert.equal(found.length, 1, JSON.stringify(report.findings.map((f) => f.data?.['code'])));
+    assert.equal(found[0]!.severity, 'medium');
+    assert.match(String(found[0]!.data?.['detail']), detail);
+    assert.notEqual(report.verdict, 'pass');
+  });
+}
