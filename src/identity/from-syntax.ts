@@ -72,8 +72,11 @@ export function scanMailboxList(value: string): Segment[] {
       else if (c === ')') comment--;
       continue;
     }
-    if (c === '"') inQuote = true;
-    else if (c === '(') comment = 1;
+    if (c === '"') {
+      inQuote = true;
+      // A quoted local part starts the address: an @ inside or after it is no source route ("<\"a@b\"@example.org>").
+      if (inAngle) angleStart = false;
+    } else if (c === '(') comment = 1;
     else if (c === '<' && !inAngle) {
       inAngle = true;
       angleStart = true;

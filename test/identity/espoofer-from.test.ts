@@ -50,6 +50,7 @@ const PLAIN = [
   // Valid addresses that look odd: an IDN, an address literal, underscores, a root dot.
   'From: info@bücher.example',
   'From: <postmaster@[192.0.2.1]>',
+  'From: <"a@b"@example.org>',
   'From: <bounce_1@mail_out.example.org.>',
 ];
 for (const from of PLAIN) {
