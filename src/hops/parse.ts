@@ -132,6 +132,9 @@ const HELO_IN_COMMENT = /(?:^|\s)helo=([^\s)]{1,255})|^(?:HELO|EHLO)\s+(\S{1,255
 // "root@localhost [127.0.0.1]" (Sendmail ident), "relay.kernel.org [52.25.139.140]", "unknown [1.2.3.4]"
 const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
+// Sendmail: "from x (mx0.example.net [45.33.32.156] (may be forged))", the name not confirmed by a forward lookup.
+const MAY_BE_FORGED = /\(?may be forged\)?/i;
+
 /** What the from clause's comments say: the address (and port, ident) the receiver saw, its reverse-DNS name, a HELO. */
 interface CommentFacts {
   ip?: string;
@@ -141,12 +144,17 @@ interface CommentFacts {
   rdns?: string;
   /** The address was written as RFC 5321 TCP-info "[ip]", with or without a name: the receiver did look it up. */
   rdnsLooked?: boolean;
+  /**
+   * The receiver said its reverse-DNS name did not resolve back to the address: Sendmail's "(may be forged)". The
+   * name is then whatever the address's owner put in its PTR record, so it is not taken as the rdns.
+   */
+  rdnsUnconfirmed?: string;
   helo?: string;
 }
 
 function commentFacts(comments: string[]): CommentFacts {
   // Every key from the start, so that the facts have one shape whatever the comments held.
-  const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, helo: undefined };
+  const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, rdnsUnconfirmed: undefined, helo: undefined };
   for (let i = 0; i < comments.length; i++) {
     const c = comments[i]!;
     const br = f.ip ? null : BRACKET_IP.exec(c);
@@ -160,7 +168,11 @@ function commentFacts(comments: string[]): CommentFacts {
       // receiver wrote the outcome of its lookup, unlike the bare "(ip)" of Exchange and qmail.
       f.rdnsLooked = true;
       // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
-      if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) f.rdns = name[2].replace(/\.$/, '');
+      if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) {
+        const rdns = name[2].replace(/\.$/, '');
+        if (MAY_BE_FORGED.test(c) || comments.some((other) => MAY_BE_FORGED.test(other))) f.rdnsUnconfirmed = rdns;
+        else f.rdns = rdns;
+      }
     } else if (!f.ip) {
       // "(199.204.166.217)" Exchange, "(207.61.5.143)" qmail, "(ident@1.2.3.4)" qmail with ident
       const bare = /^(?:(\S{1,64})@)?([0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)$/.exec(c);
@@ -197,6 +209,7 @@ function readPeer(from: Clause, wordIs: 'helo' | 'rdns', notes: string[]): HopPe
   const literalAfter = extra.length === 1 && /^\[[^\]]{2,60}\]$/.test(extra[0]!) ? normalizeIp(extra[0]) : undefined;
   if (extra.length && !literalAfter && !isPickupWords(from.words)) notes.push(`extra words in from: ${extra.slice(0, 2).join(' ')}`);
   const c = commentFacts(from.comments);
+  if (c.rdnsUnconfirmed) notes.push(`reverse DNS ${c.rdnsUnconfirmed} not confirmed by the receiver ("may be forged"): not used`);
   const w = wordAddress(word);
   const ip = literalAfter ?? c.ip ?? w?.ip;
   const port = c.port ?? (c.ip ? undefined : w?.port);

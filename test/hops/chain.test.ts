@@ -160,3 +160,18 @@ test('Exchange Online tenant to tenant: the boundary is the frontend accepting f
   assert.deepEqual(chain.hops.map((h) => h.trust), ['untrusted', 'untrusted', 'boundary', 'trusted', 'trusted', 'trusted']);
   assert.equal(chain.hops[0]!.kind, 'local', 'mapi submission in the sending tenant');
 });
+
+// Sendmail writes "(may be forged)" when the client's PTR name does not resolve back to its address: the name is
+// whatever the address's owner wrote, so it must not make the hop the receiving side's own (it moved the boundary
+// onto a sender-written hop, whose planted results were then trusted).
+test('a reverse-DNS name marked "(may be forged)" is not used: the hop stays the boundary', () => {
+  const chain = chainOf([
+    'from mx1.example.net (mx1.example.net [10.0.0.1]) by mx2.example.net with ESMTP id B; Mon, 1 Jan 2024 00:00:05 +0000',
+    'from x (mx0.example.net [45.33.32.156] (may be forged)) by mx1.example.net (8.15.2/8.15.2) with ESMTP id A for <b@example.net>; Mon, 1 Jan 2024 00:00:00 +0000',
+    'from real.paypal.com (real.paypal.com [64.4.250.1]) by mx0.example.net (Postfix) with ESMTP id Z; Mon, 1 Jan 2024 00:00:00 +0000',
+  ]);
+  const forged = chain.hops.find((h) => h.from?.ip === '45.33.32.156')!;
+  assert.equal(forged.from?.rdns, undefined);
+  assert.match(forged.notes?.join(' ') ?? '', /mx0\.example\.net not confirmed by the receiver/);
+  assert.equal(chain.hops[chain.boundary!], forged, 'the boundary is the hop from 45.33.32.156, not the one below it');
+});
