@@ -76,14 +76,20 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
   if (!b) return { trusted: false, reason: 'no trust boundary in the Received chain, so no position can be trusted' };
   const above = field.index <= b.header;
   const idOk = belongsToReceiver(authservId, trusted);
-  if (above && idOk) return { trusted: true, reason: `authserv-id ${authservId} is the receiving side's and the header sits above the boundary` };
+  // Every field trusted above the boundary is seen first (fields come top first): one of the same kind and id below
+  // it is then the sender's, whatever its place ("only the first per id" below).
+  const key = `${field.key}\u0000${authservId}`;
+  if (above && idOk) {
+    seen.add(key);
+    return { trusted: true, reason: `authserv-id ${authservId} is the receiving side's and the header sits above the boundary` };
+  }
   if (above && authservId === '') {
     // Exchange Online writes no authserv-id; above the boundary only the receiving side can have added it.
+    seen.add(key);
     return { trusted: true, reason: 'no authserv-id (Exchange Online style), trusted by its position above the boundary' };
   }
   if (above) return { trusted: false, reason: `authserv-id ${authservId} does not belong to the receiving side` };
   const boundaryId = b.by?.toLowerCase();
-  const key = `${field.key}\u0000${authservId}`;
   if (place.block.has(field.index) && idOk && boundaryId && (authservId === boundaryId || trusted.orgDomain(authservId) === trusted.orgDomain(boundaryId)) && !seen.has(key)) {
     seen.add(key);
     return { trusted: true, reason: `authserv-id ${authservId} is the boundary receiver's, in its trace block just below its Received line` };

@@ -115,7 +115,7 @@ test('an oversized header block is not handed to mailauth: every method unknown'
 
 test('recorded results: trusted above the boundary, Gmail-style just below it, foreign or planted ones not', async () => {
   const raw = msg(
-    'Authentication-Results: mx.rcpt.example; dkim=pass header.d=sender.example\r\n',
+    'Authentication-Results: mx2.rcpt.example; dkim=pass header.d=sender.example\r\n',
     'Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=sender.example\r\n',
     HOP,
     'Received-SPF: pass client-ip=192.0.2.10\r\n',
@@ -131,7 +131,7 @@ test('recorded results: trusted above the boundary, Gmail-style just below it, f
   assert.deepEqual(
     rows.map((r) => [r.header, r.authservId, r.method, r.trusted, r.receiverId]),
     [
-      [0, 'mx.rcpt.example', 'dkim', true, true], // above the boundary, the receiver's id
+      [0, 'mx2.rcpt.example', 'dkim', true, true], // above the boundary, an id of the receiver's organisation
       [1, '', 'spf', true, false], // Exchange style: no id, above the boundary
       [4, 'mx.rcpt.example', 'dmarc', true, true], // in the receiver's trace block just below its Received
       [5, 'mx.rcpt.example', 'dmarc', false, true], // a second one of the same id: the sender's
@@ -139,6 +139,21 @@ test('recorded results: trusted above the boundary, Gmail-style just below it, f
     ],
   );
   assert.match(rows[3]!.trustReason, /below the boundary/);
+});
+
+test("recorded results: the receiver's own field above the boundary is the first of its id; one just below it is the sender's", async () => {
+  // The receiver's real dmarc=fail above its Received, a sender's planted dmarc=pass in the trace block below it:
+  // both used to be trusted ("only the first per id" counted the fields below the boundary alone).
+  const raw = msg(
+    'Authentication-Results: mx.rcpt.example; dmarc=fail header.from=sender.example\r\n',
+    HOP,
+    'Authentication-Results: mx.rcpt.example; dmarc=pass header.from=sender.example\r\n',
+    CONTENT,
+  );
+  const message = parseMessage(raw);
+  const chain = buildChain(message, { trust: [], authservIds: [] });
+  const rows = recordedResults(message, chain, trustedIds(chain, [], orgDomain));
+  assert.deepEqual(rows.map((r) => [r.result, r.trusted]), [['fail', true], ['pass', false]]);
 });
 
 test('--trust-authserv-id makes a configured id trusted above the boundary', async () => {
