@@ -132,6 +132,13 @@ const HELO_IN_COMMENT = /(?:^|\s)helo=([^\s)]{1,255})|^(?:HELO|EHLO)\s+(\S{1,255
 // "root@localhost [127.0.0.1]" (Sendmail ident), "relay.kernel.org [52.25.139.140]", "unknown [1.2.3.4]"
 const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
+const HELO_COMMENT = /^(?:HELO|EHLO)\s/i;
+
+function lastIndexWhere(items: readonly string[], test: (item: string) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
+  return -1;
+}
+
 // Sendmail: "from x (mx0.example.net [45.33.32.156] (may be forged))", the name not confirmed by a forward lookup.
 const MAY_BE_FORGED = /\(?may be forged\)?/i;
 
@@ -155,9 +162,13 @@ interface CommentFacts {
 function commentFacts(comments: string[]): CommentFacts {
   // Every key from the start, so that the facts have one shape whatever the comments held.
   const f: CommentFacts = { ip: undefined, port: undefined, ident: undefined, rdns: undefined, rdnsLooked: undefined, rdnsUnconfirmed: undefined, helo: undefined };
+  // The receiver writes the address it saw after what the client said: a HELO "x(y.example.org[10.0.0.9])" comes
+  // out as an earlier comment of the same shape, so the last "[ip]" comment is the receiver's, and one that quotes
+  // the client's HELO ("(HELO [10.0.0.9])", qmail) is none.
+  const tcpInfo = lastIndexWhere(comments, (c) => !HELO_COMMENT.test(c) && BRACKET_IP.test(c));
   for (let i = 0; i < comments.length; i++) {
     const c = comments[i]!;
-    const br = f.ip ? null : BRACKET_IP.exec(c);
+    const br = i === tcpInfo ? BRACKET_IP.exec(c) : null;
     const bracketIp = br ? normalizeIp(br[1]) : undefined;
     if (bracketIp) {
       f.ip = bracketIp;
@@ -174,8 +185,9 @@ function commentFacts(comments: string[]): CommentFacts {
         else f.rdns = rdns;
       }
     } else if (!f.ip) {
-      // "(199.204.166.217)" Exchange, "(207.61.5.143)" qmail, "(ident@1.2.3.4)" qmail with ident
-      const bare = /^(?:(\S{1,64})@)?([0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)$/.exec(c);
+      // "(199.204.166.217)" Exchange, "(207.61.5.143)" qmail, "(ident@1.2.3.4)" qmail with ident, "(user@1.2.3.4 with
+      // plain)" Yahoo's authenticated qmail
+      const bare = /^(?:(\S{1,64})@)?([0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)(?: with [a-z0-9-]{1,20})?$/i.exec(c);
       const ip = bare ? normalizeIp(bare[2]) : undefined;
       if (ip) {
         f.ip = ip;

@@ -175,3 +175,16 @@ test('a reverse-DNS name marked "(may be forged)" is not used: the hop stays the
   assert.match(forged.notes?.join(' ') ?? '', /mx0\.example\.net not confirmed by the receiver/);
   assert.equal(chain.hops[chain.boundary!], forged, 'the boundary is the hop from 45.33.32.156, not the one below it');
 });
+
+// The client's address is the receiver's last "[ip]" comment, and never one quoting the client's HELO: qpsmtpd and
+// qmail write "(HELO [literal])" before the address they saw, and a HELO of "x(y[10.0.0.9])" puts a fake group first.
+test('the client address: the last [ip] comment, not a HELO literal nor an injected group', () => {
+  const ipOf = (received: string) => chainOf([received]).hops[0]!.from?.ip;
+  // phishing_pot/sample-869.eml: the HELO was [127.0.0.1], the client 18.118.215.112
+  assert.equal(ipOf('from ec2-18-118-215-112.us-east-2.compute.amazonaws.com (HELO [127.0.0.1]) (18.118.215.112) by smtp.schmetterling-argus.de (qpsmtpd/0.94) with (TLS_AES_256_GCM_SHA384 encrypted) ESMTPS; Thu, 24 Aug 2023 10:10:10 +0200'), '18.118.215.112');
+  // spamassassin/easy-ham-1/01301: qmail-ldap, HELO [192.168.1.105], client [66.93.225.166]
+  assert.equal(ipOf('from unknown (HELO [192.168.1.105]) ([66.93.225.166]) (envelope-sender <dbasinge@speakeasy.net>) by mail15.speakeasy.net (qmail-ldap-1.03) with SMTP for <x@example.org>; 10 Oct 2002 10:30:25 -0000'), '66.93.225.166');
+  // spamassassin/easy-ham-1/01306: Yahoo, "(user@ip with plain)"
+  assert.equal(ipOf('from unknown (HELO ?192.168.0.100?) (salimma1@212.18.241.211 with plain) by smtp.mail.vip.sc5.yahoo.com with SMTP; 10 Oct 2002 10:30:25 -0000'), '212.18.241.211');
+  assert.equal(ipOf('from x.example.org(y.example.org[10.0.0.9]) (unknown [203.0.113.5]) by mx1.example.net (Postfix) with ESMTP id A; Mon, 1 Jan 2024 00:00:00 +0000'), '203.0.113.5');
+});
