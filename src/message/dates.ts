@@ -100,10 +100,12 @@ function build(year: number, month: number, day: number, h: number, mi: number, 
 }
 
 // "[Sat,] 21 Apr 2018 03:01:33 +0000 [(UTC)]" and "21 Apr 2018 03:01 GMT"
-const RFC5322 = /^(?:[A-Za-z]{2,9},?\s*)?(\d{1,2})\s*[- ]\s*([A-Za-z]{3})[A-Za-z]{0,6}\.?\s*[- ]\s*(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
+// A zone name is taken whole, and not when an offset follows it: "UTC-5" and "GMT+2" are no zone we can read (they
+// were read as UTC, offset 0).
+const RFC5322 = /^(?:[A-Za-z]{2,9},?\s*)?(\d{1,2})\s*[- ]\s*([A-Za-z]{3})[A-Za-z]{0,6}\.?\s*[- ]\s*(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}(?![A-Za-z]|[+-]\d))?/;
 // Month first, year before the time, as MHA's samples and AOL's old relays write: "Apr 21 2018 3:01:05 +0000",
 // "Aug, 22 2002 8:02:13 AM +0400"
-const MONTH_FIRST = /^(?:[A-Za-z]{2,9},?\s+)?([A-Za-z]{3})[A-Za-z]{0,6},?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP]M)\s*)?([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/i;
+const MONTH_FIRST = /^(?:[A-Za-z]{2,9},?\s+)?([A-Za-z]{3})[A-Za-z]{0,6},?\s+(\d{1,2}),?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?\s*(?:([AP]M)\s*)?([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}(?![A-Za-z]|[+-]\d))?/i;
 // asctime / ctime: "Sat Apr 21 03:01:33 2018 [+0000]" and "Sat Apr 21 03:01:33 UTC 2018"
 const ASCTIME = /^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([A-Za-z]{1,5})\s+)?(\d{4})(?:\s+([+-]\d{4}))?/;
 // ISO 8601 and Go's time.String(): "2023-01-01 12:00:00.123 +0000 UTC m=+0.1", "2023-01-01T12:00:00Z"

@@ -36,3 +36,13 @@ test('parseMailDate writes UTC timestamps with milliseconds, as before', () => {
   assert.deepEqual(parseMailDate('Thu, 22 Aug 2002 16:33:43 -0700'), { timestamp: '2002-08-22T23:33:43.000Z', zoneOffsetMinutes: -420 });
   assert.deepEqual(parseMailDate('Sat Apr 21 03:01:33 2018'), { timestamp: '2018-04-21T03:01:33.000Z', zoneOffsetMinutes: undefined });
 });
+
+test('a zone name followed by an offset ("UTC-5", "GMT+2") is no zone we can read: no offset, where it was read as 0', () => {
+  for (const d of ['Mon, 1 Jan 2024 10:00:00 UTC-5', 'Mon, 1 Jan 2024 10:00:00 GMT+2', 'Apr 21 2018 3:01:05 PM GMT+2']) {
+    const parsed = parseMailDate(d);
+    assert.ok(parsed, d);
+    assert.equal(parsed.zoneOffsetMinutes, undefined, d);
+  }
+  assert.equal(parseMailDate('Mon, 1 Jan 2024 10:00:00 GMT')?.zoneOffsetMinutes, 0);
+  assert.equal(parseMailDate('Mon, 1 Jan 2024 10:00:00 PDT(x)')?.zoneOffsetMinutes, -420);
+});
