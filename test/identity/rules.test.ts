@@ -182,6 +182,11 @@ const CASES: Case[] = [
     expect: {},
   },
   {
+    name: 'an encoded word in the Return-Path (a reader that decodes it shows billing@sender.example)',
+    fields: ['Return-Path: <=?utf-8?q?billing=40sender.example?=>', 'From: Billing <billing@sender.example>'],
+    expect: { 'identity.malformed-return-path': 'medium' },
+  },
+  {
     name: 'an unqualified Return-Path domain',
     fields: ['Return-Path: <root@ubuntu-s-1vcpu-1gb-sfo3-06>', 'From: Bank <info@sender.example>'],
     expect: { 'identity.malformed-return-path': 'medium', 'identity.return-path-misaligned': 'low' },

@@ -14,6 +14,9 @@ const TRICKS: [string, RegExp][] = [
   ['several angle brackets', /<[^>]*<|>[^<]*>/],
   ['whitespace inside the address', /<[^>]*\S\s+\S[^>]*>/],
   ['control character', /[\u0000-\u001f\u007f]/],
+  // "<=?utf-8?q?a=40paypal.com?=>": an address is never encoded (RFC 2047 5), but a reader that decodes one shows
+  // a@paypal.com where SPF checked none.
+  ['encoded word', /=\?[^?\s]{1,64}\?[bBqQ]\?/],
   // "Return-Path: <root@ubuntu-s-1vcpu-1gb-sfo3-06>": MAIL FROM must name a fully qualified domain (RFC 5321
   // 4.1.2); an unqualified one is a freshly rented server sending straight to the internet.
   ['unqualified domain', /@[A-Za-z0-9-]{1,63}\s*>?$/],
@@ -24,7 +27,7 @@ export const malformedReturnPath = defineRule({
   severity: 'medium',
   title: 'The envelope sender (Return-Path) is malformed',
   description:
-    'The Return-Path is neither "<>" nor a plain "<local@domain>": it holds a comment, a quote, a source route or stray brackets (the MAIL FROM tricks of the "Composition Kills" study), or a domain that is not fully qualified.',
+    'The Return-Path is neither "<>" nor a plain "<local@domain>": it holds a comment, a quote, a source route or stray brackets (the MAIL FROM tricks of the "Composition Kills" study), an encoded word, or a domain that is not fully qualified.',
   explain:
     'SPF is checked against the domain of the envelope sender. A malformed one can make the SPF checker read one domain while the Authentication-Results header or the DMARC check reads another, so a forger passes SPF for a domain they do not own.',
   check: ({ message }) => {
