@@ -9,7 +9,7 @@ import type { Source, UnwrapMode } from '../types.js';
 import { EXIT } from '../verdict/index.js';
 import { InputError, inputMessages } from './read-input.js';
 import type { InputItem } from '../input/index.js';
-import { openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
+import { ArgumentError, openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
 import { describeWriteError } from '../write-target.js';
 import { streamOutput } from './scan/output.js';
 
@@ -44,6 +44,9 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     process.stderr.write('mailtrace: no input: name a file, or "-" for stdin. Run "mailtrace --help" for usage.\n');
     return EXIT.usage;
   }
+  // The explanations are words for the table; JSON carries the finding ids they explain. Both together used to drop
+  // the explanations without a word.
+  if (args.explain && args.json) throw new ArgumentError('--explain is for the table, not --json (the README explains every finding id)');
   let setup: AnalysisSetup;
   try {
     setup = await openAnalysis(args);

@@ -66,6 +66,9 @@ test('not a message alone gives 65; usage errors give 64', () => {
   assert.equal(bad.code, 64);
   assert.match(bad.stderr, /Unknown argument/);
   assert.equal(runCli(['--at', 'yesterday-ish', SAMPLE]).code, 64);
+  const explained = runCli(['--offline', '--json', '--explain', SAMPLE]);
+  assert.equal(explained.code, 64, 'the explanations were dropped without a word');
+  assert.match(explained.stderr, /^mailtrace: --explain is for the table, not --json/);
   // Date.parse took these for 2000, 2001, March 1st and a year 99999.
   for (const at of ['0', '-1', '2024-02-30', '99999-01-01']) assert.equal(runCli(['--offline', '--at', at, SAMPLE]).code, 64, at);
   const at = JSON.parse(runCli(['--offline', '--json', '--at', '2024-02-29T10:00+01:00', SAMPLE]).stdout);
