@@ -3,6 +3,7 @@
 // string index is a byte offset and 8-bit content survives untouched (DKIM of an embedded message needs its bytes).
 // Bounded: at most MAX_DEPTH nesting levels and MAX_PARTS parts, because a report is hostile input too.
 import { splitHeader } from '../message/split.js';
+import { DEFAULT_MAX_HEADER_BYTES } from '../message/parse.js';
 import type { HeaderField } from '../types.js';
 
 export const MAX_DEPTH = 4;
@@ -64,7 +65,9 @@ function headerValue(headers: HeaderField[], key: string): string | undefined {
 
 /** Parse one entity (a message or a part). */
 export function parseEntity(bytes: Buffer, depth = 0, budget = { parts: MAX_PARTS }): MimePart {
-  const split = splitHeader(bytes, MAX_PART_HEADER);
+  // The message itself gets the analysis' header cap: a report with an outer header over a part's 64 KiB cap was cut
+  // mid-header there, lost its Content-Type and was analysed as itself.
+  const split = splitHeader(bytes, depth === 0 ? DEFAULT_MAX_HEADER_BYTES : MAX_PART_HEADER);
   const headers = split.fields;
   const { type, params } = parseContentType(headerValue(headers, 'content-type') ?? 'text/plain');
   const encoding = (headerValue(headers, 'content-transfer-encoding') ?? '7bit').trim().toLowerCase();

@@ -182,3 +182,15 @@ test('a bounce (RFC 3464) returning the original is unwrapped as kind bounce, no
   assert.equal(Buffer.from(bytes).toString(), original);
   assert.equal(unwrap(dsn, 'arf').container, undefined);
 });
+
+test('a report whose outer header is over 64 KiB (a part header cap) is still unwrapped', () => {
+  const report = readFileSync(join(arf, 'rfc5965_example', 'postal-mime-arf.eml'));
+  const padding = Array.from({ length: 800 }, (_, i) => `X-Pad-${i}: ${'y'.repeat(90)}\n`).join('');
+  const padded = Buffer.concat([Buffer.from(padding), report]);
+  assert.ok(padding.length > 64 * 1024);
+  const plain = unwrap(report);
+  const big = unwrap(padded);
+  assert.equal(big.container?.kind, 'arf', 'it was analysed as itself');
+  assert.deepEqual({ ...big.container }, { ...plain.container });
+  assert.ok(Buffer.from(big.bytes).equals(Buffer.from(plain.bytes)));
+});
