@@ -373,7 +373,7 @@ test('one DNS cache for the whole scan: six copies on two workers ask six times 
 });
 
 test('a file name that is not UTF-8: an error record that says so, not a bare "no such file"', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailtrace-scan-latin1-'));
+  const dir = scratchDir('scan-latin1');
   // "bad\xff.eml": Node.js lists it as "bad\uFFFD.eml", a name no file has.
   writeFileSync(Buffer.concat([Buffer.from(join(dir, 'bad')), Buffer.from([0xff]), Buffer.from('.eml')]), good(1));
   writeFileSync(join(dir, 'ok.eml'), good(2));
@@ -394,7 +394,7 @@ test('--out to a pipe, a FIFO or "-" streams the records (it failed with ESPIPE)
   const viaStdout = spawnSync('sh', ['-c', `${script} --out /dev/stdout ${JSON.stringify(dir)} | cat`], { encoding: 'utf8' });
   assert.equal(viaStdout.status, 0, viaStdout.stderr);
   assert.equal(viaStdout.stdout, expected.stdout);
-  const fifo = join(mkdtempSync(join(tmpdir(), 'mailtrace-fifo-')), 'records');
+  const fifo = join(scratchDir('fifo'), 'records');
   const viaFifo = spawnSync('sh', ['-c', `mkfifo ${fifo} && { cat ${fifo} > ${fifo}.txt & ${script} --out ${fifo} ${JSON.stringify(dir)}; s=$?; wait; exit $s; }`], { encoding: 'utf8' });
   assert.equal(viaFifo.status, 0, viaFifo.stderr);
   assert.equal(readFileSync(`${fifo}.txt`, 'utf8'), expected.stdout);
