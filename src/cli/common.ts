@@ -21,7 +21,6 @@ export class ArgumentError extends Error {
   override readonly name = 'ArgumentError';
 }
 
-/** --at: an ISO-8601 instant ("2024-03-01T10:00Z") or an RFC 5322 date. */
 /**
  * --at: an ISO 8601 date or date-time ("2024-03-01", "2024-03-01T10:00Z", "2024-03-01T10:00:00.5+01:00"), a real
  * day of a year from 1970 to 9999. Date.parse alone took "0" for 2000, "-1" for 2001 and rolled "2024-02-30" over to
@@ -29,15 +28,22 @@ export class ArgumentError extends Error {
  */
 export function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const m = ISO_DATE_TIME.exec(value.trim());
-  const [year, month, day] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
-  const realDay = m !== null && year >= 1970 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && month >= 1 && month <= 12;
-  const ms = realDay ? Date.parse(value.trim().replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/, '$1:00$2')) : NaN;
+  const text = value.trim();
+  // Date.parse wants seconds when there is an offset: "10:00Z" -> "10:00:00Z".
+  const ms = isRealIsoDay(text) ? Date.parse(text.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/, '$1:00$2')) : NaN;
   if (!Number.isFinite(ms)) throw new ArgumentError(`--at: not an ISO 8601 date or date-time (2024-03-01T10:00Z): ${JSON.stringify(value)}`);
   return new Date(ms);
 }
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** ISO 8601 in form, and its date a day the calendar has (no February 30th), from 1970 on. */
+function isRealIsoDay(text: string): boolean {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return year >= 1970 && month >= 1 && month <= 12 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
 
 /** --skew, else the config's skewSeconds (checked there); a negative or non-finite flag is a usage error. */
 export function skewOf(flag: number | undefined, configured: number | undefined): number | undefined {

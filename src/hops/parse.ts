@@ -134,13 +134,18 @@ const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
 const HELO_COMMENT = /^(?:HELO|EHLO)\s/i;
 
-function lastIndexWhere(items: readonly string[], test: (item: string) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return i;
-  return -1;
+/** The receiver's TCP-info comment: the last one with an "[ip]" that does not quote the client's HELO, and its match. */
+function tcpInfoComment(comments: readonly string[]): { index: number; match: RegExpExecArray } | undefined {
+  for (let i = comments.length - 1; i >= 0; i--) {
+    const c = comments[i]!;
+    const match = HELO_COMMENT.test(c) ? null : BRACKET_IP.exec(c);
+    if (match) return { index: i, match };
+  }
+  return undefined;
 }
 
 // Sendmail: "from x (mx0.example.net [45.33.32.156] (may be forged))", the name not confirmed by a forward lookup.
-const MAY_BE_FORGED = /\(?may be forged\)?/i;
+const MAY_BE_FORGED = /may be forged/i;
 
 /** What the from clause's comments say: the address (and port, ident) the receiver saw, its reverse-DNS name, a HELO. */
 interface CommentFacts {
@@ -165,10 +170,10 @@ function commentFacts(comments: string[]): CommentFacts {
   // The receiver writes the address it saw after what the client said: a HELO "x(y.example.org[10.0.0.9])" comes
   // out as an earlier comment of the same shape, so the last "[ip]" comment is the receiver's, and one that quotes
   // the client's HELO ("(HELO [10.0.0.9])", qmail) is none.
-  const tcpInfo = lastIndexWhere(comments, (c) => !HELO_COMMENT.test(c) && BRACKET_IP.test(c));
+  const tcpInfo = tcpInfoComment(comments);
   for (let i = 0; i < comments.length; i++) {
     const c = comments[i]!;
-    const br = i === tcpInfo ? BRACKET_IP.exec(c) : null;
+    const br = i === tcpInfo?.index ? tcpInfo.match : null;
     const bracketIp = br ? normalizeIp(br[1]) : undefined;
     if (bracketIp) {
       f.ip = bracketIp;
@@ -181,7 +186,7 @@ function commentFacts(comments: string[]): CommentFacts {
       // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
       if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) {
         const rdns = name[2].replace(/\.$/, '');
-        if (MAY_BE_FORGED.test(c) || comments.some((other) => MAY_BE_FORGED.test(other))) f.rdnsUnconfirmed = rdns;
+        if (comments.some((other) => MAY_BE_FORGED.test(other))) f.rdnsUnconfirmed = rdns;
         else f.rdns = rdns;
       }
     } else if (!f.ip) {

@@ -96,7 +96,10 @@ function unquotedShared(bytes: Buffer): Buffer {
 
 /** Only SP, HTAB, CR and LF: what a blank or whitespace-only line is made of. */
 function isBlank(piece: Buffer): boolean {
-  for (const byte of piece) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+  for (let i = 0; i < piece.length; i++) {
+    const byte = piece[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+  }
   return true;
 }
 
