@@ -1,7 +1,8 @@
 // The pipeline, one message end to end:
 //   bytes -> (the original inside, when unwrapping a report) -> Message -> Chain (hops, trust boundary) -> Identity
 //   -> AuthReport -> Finding[] -> verdict -> Report
-import type { AnalyzeOptions, Deps, Report } from './types.js';
+import type { AnalyzeOptions, AuthReport, Chain, Deps, Finding, Identity, Message, Report } from './types.js';
+import type { JudgedWrapper } from './findings/define.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
 import { buildChain } from './hops/index.js';
 import { extractIdentity, gatherRelayContext } from './identity/index.js';
@@ -18,25 +19,22 @@ function resolveDeps(options: AnalyzeOptions): Deps {
   return { now: () => new Date(), ...options.deps };
 }
 
-/** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
-export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
-  const deps = resolveDeps(options);
-  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
-  // The input is parsed once: whether it is a report or a forward is read from its parsed header, and only the
-  // original inside one is parsed again.
-  const top = parseMessage(input, maxHeaderBytes);
-  const { bytes: raw, container } = options.unwrap ? unwrapMessage(top, input, options.unwrap) : { bytes: input, container: undefined };
-  const message = raw === input ? top : parseMessage(raw, maxHeaderBytes);
+interface Judged {
+  chain: Chain;
+  identity: Identity;
+  auth: AuthReport;
+  findings: Finding[];
+}
+
+/** The analysis proper: hop chain, identity, authentication and the rules' findings for one parsed message. */
+async function judge(message: Message, options: AnalyzeOptions, deps: Deps, wrapper?: JudgedWrapper): Promise<Judged> {
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
   const identity = extractIdentity(message, chain);
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const at = options.at ?? (boundary?.timestamp ? new Date(boundary.timestamp) : deps.now());
-  const auth = await authenticate(
-    { message, chain, identity, at, offline: options.offline === true || !deps.resolver, authservIds: trust.authservIds },
-    deps,
-  );
   const offline = options.offline === true || !deps.resolver;
+  const auth = await authenticate({ message, chain, identity, at, offline, authservIds: trust.authservIds }, deps);
   const relay = await gatherRelayContext(identity, chain, offline ? undefined : deps.resolver);
   const findings = runRules({
     message,
@@ -45,7 +43,37 @@ export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): 
     auth,
     relay,
     options: { ...options, skewSeconds: options.skewSeconds ?? DEFAULT_SKEW_SECONDS },
+    ...(wrapper ? { wrapper } : {}),
   });
+  return { chain, identity, auth, findings };
+}
+
+/** The container an original was taken out of, judged as a message of its own. */
+async function judgeWrapper(top: Message, options: AnalyzeOptions, deps: Deps): Promise<JudgedWrapper> {
+  const { findings } = await judge(top, options, deps);
+  const { verdict, score, drivers } = decideVerdict(findings);
+  const ids: string[] = [];
+  for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
+  return { findings, verdict: { verdict, score, drivers, findings: ids } };
+}
+
+/** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
+export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
+  const deps = resolveDeps(options);
+  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+  // The input is parsed once: whether it is a report or a forward is read from its parsed header, and only the
+  // original inside one is parsed again.
+  const top = parseMessage(input, maxHeaderBytes);
+  const unwrapped = options.unwrap ? unwrapMessage(top, input, options.unwrap) : { bytes: input, container: undefined };
+  const raw = unwrapped.bytes;
+  let container = unwrapped.container;
+  const message = raw === input ? top : parseMessage(raw, maxHeaderBytes);
+  // A report or forward is judged as a message too: a phishing message that carries a harmless .eml must not be
+  // judged by the attachment alone.
+  const wrapper = message === top ? undefined : await judgeWrapper(top, options, deps);
+  if (wrapper) container = { ...container!, wrapper: wrapper.verdict };
+  const { chain, identity, auth, findings } = await judge(message, options, deps, wrapper);
+  const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const { verdict, score, drivers } = decideVerdict(findings);
   const text = (name: string) => {
     const f = firstField(message, name);

@@ -373,6 +373,21 @@ export interface ContainerInfo {
   incidents?: number;
   /** The container's Subject, as written. */
   subject?: string;
+  /**
+   * The container judged as a message of its own (absent when it holds no original and was itself analysed). A
+   * phishing message can carry a harmless .eml: its own verdict is what tells it apart from a real forward.
+   */
+  wrapper?: WrapperVerdict;
+}
+
+/** The verdict of the message an original was taken out of (see ContainerInfo.wrapper). */
+export interface WrapperVerdict {
+  verdict: Verdict;
+  score: number;
+  /** The ids of the findings that decided the wrapper's verdict (none for a pass). */
+  drivers: string[];
+  /** Every distinct finding id of the wrapper, in the order found. */
+  findings: string[];
 }
 
 // ---------------------------------------------------------------- options and dependencies

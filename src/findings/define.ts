@@ -1,6 +1,6 @@
 // A rule is one check: it looks at the analysed message and returns findings, or nothing.
 // Every rule must carry a title, a description and an explanation for newcomers: the type refuses one without them.
-import type { AnalyzeOptions, AuthReport, Chain, Evidence, HeaderField, Hop, Identity, Message, Severity } from '../types.js';
+import type { AnalyzeOptions, AuthReport, Chain, Evidence, Finding, HeaderField, Hop, Identity, Message, Severity, WrapperVerdict } from '../types.js';
 import type { RelayContext } from '../identity/relay.js';
 
 export interface RuleContext {
@@ -11,6 +11,13 @@ export interface RuleContext {
   options: Readonly<AnalyzeOptions> & { skewSeconds: number };
   /** DNS facts for the relay rules (recipient MX, sender SPF per relay), gathered before the rules run. */
   relay?: RelayContext;
+  /** When the message was taken out of a report or a forward: that container's own findings and verdict. */
+  wrapper?: JudgedWrapper;
+}
+
+export interface JudgedWrapper {
+  findings: readonly Finding[];
+  verdict: WrapperVerdict;
 }
 
 /** What a rule's check returns: the evidence and data of one finding; severity may be lowered or raised per case. */

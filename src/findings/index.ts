@@ -34,6 +34,7 @@ import { hopsTimeReversal } from './rules/hops-time-reversal.js';
 import { hopsPrivateRelay } from './rules/hops-private-relay.js';
 import { hopsHeloIpMismatch } from './rules/hops-helo-ip-mismatch.js';
 import { hopsHeloProvider } from './rules/hops-helo-provider.js';
+import { suspiciousWrapper } from './rules/container-suspicious-wrapper.js';
 
 export const RULES = [
   // message framing
@@ -76,6 +77,9 @@ export const RULES = [
   authDkimWeak,
   authArcFail,
   authDisagreement,
+
+  // the report or forward the message came in
+  suspiciousWrapper,
 ] as const satisfies readonly Rule[];
 
 export type FindingId = (typeof RULES)[number]['id'];

@@ -1,7 +1,7 @@
 // The readable report: header block, hop table, authentication, findings with evidence, verdict.
 // Every string taken from the message goes through safeInline/safeBlock before it is printed.
 import Table from 'cli-table3';
-import type { ContainerInfo, Finding, Hop, Report, Source } from '../types.js';
+import type { ContainerInfo, Finding, Hop, Report, Source, WrapperVerdict } from '../types.js';
 import { RULES_BY_ID } from '../findings/index.js';
 import { palette, type Palette } from './colors.js';
 import { formatDuration } from './duration.js';
@@ -62,9 +62,16 @@ function containerBlock(c: ContainerInfo, p: Palette): string {
     ['Auth fail', c.authFailure],
     ['Incidents', c.incidents === undefined ? undefined : String(c.incidents)],
     ['Agent', c.userAgent ?? c.reportingMta],
+    ['Wrapper', c.wrapper ? wrapperLine(c.wrapper) : undefined],
   ];
   const present = rows.filter(([, v]) => v !== undefined);
   return (present.length ? fieldRows(present, p) : '') + '\n' + p.bold(EMBEDDED_NOTE[c.embedded]) + '\n';
+}
+
+/** The container's own verdict, judged as a message: "SUSPICIOUS (score 5: auth.spf-fail)". */
+function wrapperLine(w: WrapperVerdict): string {
+  const why = w.drivers.length ? `: ${w.drivers.join(', ')}` : '';
+  return `${w.verdict.toUpperCase()} (score ${w.score}${why})`;
 }
 
 function containerKind(c: ContainerInfo): string {

@@ -143,6 +143,66 @@ test('--unwrap none analyses the report itself; --unwrap arf leaves a forward as
   assert.equal(kept.message.subject, 'Fwd: look at this');
 });
 
+test('a message carrying an attached .eml is judged too: the record is never better than the message it came in', () => {
+  // The original: a corpus list message that passes on its own. The attack: a forged or suspicious message that
+  // carries it, to be judged by the attachment alone.
+  const original = corpusFiles('kernel-list').find((p) => p.endsWith('00002-b23986999551.eml'))!;
+  assert.equal((json([original]).body as Report).verdict, 'pass', 'precondition: the original passes');
+  const head = [
+    'Received: from mail.example.org (mail.example.org [198.51.100.7])',
+    '\tby mx.example.net (Postfix) with ESMTPS id 4AB12',
+    '\tfor <abuse@example.net>; Mon, 7 Dec 2026 09:00:00 +0000',
+    'Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org; dmarc=pass header.from=example.org',
+    'Return-Path: <me@example.org>',
+    'From: Analyst <me@example.org>',
+    'To: abuse@example.net',
+    'Subject: Fwd: look at this',
+    'Date: Mon, 7 Dec 2026 08:59:58 +0000',
+    'Message-ID: <fwd-1@example.org>',
+  ].join('\r\n');
+  const carrying = (name: string, header: string) => {
+    const file = join(dir, name);
+    const mime = '\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\n';
+    writeFileSync(file, Buffer.concat([Buffer.from(header + mime), readFileSync(original), Buffer.from('\r\n--b1--\r\n')]));
+    return file;
+  };
+  const forward = carrying('real-forward.eml', head);
+  const suspicious = carrying('spf-fail.eml', head.replace('spf=pass', 'spf=fail').replace('dmarc=pass', 'dmarc=fail'));
+  const forged = carrying('second-from.eml', head.replace('From: Analyst <me@example.org>', 'From: Analyst <me@example.org>\r\nFrom: PayPal <service@paypal.com>'));
+
+  const real = json([forward]);
+  const realReport = real.body as Report;
+  assert.equal(realReport.container?.kind, 'forwarded');
+  assert.deepEqual(realReport.container?.wrapper, { verdict: 'pass', score: 0, drivers: [], findings: [] });
+  assert.equal(realReport.verdict, 'pass');
+  assert.equal(real.code, 0);
+  assert.ok(!realReport.findings.some((f) => f.id === 'container.suspicious-wrapper'));
+
+  const spf = json([suspicious]);
+  const spfReport = spf.body as Report;
+  assert.equal(spfReport.container?.wrapper?.verdict, 'suspicious');
+  assert.deepEqual(spfReport.container?.wrapper?.drivers, ['auth.spf-fail']);
+  const finding = spfReport.findings.find((f) => f.id === 'container.suspicious-wrapper');
+  assert.equal(finding?.severity, 'medium');
+  assert.equal(finding?.evidence[0]?.index, -1, 'the evidence is the wrapper\'s, not a field of the original');
+  assert.match(finding?.evidence[0]?.text ?? '', /^Received: from mail\.example\.org/);
+  assert.equal(spfReport.verdict, 'suspicious');
+  assert.equal(spf.code, 1);
+  assert.equal(spfReport.message.messageId, (json([original]).body as Report).message.messageId, 'still the original\'s report');
+
+  const twoFroms = json([forged]);
+  assert.equal((twoFroms.body as Report).container?.wrapper?.verdict, 'forged');
+  assert.equal((twoFroms.body as Report).findings.find((f) => f.id === 'container.suspicious-wrapper')?.severity, 'high');
+  assert.equal(twoFroms.code, 2);
+
+  // The terminal report shows the wrapper's verdict; a scan record is the same report.
+  assert.match(runCli(['--offline', forged]).stdout, /^ {2}Wrapper {4}FORGED \(score 10: identity\.ambiguous-from\)$/m);
+  const scanned = runCli(['scan', '--offline', '--quiet', forged, forward]);
+  assert.deepEqual(scanned.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Report).verdict), ['forged', 'pass']);
+  // --unwrap none: the carrier alone, as before.
+  assert.equal((json(['--unwrap', 'none', forged]).body as Report).container, undefined);
+});
+
 test('every sisimai ARF sample through the analyst command: the feedback type its suite expects', () => {
   const root = corpusPath('suites', 'arf', 'sisimai');
   const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Record<string, { feedback_type: string }[]>;
