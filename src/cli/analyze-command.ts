@@ -4,6 +4,7 @@ import { analyze } from '../analyze.js';
 import { NotAMessageError } from '../message/parse.js';
 import { DnsConfigError, SnapshotError } from '../dns/index.js';
 import { jsonItemsWriter } from '../render/json.js';
+import { errorRecord, type ScanErrorCode } from '../render/ndjson.js';
 import { safeInline } from '../render/sanitize.js';
 import type { Source, UnwrapMode } from '../types.js';
 import { EXIT } from '../verdict/index.js';
@@ -19,11 +20,6 @@ export interface AnalyzeArgs extends CommonArgs {
   explain: boolean;
   color: 'auto' | 'always' | 'never';
   unwrap: UnwrapMode;
-}
-
-interface ErrorRecord {
-  source: Source | { path: string };
-  error: { code: number; message: string };
 }
 
 function useColor(mode: AnalyzeArgs['color']): boolean {
@@ -65,10 +61,12 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const json = args.json ? jsonItemsWriter((text) => output.write(text), files.length === 1) : undefined;
   let exit: number = EXIT.pass;
   let printed = 0;
-  const fail = (name: string, code: number, message: string, source: ErrorRecord['source'] = { path: name }) => {
+  // The same error records as a scan's (render/ndjson.ts), so --json output reads like scan output.
+  const fail = (name: string, source: Source, code: ScanErrorCode, message: string) => {
     process.stderr.write(`mailtrace: ${safeInline(name)}: ${message}\n`);
-    exit = foldExit(exit, code);
-    json?.add({ source, error: { code, message } });
+    const record = errorRecord(source, code, message);
+    exit = foldExit(exit, record.exitCode);
+    json?.add(record);
   };
   for (const path of files) {
     if (output.stopped) break;
@@ -78,16 +76,15 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       messages = await inputMessages(path);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      fail(name, err.exitCode, err.message);
+      fail(name, { kind: 'file', path }, err.code, err.message);
       continue;
     }
     // An mbox holds many messages: each is analysed and reported, in file order, none silently left out.
     for await (const item of messages) {
       if (output.stopped) break;
-      const mboxed = item.source.kind === 'mbox';
       const where = item.source.index !== undefined ? `${name} message ${item.source.index + 1}` : name;
       if (!item.bytes) {
-        fail(where, EXIT.noInput, item.error!.message, mboxed ? item.source : undefined);
+        fail(where, item.source, item.error!.code, item.error!.message);
         continue;
       }
       try {
@@ -97,7 +94,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
         else output.write((printed++ ? '\n' : '') + renderHuman!(report, { color, explain: args.explain, width }));
       } catch (err) {
         if (!(err instanceof NotAMessageError)) throw err;
-        fail(where, EXIT.notAMessage, err.message, mboxed ? item.source : undefined);
+        fail(where, item.source, 'not-a-message', err.message);
       }
       await output.flush(false);
     }

@@ -12,8 +12,8 @@ export class InputError extends Error {
   constructor(
     readonly path: string,
     message: string,
-    /** The process exit code this failure maps to. */
-    readonly exitCode: number,
+    /** The error record's code: the input is not there, or cannot be read as a message file. */
+    readonly code: 'no-input' | 'read-error',
   ) {
     super(message);
   }
@@ -37,11 +37,12 @@ export async function inputMessages(path: string): Promise<AsyncIterable<InputIt
   try {
     info = await stat(path);
   } catch (err) {
-    throw new InputError(path, reasonFor(err as NodeJS.ErrnoException, path), 66);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(path, reasonFor(err as NodeJS.ErrnoException, path), code === 'ENOENT' || code === 'ENOTDIR' ? 'no-input' : 'read-error');
   }
-  if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 66);
+  if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 'read-error');
   // A named pipe (`mailtrace <(zcat msg.eml.gz)`) is read as stdin is.
   if (info.isFIFO()) return streamMail(createReadStream(path), MAX_MESSAGE_BYTES, { kind: 'file', path });
-  if (!info.isFile()) throw new InputError(path, 'not a regular file or named pipe', 66);
+  if (!info.isFile()) throw new InputError(path, 'not a regular file or named pipe', 'read-error');
   return readFileMessages(path, 'file', info.size, { maxMessageBytes: MAX_MESSAGE_BYTES });
 }

@@ -1,9 +1,11 @@
 // NDJSON for batch scans: exactly one line per input message, in input order. A line is either
 //   a Report (schemaVersion 1, with `source` and, for an unwrapped report, `container`), or
-//   an error record { schemaVersion: 1, source, error: { code, message } } when the input could not be analysed.
+//   an error record { schemaVersion: 1, source, error: { code, message }, exitCode } when the input could not be
+//   analysed (the analyst command's --json uses the same records).
 // JSON.stringify escapes every control character and U+2028/9 are legal in JSON text, so a hostile header cannot
 // break the one-line-per-record framing.
 import type { Report, Source } from '../types.js';
+import { EXIT } from '../verdict/index.js';
 
 export type ScanErrorCode =
   | 'no-input' // the path does not exist, or a glob matched nothing
@@ -17,12 +19,24 @@ export interface ErrorRecord {
   schemaVersion: 1;
   source: Source;
   error: { code: ScanErrorCode; message: string };
+  /** The exit code this failure gives the analyst command (a report's exitCode is its verdict's). */
+  exitCode: number;
 }
+
+/** sysexits.h: the input could not be opened or read (66), was no message (65), or the analysis failed (75, 70). */
+const ERROR_EXIT: Record<ScanErrorCode, number> = {
+  'no-input': EXIT.noInput,
+  'read-error': EXIT.noInput,
+  'too-large': EXIT.noInput,
+  'not-a-message': EXIT.notAMessage,
+  timeout: EXIT.tempFail,
+  internal: EXIT.internal,
+};
 
 export type ScanRecord = Report | ErrorRecord;
 
 export function errorRecord(source: Source, code: ScanErrorCode, message: string): ErrorRecord {
-  return { schemaVersion: 1, source, error: { code, message } };
+  return { schemaVersion: 1, source, error: { code, message }, exitCode: ERROR_EXIT[code] };
 }
 
 export function isErrorRecord(record: ScanRecord): record is ErrorRecord {

@@ -10,6 +10,7 @@ import { corpusFiles, corpusPath } from '../helpers/corpus.js';
 import { mboxEntry, mboxOf } from '../helpers/mbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 import type { Report } from '../../src/types.js';
+import type { ErrorRecord } from '../../src/render/ndjson.js';
 import { jsonItemsWriter } from '../../src/render/json.js';
 
 const dir = scratchDir('analyze-inputs');
@@ -82,11 +83,29 @@ test('a message in an mbox that is not one: one line naming its place, an error 
   const r = runCli(['--offline', '--json', file]);
   assert.equal(r.code, 65, 'a parse error outranks the verdicts');
   assert.equal(r.stderr, `mailtrace: ${file} message 2: no header section (the first line is not a header field)\n`);
-  const items = JSON.parse(r.stdout) as (Report | { source: { index: number }; error: { code: number } })[];
+  const items = JSON.parse(r.stdout) as (Report | ErrorRecord)[];
   assert.equal(items.length, 3);
-  assert.deepEqual((items[1] as { error: { code: number } }).error.code, 65);
-  assert.equal((items[1] as { source: { index: number } }).source.index, 1);
+  // The same error record a scan writes for that message.
+  const scanned = runCli(['scan', '--offline', '--quiet', file]).stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  assert.deepEqual(items[1], scanned[1]);
+  assert.deepEqual((items[1] as ErrorRecord).error.code, 'not-a-message');
+  assert.equal((items[1] as ErrorRecord).exitCode, 65);
+  assert.equal((items[1] as ErrorRecord).source.index, 1);
   assert.equal((items[2] as Report).message.messageId, (json([phish[1]!]).body as Report).message.messageId);
+});
+
+test('--json: a missing file and a directory are error records as a scan writes them, and the exit code is 66', () => {
+  const missing = join(dir, 'no-such.eml');
+  const r = runCli(['--offline', '--json', missing, dir, phish[0]!]);
+  assert.equal(r.code, 66);
+  const items = JSON.parse(r.stdout) as (Report | ErrorRecord)[];
+  assert.deepEqual(items.slice(0, 2), [
+    { schemaVersion: 1, source: { kind: 'file', path: missing }, error: { code: 'no-input', message: 'no such file' }, exitCode: 66 },
+    { schemaVersion: 1, source: { kind: 'file', path: dir }, error: { code: 'read-error', message: 'is a directory (use "mailtrace scan" for directories)' }, exitCode: 66 },
+  ]);
+  assert.equal((items[2] as Report).schemaVersion, 1);
+  const scanned = JSON.parse(runCli(['scan', '--offline', '--quiet', missing]).stdout) as ErrorRecord;
+  assert.deepEqual(scanned, items[0]);
 });
 
 test('an empty .mbox file: one line, exit 66', () => {
