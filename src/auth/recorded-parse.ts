@@ -192,10 +192,11 @@ export function parseAuthResults(value: string, arc = false): ParsedAuthResults 
   const segments = splitSegments(tokenize(value));
   let instance: number | undefined;
   if (arc) {
+    // The instance tag is dropped whatever its value: "i=abc;" left in place read as a result for a method "i".
     const head = segments[0]?.find((t) => t.kind === 'word');
-    const m = head && head.kind === 'word' ? /^i=(\d{1,3})$/i.exec(head.text) : null;
-    if (m) {
-      instance = Number(m[1]);
+    if (head && head.kind === 'word' && /^i=/i.test(head.text)) {
+      const m = /^i=(\d{1,3})$/i.exec(head.text);
+      if (m) instance = Number(m[1]);
       segments.shift();
     }
   }

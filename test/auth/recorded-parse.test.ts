@@ -44,6 +44,11 @@ test('RFC 8601 appendix B examples and real receivers', () => {
       'i=2; mx.microsoft.com 1; spf=pass smtp.mailfrom=list.example; dkim=pass header.d=list.example',
       { id: 'mx.microsoft.com', version: '1', none: false, i: 2, results: ['spf=pass', 'dkim=pass'] },
     ],
+    // An instance tag that is no number is still the instance tag, not a result for a method "i"
+    [
+      'i=abc; mx.example.net; spf=pass smtp.mailfrom=example.com',
+      { id: 'mx.example.net', version: undefined, none: false, i: undefined, results: ['spf=pass'] },
+    ],
     // CFWS around '=' (RFC 8601 allows it) and a quoted reason
     [
       'mx.example.net; dmarc = fail reason="From: domain mismatch; policy=reject" header.from=example.com',
