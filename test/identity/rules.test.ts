@@ -245,3 +245,18 @@ test('a finding lowered by context says why in its title', async () => {
   assert.equal(rp?.severity, 'info');
   assert.match(rp!.title, /^Bounces go to project\.example, not to the author's sender\.example: usual for list traffic \(List-Id present/);
 });
+
+test('several Return-Path fields stamped by deliveries: low, and the title says why', async () => {
+  // fetchmail re-delivery: each delivery wrote its Return-Path above its own Received line.
+  const redelivered = Buffer.from(
+    ['Return-Path: <alice@sender.example>', 'Received: from mx.victim.example by home.victim.example with LMTP; Mon, 23 Nov 2026 05:43:10 +0000', 'Return-Path: <bounce@sender.example>', RECEIVED.trimEnd(), 'From: <alice@sender.example>', 'To: bob@victim.example', 'Date: Mon, 23 Nov 2026 05:43:00 +0000', '', 'body', ''].join('\n'),
+  );
+  const same = Buffer.from(redelivered.toString().replace('bounce@sender.example', 'alice@sender.example'));
+  const title = async (raw: Buffer) => (await analyze(raw, { offline: true })).findings.find((f) => f.id === 'identity.multiple-return-path');
+  const two = await title(redelivered);
+  assert.equal(two?.severity, 'low');
+  assert.match(two!.title, /each above a Received line: usual for a re-delivery/);
+  const one = await title(same);
+  assert.equal(one?.severity, 'low');
+  assert.match(one!.title, /all the same address: usual for a re-delivery/);
+});

@@ -24,6 +24,7 @@ export const multipleReturnPath = defineRule({
     return [
       {
         severity: planted ? 'medium' : 'low',
+        ...(planted ? {} : { title: distinct.size > 1 ? 'Several Return-Path headers, each above a Received line: usual for a re-delivery (fetchmail, a local forward)' : 'Several Return-Path headers, all the same address: usual for a re-delivery' }),
         evidence: fieldsEvidence(message, 'return-path'),
         data: { count: fields.length, distinct: [...distinct], belowEveryReceived: planted },
       },
