@@ -373,6 +373,8 @@ export interface ContainerInfo {
   incidents?: number;
   /** The container's Subject, as written. */
   subject?: string;
+  /** The forwards this container came in, outermost first (an abuse desk forwarding a complaint as an attachment). */
+  via?: { kind: 'forwarded'; reporter?: string; subject?: string }[];
   /**
    * The container judged as a message of its own (absent when it holds no original and was itself analysed). A
    * phishing message can carry a harmless .eml: its own verdict is what tells it apart from a real forward.

@@ -11,7 +11,7 @@
 // Cheap first: the decision reads two fields of the header the analysis split; the MIME walk runs only on a multipart.
 import type { ContainerInfo, HeaderField, Message, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
-import { hasMailField } from '../message/parse.js';
+import { hasMailField, NotAMessageError, parseMessage } from '../message/parse.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
 
@@ -125,7 +125,7 @@ function isCandidate(top: Message, mode: UnwrapMode): boolean {
  * The original inside a report or a forward, from the message as the analysis parsed it (its top header fields, and
  * its bytes without an mbox From line, bare CRs made CRLF). `bytes` is the input itself when nothing was unwrapped.
  */
-export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode = 'all'): Unwrapped {
+export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode = 'all', depth = 0): Unwrapped {
   if (mode === 'none' || !isCandidate(top, mode)) return { bytes: input };
   const fields = top.headers;
   const { type } = parseContentType(first(fields, 'content-type') ?? 'text/plain');
@@ -154,7 +154,29 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
     const extra: Partial<ContainerInfo> = { feedbackType: 'abuse', format: 'hotmail-jmrp' };
     return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
-  return { bytes: original.bytes, container: containerInfo('forwarded', original.embedded, fields, {}) };
+  const forward = containerInfo('forwarded', original.embedded, fields, {});
+  return (original.embedded === 'message' && depth < MAX_FORWARDS && insideForward(original.bytes, forward, depth)) || { bytes: original.bytes, container: forward };
+}
+
+/**
+ * Forwards nest: an abuse desk forwards a complaint (an ARF report) as an attachment, a user forwards a forward. The
+ * message worth analysing is the innermost original: the container reported is the innermost one, and the forwards
+ * it came in are its `via`, outermost first. Bounded, and each level is a message inside the one before it.
+ */
+const MAX_FORWARDS = 4;
+
+function insideForward(bytes: Buffer, forward: ContainerInfo, depth: number): Unwrapped | undefined {
+  let inner: Message;
+  try {
+    inner = parseMessage(bytes, PART_HEADER_CAP);
+  } catch (err) {
+    if (err instanceof NotAMessageError) return undefined;
+    throw err;
+  }
+  const nested = unwrapMessage(inner, bytes, 'all', depth + 1);
+  if (!nested.container) return undefined;
+  const hop = { kind: 'forwarded' as const, ...(forward.reporter ? { reporter: forward.reporter } : {}), ...(forward.subject ? { subject: forward.subject } : {}) };
+  return { bytes: nested.bytes, container: { ...nested.container, via: [hop, ...(nested.container.via ?? [])] } };
 }
 
 function containerInfo(

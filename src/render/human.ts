@@ -62,6 +62,8 @@ function containerBlock(c: ContainerInfo, p: Palette): string {
     ['Auth fail', c.authFailure],
     ['Incidents', c.incidents === undefined ? undefined : String(c.incidents)],
     ['Agent', c.userAgent ?? c.reportingMta],
+    // Outermost first: "abuse@isp.example > user@example.org" is a forward by the first holding one by the second.
+    ['Forwarded', c.via?.length ? c.via.map((v) => v.reporter ?? '(no From)').join(' > ') : undefined],
     ['Wrapper', c.wrapper ? wrapperLine(c.wrapper) : undefined],
   ];
   const present = rows.filter(([, v]) => v !== undefined);

@@ -222,6 +222,41 @@ test('a message carrying an attached .eml is judged too: the record is never bet
   assert.equal((json(['--unwrap', 'none', forged]).body as Report).container, undefined);
 });
 
+test('forwards nest: a forwarded ARF report is that report, and a forward of a forward its innermost original; bounded', () => {
+  const forward = (inner: Buffer, from: string, boundary: string) =>
+    Buffer.concat([
+      Buffer.from(`From: <${from}>\r\nTo: abuse@example.net\r\nSubject: Fwd: see attached\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n--${boundary}\r\nContent-Type: text/plain\r\n\r\nfor you\r\n--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`),
+      inner,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+  const arfFile = join(dir, 'forwarded-arf.eml');
+  writeFileSync(arfFile, forward(readFileSync(ARF), 'desk@example.org', 'f1'));
+  const report = json([arfFile]).body as Report;
+  assert.equal(report.container?.kind, 'arf');
+  assert.equal(report.container?.feedbackType, 'abuse');
+  assert.equal(report.container?.sourceIp, '192.0.2.1');
+  assert.equal(report.container?.reporter, 'abusedesk@example.com', 'the report\'s reporter, not the forwarder');
+  assert.deepEqual(report.container?.via, [{ kind: 'forwarded', reporter: 'desk@example.org', subject: 'Fwd: see attached' }]);
+  assert.equal(report.message.from, '<somespammer@example.net>', 'the original inside the report');
+  assert.match(runCli(['--offline', arfFile]).stdout, /^ {2}Forwarded {2}desk@example\.org$/m);
+
+  // Six forwards, each inside the next: unwrapped four deep (the via list), then the forward left is analysed.
+  let nested = readFileSync(phish[0]!);
+  for (let i = 0; i < 6; i++) nested = forward(nested, `user${i}@example.org`, `n${i}`);
+  const deep = join(dir, 'six-forwards.eml');
+  writeFileSync(deep, nested);
+  const deepReport = json([deep]).body as Report;
+  assert.deepEqual(deepReport.container?.via?.map((v) => v.reporter), ['user5@example.org', 'user4@example.org', 'user3@example.org', 'user2@example.org']);
+  assert.equal(deepReport.container?.reporter, 'user1@example.org');
+  assert.equal(deepReport.message.from, '<user0@example.org>');
+  // Two forwards: the phish itself.
+  let two = readFileSync(phish[0]!);
+  for (let i = 0; i < 2; i++) two = forward(two, `user${i}@example.org`, `t${i}`);
+  const twoFile = join(dir, 'two-forwards.eml');
+  writeFileSync(twoFile, two);
+  assert.equal((json([twoFile]).body as Report).message.messageId, (json([phish[0]!]).body as Report).message.messageId);
+});
+
 test('every sisimai ARF sample through the analyst command: the feedback type its suite expects', () => {
   const root = corpusPath('suites', 'arf', 'sisimai');
   const expected = JSON.parse(readFileSync(join(root, 'expected.json'), 'utf8')) as Record<string, { feedback_type: string }[]>;
