@@ -89,8 +89,8 @@ export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [
 export function runRules(ctx: RuleContext): Finding[] {
   const findings: Finding[] = [];
   const rules = RULES as readonly Rule[];
-  // Index loops: 31 rules a message, most returning nothing, mostly in a worker's unoptimised code, where for...of
-  // allocates an iterator and a result object for every rule, found or not.
+  // Index loops: every rule runs on every message and most return nothing, mostly in a worker's unoptimised code,
+  // where for...of allocates an iterator and a result object for every rule, found or not.
   for (let i = 0; i < rules.length; i++) {
     const drafts = rules[i]!.check(ctx);
     for (let k = 0; k < drafts.length; k++) findings.push(findingOf(rules[i]!, drafts[k]!));
