@@ -37,8 +37,8 @@ export async function inputMessages(path: string): Promise<AsyncIterable<InputIt
   try {
     info = await stat(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(path, reasonFor(err as NodeJS.ErrnoException, path), code === 'ENOENT' || code === 'ENOTDIR' ? 'no-input' : 'read-error');
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(path, reasonFor(e, path), e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'no-input' : 'read-error');
   }
   if (info.isDirectory()) throw new InputError(path, reasonFor({ code: 'EISDIR' } as NodeJS.ErrnoException), 'read-error');
   // A named pipe (`mailtrace <(zcat msg.eml.gz)`) is read as stdin is.

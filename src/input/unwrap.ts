@@ -155,7 +155,8 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
     return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
   const forward = containerInfo('forwarded', original.embedded, fields, {});
-  return (original.embedded === 'message' && depth < MAX_FORWARDS && insideForward(original.bytes, forward, depth)) || { bytes: original.bytes, container: forward };
+  const nested = original.embedded === 'message' && depth < MAX_FORWARDS ? insideForward(original.bytes, forward, depth) : undefined;
+  return nested ?? { bytes: original.bytes, container: forward };
 }
 
 /**
@@ -175,7 +176,8 @@ function insideForward(bytes: Buffer, forward: ContainerInfo, depth: number): Un
   }
   const nested = unwrapMessage(inner, bytes, 'all', depth + 1);
   if (!nested.container) return undefined;
-  const hop = { kind: 'forwarded' as const, ...(forward.reporter ? { reporter: forward.reporter } : {}), ...(forward.subject ? { subject: forward.subject } : {}) };
+  const { reporter, subject } = forward;
+  const hop = { kind: 'forwarded' as const, ...(reporter ? { reporter } : {}), ...(subject ? { subject } : {}) };
   return { bytes: nested.bytes, container: { ...nested.container, via: [hop, ...(nested.container.via ?? [])] } };
 }
 

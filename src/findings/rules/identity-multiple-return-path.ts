@@ -3,6 +3,9 @@ import { fieldsEvidence } from '../../identity/support.js';
 import { fieldsNamed } from '../../message/parse.js';
 import { parsePath } from '../../message/addresses.js';
 
+const REDELIVERED = 'Several Return-Path headers, each above a Received line: usual for a re-delivery (fetchmail, a local forward)';
+const SAME_ADDRESS = 'Several Return-Path headers, all the same address: usual for a re-delivery';
+
 // Return-Path: <alice@example.com>
 // Return-Path: <attacker@evil.example>
 export const multipleReturnPath = defineRule({
@@ -24,7 +27,7 @@ export const multipleReturnPath = defineRule({
     return [
       {
         severity: planted ? 'medium' : 'low',
-        ...(planted ? {} : { title: distinct.size > 1 ? 'Several Return-Path headers, each above a Received line: usual for a re-delivery (fetchmail, a local forward)' : 'Several Return-Path headers, all the same address: usual for a re-delivery' }),
+        ...(planted ? {} : { title: distinct.size > 1 ? REDELIVERED : SAME_ADDRESS }),
         evidence: fieldsEvidence(message, 'return-path'),
         data: { count: fields.length, distinct: [...distinct], belowEveryReceived: planted },
       },
