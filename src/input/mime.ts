@@ -75,7 +75,7 @@ export function parseEntity(bytes: Buffer, depth = 0, budget = { parts: MAX_PART
   const part: MimePart = { headers, contentType: type, params, encoding, body, children: [] };
   const boundary = params.get('boundary');
   if (type.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
-    for (const child of splitMultipart(body, boundary)) {
+    for (const child of splitMultipart(body, boundary, Math.max(0, budget.parts))) {
       if (budget.parts-- <= 0) break;
       part.children.push(parseEntity(child, depth + 1, budget));
     }
@@ -85,33 +85,34 @@ export function parseEntity(bytes: Buffer, depth = 0, budget = { parts: MAX_PART
 
 /**
  * The parts of a multipart body: the text between "--boundary" lines, up to "--boundary--". The line break before a
- * delimiter belongs to the delimiter (RFC 2046 5.1.1), so it is not part of the content.
+ * delimiter belongs to the delimiter (RFC 2046 5.1.1), so it is not part of the content. At most `max` parts: a body
+ * of ten million empty parts is read no further than its first few (it took seconds and a gigabyte when every part
+ * was collected before the budget was checked).
  */
-export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
-  const text = body.toString('latin1');
-  const delimiter = '--' + boundary;
+export function splitMultipart(body: Buffer, boundary: string, max = MAX_PARTS): Buffer[] {
+  const delimiter = Buffer.from('--' + boundary, 'latin1');
   const parts: Buffer[] = [];
   let partStart = -1;
   let pos = 0;
-  while (pos <= text.length) {
-    const at = text.indexOf(delimiter, pos);
+  while (pos <= body.length) {
+    const at = body.indexOf(delimiter, pos);
     if (at === -1) break;
-    const atLineStart = at === 0 || text[at - 1] === '\n';
-    if (!atLineStart) {
+    if (at !== 0 && body[at - 1] !== LF) {
       pos = at + delimiter.length;
       continue;
     }
     const after = at + delimiter.length;
-    const closing = text.startsWith('--', after);
+    const closing = body[after] === DASH && body[after + 1] === DASH;
     if (partStart !== -1) {
       let end = at;
-      if (text[end - 1] === '\n') end--;
-      if (text[end - 1] === '\r') end--;
+      if (body[end - 1] === LF) end--;
+      if (body[end - 1] === CR) end--;
       parts.push(body.subarray(partStart, Math.max(partStart, end)));
+      if (parts.length >= max) return parts;
     }
     if (closing) return parts;
     // (CR-only input was converted to CRLF before the walk: see unwrap.ts.)
-    const lineEnd = text.indexOf('\n', after);
+    const lineEnd = body.indexOf(LF, after);
     if (lineEnd === -1) return parts;
     partStart = lineEnd + 1;
     pos = partStart;
@@ -120,6 +121,10 @@ export function splitMultipart(body: Buffer, boundary: string): Buffer[] {
   if (partStart !== -1 && partStart < body.length) parts.push(body.subarray(partStart));
   return parts;
 }
+
+const LF = 0x0a;
+const CR = 0x0d;
+const DASH = 0x2d;
 
 /** The part content with its transfer encoding removed. */
 export function decodeBody(part: MimePart): Buffer {

@@ -9,6 +9,7 @@ import { analyze } from '../../src/analyze.js';
 import { parseMessage } from '../../src/message/parse.js';
 import { corpusPath } from '../helpers/corpus.js';
 import type { UnwrapMode } from '../../src/types.js';
+import { MAX_PARTS, splitMultipart } from '../../src/input/mime.js';
 
 /** What analyze() does before it analyses: parse the input, then take the original out of it. */
 const unwrap = (input: Buffer, mode: UnwrapMode = 'all') => unwrapMessage(parseMessage(input), input, mode);
@@ -193,4 +194,18 @@ test('a report whose outer header is over 64 KiB (a part header cap) is still un
   assert.equal(big.container?.kind, 'arf', 'it was analysed as itself');
   assert.deepEqual({ ...big.container }, { ...plain.container });
   assert.ok(Buffer.from(big.bytes).equals(Buffer.from(plain.bytes)));
+});
+
+test('a multipart body is split no further than the part budget, and the parts it gives are the same', () => {
+  const body = Buffer.from('preamble\r\n' + Array.from({ length: 1000 }, (_, i) => `--B\r\nX-N: ${i}\r\n\r\npart ${i}\r\n`).join('') + '--B--\r\n', 'latin1');
+  const all = splitMultipart(body, 'B', Infinity);
+  assert.equal(all.length, 1000);
+  assert.equal(all[999]!.toString('latin1'), 'X-N: 999\r\n\r\npart 999');
+  const capped = splitMultipart(body, 'B');
+  assert.equal(capped.length, MAX_PARTS);
+  assert.deepEqual(capped, all.slice(0, MAX_PARTS));
+  // Not at a line start: not a delimiter.
+  assert.deepEqual(splitMultipart(Buffer.from('--B\r\na --B b\r\n--B--\r\n'), 'B').map(String), ['a --B b']);
+  // No closing delimiter (a truncated report): the started part is kept.
+  assert.deepEqual(splitMultipart(Buffer.from('--B\nx\n--B\ny'), 'B').map(String), ['x', 'y']);
 });
