@@ -1,9 +1,10 @@
 import { defineRule } from '../define.js';
-import { fieldsEvidence } from '../../identity/support.js';
+import { contextOf, explainedTitle, fieldsEvidence } from '../../identity/support.js';
+import { contextNote, isIntermediated } from '../../identity/context.js';
 import { fieldsNamed } from '../../message/parse.js';
 import { parsePath } from '../../message/addresses.js';
 
-const REDELIVERED = 'Several Return-Path headers, each above a Received line: usual for a re-delivery (fetchmail, a local forward)';
+const REDELIVERED = 'Several Return-Path headers, none below the trust boundary: usual for a re-delivery (fetchmail, a local forward)';
 const SAME_ADDRESS = 'Several Return-Path headers, all the same address: usual for a re-delivery';
 
 // Return-Path: <alice@example.com>
@@ -15,21 +16,35 @@ export const multipleReturnPath = defineRule({
   description: 'More than one Return-Path field. Only the delivering server writes one (RFC 5321 4.4), so the others came with the message.',
   explain:
     'The last server to deliver a message records the envelope sender once, as Return-Path. A second one was written by someone earlier, often the sender, to make the message look as if it came from elsewhere.',
-  check: ({ message }) => {
+  check: (ctx) => {
+    const { message, chain } = ctx;
     const fields = fieldsNamed(message, 'return-path');
     if (fields.length < 2) return [];
     const distinct = new Set(fields.map((f) => parsePath(f.value).toLowerCase()));
-    // Each final delivery stamps one, so a re-delivery (fetchmail, a local forward) leaves one per delivery with
-    // Received lines between them. One below every Received line was there before any server saw the message:
-    // the sender wrote it.
+    // Each final delivery stamps one, so a re-delivery (fetchmail, a local forward) leaves one per delivery, each
+    // above the Received lines of the side that delivered it. One below every Received line was there before any
+    // server saw the message: the sender wrote it. One below the trust boundary's Received line came with the
+    // message, and a Received line under it may be the sender's too: only forwarding explains it (the forwarder's
+    // earlier delivery stamped it).
     const lastReceived = message.headers.reduce((n, f) => (f.key === 'received' ? f.index : n), -1);
-    const planted = distinct.size > 1 && fields.some((f) => f.index > lastReceived);
+    const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
+    const belowAll = fields.some((f) => f.index > lastReceived);
+    const belowBoundary = boundary !== undefined && fields.some((f) => f.index > boundary.header);
+    const c = contextOf(ctx);
+    let title: string | undefined;
+    let planted = false;
+    if (distinct.size === 1) title = SAME_ADDRESS;
+    else if (belowAll) planted = true;
+    else if (belowBoundary) {
+      if (isIntermediated(c)) title = explainedTitle('Several Return-Path headers', contextNote(c));
+      else planted = true;
+    } else title = REDELIVERED;
     return [
       {
         severity: planted ? 'medium' : 'low',
-        ...(planted ? {} : { title: distinct.size > 1 ? REDELIVERED : SAME_ADDRESS }),
+        ...(title ? { title } : {}),
         evidence: fieldsEvidence(message, 'return-path'),
-        data: { count: fields.length, distinct: [...distinct], belowEveryReceived: planted },
+        data: { count: fields.length, distinct: [...distinct], belowEveryReceived: belowAll, belowBoundary },
       },
     ];
   },
