@@ -48,14 +48,23 @@ async function judge(message: Message, options: AnalyzeOptions, deps: Deps, wrap
   return { chain, identity, auth, findings };
 }
 
-/** The container an original was taken out of, judged as a message of its own. */
-async function judgeWrapper(top: Message, options: AnalyzeOptions, deps: Deps): Promise<JudgedWrapper> {
-  const { findings } = await judge(top, options, deps);
-  const { verdict, score, drivers } = decideVerdict(findings);
-  const ids: string[] = [];
-  for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
-  return { findings, verdict: { verdict, score, drivers, findings: ids } };
+/** The containers an original was taken out of (outermost first), each judged as a message: the worst one. */
+async function judgeWrappers(containers: readonly Message[], options: AnalyzeOptions, deps: Deps): Promise<JudgedWrapper> {
+  let worst: (JudgedWrapper & { rank: number }) | undefined;
+  for (let i = 0; i < containers.length; i++) {
+    const { findings, identity } = await judge(containers[i]!, options, deps);
+    const { verdict, score, drivers } = decideVerdict(findings);
+    const rank = VERDICT_RANK[verdict] * 1e6 + score;
+    if (worst && rank <= worst.rank) continue;
+    const ids: string[] = [];
+    for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
+    const from = identity.from[0]?.address || undefined;
+    worst = { rank, findings, verdict: { verdict, score, drivers, findings: ids, depth: i, ...(from ? { from } : {}) } };
+  }
+  return { findings: worst!.findings, verdict: worst!.verdict };
 }
+
+const VERDICT_RANK = { pass: 0, suspicious: 1, forged: 2 } as const;
 
 /** Analyse one raw message. Rejects with NotAMessageError when the bytes are not a mail message at all. */
 export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): Promise<Report> {
@@ -68,9 +77,9 @@ export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): 
   const raw = unwrapped.bytes;
   let container = unwrapped.container;
   const message = raw === input ? top : parseMessage(raw, maxHeaderBytes);
-  // A report or forward is judged as a message too: a phishing message that carries a harmless .eml must not be
-  // judged by the attachment alone.
-  const wrapper = message === top ? undefined : await judgeWrapper(top, options, deps);
+  // A report or forward is judged as a message too, and so is every container nested in it: a phishing message that
+  // carries a harmless .eml must not be judged by the attachment alone, nor when a user forwards it.
+  const wrapper = message === top ? undefined : await judgeWrappers([top, ...(unwrapped.layers ?? [])], options, deps);
   if (wrapper) container = { ...container!, wrapper: wrapper.verdict };
   const { chain, identity, auth, findings } = await judge(message, options, deps, wrapper);
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;

@@ -376,8 +376,9 @@ export interface ContainerInfo {
   /** The forwards this container came in, outermost first (an abuse desk forwarding a complaint as an attachment). */
   via?: { kind: 'forwarded'; reporter?: string; subject?: string }[];
   /**
-   * The container judged as a message of its own (absent when it holds no original and was itself analysed). A
-   * phishing message can carry a harmless .eml: its own verdict is what tells it apart from a real forward.
+   * The container judged as a message of its own, the worst of them when forwards nest (absent when it holds no
+   * original and was itself analysed). A phishing message can carry a harmless .eml: its own verdict is what tells it
+   * apart from a real forward.
    */
   wrapper?: WrapperVerdict;
 }
@@ -390,6 +391,10 @@ export interface WrapperVerdict {
   drivers: string[];
   /** Every distinct finding id of the wrapper, in the order found. */
   findings: string[];
+  /** Which container: 0 the message itself, 1 the first one nested in it (container.via), and so on. */
+  depth: number;
+  /** That container's From address. */
+  from?: string;
 }
 
 // ---------------------------------------------------------------- options and dependencies

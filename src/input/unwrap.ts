@@ -20,6 +20,11 @@ export interface Unwrapped {
   bytes: Uint8Array;
   /** Set when the input was a report or a forward. */
   container?: ContainerInfo;
+  /**
+   * The containers between the input and the original, parsed, outermost first (nested forwards: each forward inside
+   * the input, and the report inside the last). Each is judged as a message too, as the input is.
+   */
+  layers?: Message[];
 }
 
 /** The most header read from a part: the feedback report, the original inside. */
@@ -175,10 +180,13 @@ function insideForward(bytes: Buffer, forward: ContainerInfo, depth: number): Un
     throw err;
   }
   const nested = unwrapMessage(inner, bytes, 'all', depth + 1);
-  if (!nested.container) return undefined;
+  // Only a container with an original inside: a forwarded message that merely looks like a report (an Apple
+  // unsubscribe marker, a feedback part with no original) stays a forwarded message, its forwarder the reporter.
+  if (!nested.container || nested.container.embedded === 'none') return undefined;
   const { reporter, subject } = forward;
   const hop = { kind: 'forwarded' as const, ...(reporter ? { reporter } : {}), ...(subject ? { subject } : {}) };
-  return { bytes: nested.bytes, container: { ...nested.container, via: [hop, ...(nested.container.via ?? [])] } };
+  const container = { ...nested.container, via: [hop, ...(nested.container.via ?? [])] };
+  return { bytes: nested.bytes, container, layers: [inner, ...(nested.layers ?? [])] };
 }
 
 function containerInfo(

@@ -26,6 +26,9 @@ export const CSV_COLUMNS = [
   'findings',
   'error_code',
   'error_message',
+  // Added after the first release of the columns, so at the end: readers by position keep working.
+  'wrapper_verdict',
+  'forwarded_by',
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -86,6 +89,8 @@ export function renderCsvRow(record: ScanRecord): string {
       dmarc: authOutcome(r, 'dmarc'),
       arc: authOutcome(r, 'arc'),
       findings: [...new Set(r.findings.map((f) => f.id))].join(' '),
+      wrapper_verdict: r.container?.wrapper?.verdict,
+      forwarded_by: r.container?.via?.map((v) => v.reporter ?? '').join(' > '),
     };
   }
   return CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';

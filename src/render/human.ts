@@ -73,7 +73,9 @@ function containerBlock(c: ContainerInfo, p: Palette): string {
 /** The container's own verdict, judged as a message: "SUSPICIOUS (score 5: auth.spf-fail)". */
 function wrapperLine(w: WrapperVerdict): string {
   const why = w.drivers.length ? `: ${w.drivers.join(', ')}` : '';
-  return `${w.verdict.toUpperCase()} (score ${w.score}${why})`;
+  // Nested forwards: the worst of the messages it came in, named by its From.
+  const which = w.depth > 0 ? `, the message from ${w.from ?? '(no From)'} inside the forward` : '';
+  return `${w.verdict.toUpperCase()} (score ${w.score}${why})${which}`;
 }
 
 function containerKind(c: ContainerInfo): string {

@@ -192,7 +192,7 @@ test('a message carrying an attached .eml is judged too: the record is never bet
   const real = json([forward]);
   const realReport = real.body as Report;
   assert.equal(realReport.container?.kind, 'forwarded');
-  assert.deepEqual(realReport.container?.wrapper, { verdict: 'pass', score: 0, drivers: [], findings: [] });
+  assert.deepEqual(realReport.container?.wrapper, { verdict: 'pass', score: 0, drivers: [], findings: [], depth: 0, from: 'me@example.org' });
   assert.equal(realReport.verdict, 'pass');
   assert.equal(real.code, 0);
   assert.ok(!realReport.findings.some((f) => f.id === 'container.suspicious-wrapper'));
@@ -239,6 +239,12 @@ test('forwards nest: a forwarded ARF report is that report, and a forward of a f
   assert.deepEqual(report.container?.via, [{ kind: 'forwarded', reporter: 'desk@example.org', subject: 'Fwd: see attached' }]);
   assert.equal(report.message.from, '<somespammer@example.net>', 'the original inside the report');
   assert.match(runCli(['--offline', arfFile]).stdout, /^ {2}Forwarded {2}desk@example\.org$/m);
+  // CSV: a forwarded report is told apart from a direct one.
+  const [header, row] = runCli(['scan', '--offline', '-q', '--format', 'csv', arfFile]).stdout.split('\r\n');
+  const cell = (name: string) => row!.split(',')[header!.split(',').indexOf(name)];
+  assert.equal(cell('container'), 'arf');
+  assert.equal(cell('forwarded_by'), 'desk@example.org');
+  assert.equal(cell('wrapper_verdict'), 'suspicious', 'the forward has no Received line');
 
   // Six forwards, each inside the next: unwrapped four deep (the via list), then the forward left is analysed.
   let nested = readFileSync(phish[0]!);
@@ -249,6 +255,30 @@ test('forwards nest: a forwarded ARF report is that report, and a forward of a f
   assert.deepEqual(deepReport.container?.via?.map((v) => v.reporter), ['user5@example.org', 'user4@example.org', 'user3@example.org', 'user2@example.org']);
   assert.equal(deepReport.container?.reporter, 'user1@example.org');
   assert.equal(deepReport.message.from, '<user0@example.org>');
+  // A user forwards a phishing message that carries a harmless original: every container is judged, the worst counts.
+  const ham = corpusFiles('kernel-list').find((p) => p.endsWith('00002-b23986999551.eml'))!;
+  const carrier = Buffer.concat([
+    Buffer.from('From: Analyst <me@example.org>\r\nFrom: PayPal <service@paypal.com>\r\nTo: you@example.net\r\nSubject: locked\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="c1"\r\n\r\n--c1\r\nContent-Type: message/rfc822\r\n\r\n'),
+    readFileSync(ham),
+    Buffer.from('\r\n--c1--\r\n'),
+  ]);
+  const carried = join(dir, 'forwarded-carrier.eml');
+  writeFileSync(carried, forward(carrier, 'user@example.org', 'u1'));
+  const carriedRun = json([carried]);
+  const carriedReport = carriedRun.body as Report;
+  assert.equal(carriedReport.message.messageId, (json([ham]).body as Report).message.messageId, 'the harmless original is analysed');
+  assert.equal(carriedReport.container?.wrapper?.verdict, 'forged');
+  assert.equal(carriedReport.container?.wrapper?.depth, 1);
+  assert.equal(carriedReport.container?.wrapper?.from, 'me@example.org');
+  assert.equal(carriedReport.verdict, 'forged');
+  assert.equal(carriedRun.code, 2);
+  // A forwarded message that only looks like a report (no original in it) stays a forward, its forwarder the reporter.
+  const lookalike = join(dir, 'forwarded-unsubscribe.eml');
+  writeFileSync(lookalike, forward(Buffer.from('From: <no-reply@microsoft.com>\r\nX-Apple-Unsubscribe: true\r\nSubject: x\r\n\r\nbody\r\n'), 'user@example.org', 'u2'));
+  const lookalikeReport = json([lookalike]).body as Report;
+  assert.equal(lookalikeReport.container?.kind, 'forwarded');
+  assert.equal(lookalikeReport.container?.reporter, 'user@example.org');
+  assert.equal(lookalikeReport.container?.via, undefined);
   // Two forwards: the phish itself.
   let two = readFileSync(phish[0]!);
   for (let i = 0; i < 2; i++) two = forward(two, `user${i}@example.org`, `t${i}`);

@@ -11,7 +11,7 @@ const ctxWith = (wrapper: RuleContext['wrapper']) => ({ wrapper }) as RuleContex
 
 test('a passing wrapper, or none, gives no finding', () => {
   assert.deepEqual(suspiciousWrapper.check(ctxWith(undefined)), []);
-  const pass = { findings: [finding('identity.date-skew', 'low', [])], verdict: { verdict: 'pass' as const, score: 1, drivers: [], findings: ['identity.date-skew'] } };
+  const pass = { findings: [finding('identity.date-skew', 'low', [])], verdict: { verdict: 'pass' as const, score: 1, drivers: [], findings: ['identity.date-skew'], depth: 0 } };
   assert.deepEqual(suspiciousWrapper.check(ctxWith(pass)), []);
 });
 
@@ -23,7 +23,7 @@ test('the evidence: the first item of each deciding finding once, its title when
     finding('auth.spf-fail', 'medium', [{ header: 'Received', index: 2, text: 'Received: second' }]),
     finding('hops.no-received', 'medium', []),
   ];
-  const verdict = { verdict: 'suspicious' as const, score: 7, drivers: ['auth.spf-fail', 'hops.no-received'], findings: ['identity.date-skew', 'auth.spf-fail', 'hops.no-received'] };
+  const verdict = { verdict: 'suspicious' as const, score: 7, drivers: ['auth.spf-fail', 'hops.no-received'], findings: ['identity.date-skew', 'auth.spf-fail', 'hops.no-received'], depth: 0 };
   const [draft, ...more] = suspiciousWrapper.check(ctxWith({ findings, verdict }));
   assert.equal(more.length, 0);
   assert.equal(draft!.severity, 'medium');
@@ -31,8 +31,11 @@ test('the evidence: the first item of each deciding finding once, its title when
     { header: 'wrapper: Received (auth.spf-fail)', index: -1, text: received.text },
     { header: 'wrapper: hops.no-received', index: -1, text: 'title of hops.no-received' },
   ]);
-  assert.deepEqual(draft!.data, { verdict: 'suspicious', score: 7, drivers: ['auth.spf-fail', 'hops.no-received'] });
+  assert.deepEqual(draft!.data, { verdict: 'suspicious', score: 7, drivers: ['auth.spf-fail', 'hops.no-received'], depth: 0 });
+  assert.equal(draft!.title, undefined, 'the rule\'s own title');
   const forged = suspiciousWrapper.check(ctxWith({ findings, verdict: { ...verdict, verdict: 'forged' } }))[0]!;
   assert.equal(forged.severity, 'high');
-  assert.match(forged.title!, /itself forged/);
+  assert.equal(forged.title, 'The message this original was taken out of is itself forged');
+  const nested = suspiciousWrapper.check(ctxWith({ findings, verdict: { ...verdict, depth: 1, from: 'ceo@example.com' } }))[0]!;
+  assert.equal(nested.title, 'A message this original was forwarded in (from ceo@example.com) is itself suspicious');
 });

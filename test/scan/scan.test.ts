@@ -110,7 +110,8 @@ test('CSV: header, one row per input, formula cells defused', () => {
   assert.match(rows[0]!, /^source,mbox_index,mbox_offset,/);
   const formula = rows.find((l) => l.includes('4-formula.eml'))!;
   assert.ok(formula.includes(`"'=HYPERLINK(""http://evil.example"",""click"")"`), formula);
-  assert.match(rows.find((l) => l.includes('2-binary'))!, /,not-a-message,"binary data, not a mail message"$/);
+  assert.match(rows.find((l) => l.includes('2-binary'))!, /,not-a-message,"binary data, not a mail message",,$/);
+  assert.match(rows[0]!, /,error_code,error_message,wrapper_verdict,forwarded_by$/);
 });
 
 test('--out and --summary: counts add up; the table goes to stderr', () => {

@@ -24,19 +24,21 @@ export const suspiciousWrapper = defineRule({
   severity: 'medium',
   title: 'The message this original was taken out of is itself suspicious',
   description:
-    'The message was unwrapped from a report or a forward (--unwrap), and that container, judged as a message of its own, is suspicious; high when it is forged.',
+    'The message was unwrapped from a report or a forward (--unwrap), and that container, or one nested in it, judged as a message of its own, is suspicious; high when it is forged.',
   explain:
     'mailtrace analyses the original inside a forward or an abuse report. A phishing message can carry a harmless attached message to be judged by that instead: the container gets its own verdict, and this report is never better than it.',
   check: ({ wrapper }) => {
     if (!wrapper || wrapper.verdict.verdict === 'pass') return [];
-    const { verdict, score, drivers } = wrapper.verdict;
+    const { verdict, score, drivers, depth, from } = wrapper.verdict;
     const forged = verdict === 'forged';
+    // Which container, when forwards nest: "the message from x@y it was forwarded in".
+    const which = depth === 0 ? 'The message this original was taken out of' : `A message this original was forwarded in${from ? ` (from ${from})` : ''}`;
     return [
       {
         severity: forged ? 'high' : 'medium',
-        ...(forged ? { title: 'The message this original was taken out of is itself forged' } : {}),
+        ...(forged || depth > 0 ? { title: `${which} is itself ${verdict}` } : {}),
         evidence: wrapperEvidence(wrapper),
-        data: { verdict, score, drivers },
+        data: { verdict, score, drivers, depth, ...(from ? { from } : {}) },
       },
     ];
   },
