@@ -3,7 +3,8 @@
 //   -> AuthReport -> Finding[] -> verdict -> Report
 import type { AnalyzeOptions, AuthReport, Chain, Deps, Finding, Identity, Message, Report } from './types.js';
 import type { JudgedWrapper } from './findings/define.js';
-import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES } from './message/parse.js';
+import type { RelayContext } from './identity/relay.js';
+import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES, NotAMessageError } from './message/parse.js';
 import { buildChain } from './hops/index.js';
 import { extractIdentity, gatherRelayContext } from './identity/index.js';
 import { authenticate } from './auth/index.js';
@@ -19,15 +20,17 @@ function resolveDeps(options: AnalyzeOptions): Deps {
   return { now: () => new Date(), ...options.deps };
 }
 
-interface Judged {
+/** What the rules read about one message: its hop chain, identity, authentication and relay facts. */
+interface Gathered {
+  message: Message;
   chain: Chain;
   identity: Identity;
   auth: AuthReport;
-  findings: Finding[];
+  relay: RelayContext | undefined;
 }
 
-/** The analysis proper: hop chain, identity, authentication and the rules' findings for one parsed message. */
-async function judge(message: Message, options: AnalyzeOptions, deps: Deps, wrapper?: JudgedWrapper): Promise<Judged> {
+/** Everything about one parsed message that may need DNS: the hop chain, identity, authentication, relay facts. */
+async function gather(message: Message, options: AnalyzeOptions, deps: Deps): Promise<Gathered> {
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
   const identity = extractIdentity(message, chain);
@@ -36,29 +39,26 @@ async function judge(message: Message, options: AnalyzeOptions, deps: Deps, wrap
   const offline = options.offline === true || !deps.resolver;
   const auth = await authenticate({ message, chain, identity, at, offline, authservIds: trust.authservIds }, deps);
   const relay = await gatherRelayContext(identity, chain, offline ? undefined : deps.resolver);
-  const findings = runRules({
-    message,
-    chain,
-    identity,
-    auth,
-    relay,
-    options: { ...options, skewSeconds: options.skewSeconds ?? DEFAULT_SKEW_SECONDS },
-    ...(wrapper ? { wrapper } : {}),
-  });
-  return { chain, identity, auth, findings };
+  return { message, chain, identity, auth, relay };
+}
+
+function findingsOf(g: Gathered, options: AnalyzeOptions, wrapper?: JudgedWrapper): Finding[] {
+  const { message, chain, identity, auth, relay } = g;
+  const skewSeconds = options.skewSeconds ?? DEFAULT_SKEW_SECONDS;
+  return runRules({ message, chain, identity, auth, relay, options: { ...options, skewSeconds }, ...(wrapper ? { wrapper } : {}) });
 }
 
 /** The containers an original was taken out of (outermost first), each judged as a message: the worst one. */
-async function judgeWrappers(containers: readonly Message[], options: AnalyzeOptions, deps: Deps): Promise<JudgedWrapper> {
+function worstWrapper(containers: readonly Gathered[], options: AnalyzeOptions): JudgedWrapper {
   let worst: (JudgedWrapper & { rank: number }) | undefined;
   for (let i = 0; i < containers.length; i++) {
-    const { findings, identity } = await judge(containers[i]!, options, deps);
+    const findings = findingsOf(containers[i]!, options);
     const { verdict, score, drivers } = decideVerdict(findings);
     const rank = VERDICT_RANK[verdict] * 1e6 + score;
     if (worst && rank <= worst.rank) continue;
     const ids: string[] = [];
     for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
-    const from = identity.from[0]?.address || undefined;
+    const from = containers[i]!.identity.from[0]?.address || undefined;
     worst = { rank, findings, verdict: { verdict, score, drivers, findings: ids, depth: i, ...(from ? { from } : {}) } };
   }
   return { findings: worst!.findings, verdict: worst!.verdict };
@@ -73,15 +73,33 @@ export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): 
   // The input is parsed once: whether it is a report or a forward is read from its parsed header, and only the
   // original inside one is parsed again.
   const top = parseMessage(input, maxHeaderBytes);
-  const unwrapped = options.unwrap ? unwrapMessage(top, input, options.unwrap) : { bytes: input, container: undefined };
-  const raw = unwrapped.bytes;
+  const unwrapped = options.unwrap ? unwrapMessage(top, input, options.unwrap, maxHeaderBytes) : { bytes: input, container: undefined };
   let container = unwrapped.container;
-  const message = raw === input ? top : parseMessage(raw, maxHeaderBytes);
+  let layers = unwrapped.layers ?? [];
+  let message = top;
+  if (unwrapped.bytes !== input) {
+    try {
+      message = parseMessage(unwrapped.bytes, maxHeaderBytes);
+    } catch (err) {
+      if (!(err instanceof NotAMessageError)) throw err;
+      // The original inside is no message (binary, say): the innermost container is analysed as itself, rather than
+      // the whole input becoming an error record that hides what the container is.
+      message = layers.length ? layers[layers.length - 1]! : top;
+      layers = layers.slice(0, -1);
+      container = { ...container!, embedded: 'none' };
+    }
+  }
   // A report or forward is judged as a message too, and so is every container nested in it: a phishing message that
-  // carries a harmless .eml must not be judged by the attachment alone, nor when a user forwards it.
-  const wrapper = message === top ? undefined : await judgeWrappers([top, ...(unwrapped.layers ?? [])], options, deps);
+  // carries a harmless .eml must not be judged by the attachment alone, nor when a user forwards it. All of them are
+  // gathered at once: with live DNS each has its own deadline, which one after the other would add up.
+  const containers = message === top ? [] : [top, ...layers];
+  const [own, ...outer] = containers.length
+    ? await Promise.all([gather(message, options, deps), ...containers.map((c) => gather(c, options, deps))])
+    : [await gather(message, options, deps)];
+  const wrapper = outer.length ? worstWrapper(outer, options) : undefined;
   if (wrapper) container = { ...container!, wrapper: wrapper.verdict };
-  const { chain, identity, auth, findings } = await judge(message, options, deps, wrapper);
+  const { chain, identity, auth } = own!;
+  const findings = findingsOf(own!, options, wrapper);
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const { verdict, score, drivers } = decideVerdict(findings);
   const text = (name: string) => {

@@ -11,7 +11,7 @@
 // Cheap first: the decision reads two fields of the header the analysis split; the MIME walk runs only on a multipart.
 import type { ContainerInfo, HeaderField, Message, UnwrapMode } from '../types.js';
 import { splitHeader } from '../message/split.js';
-import { hasMailField, NotAMessageError, parseMessage } from '../message/parse.js';
+import { DEFAULT_MAX_HEADER_BYTES, hasMailField, NotAMessageError, parseMessage } from '../message/parse.js';
 import { parseMailboxes } from '../message/addresses.js';
 import { decodeBody, parseContentType, parseEntity, walkParts, type MimePart } from './mime.js';
 
@@ -130,7 +130,7 @@ function isCandidate(top: Message, mode: UnwrapMode): boolean {
  * The original inside a report or a forward, from the message as the analysis parsed it (its top header fields, and
  * its bytes without an mbox From line, bare CRs made CRLF). `bytes` is the input itself when nothing was unwrapped.
  */
-export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode = 'all', depth = 0): Unwrapped {
+export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode = 'all', maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES, depth = 0): Unwrapped {
   if (mode === 'none' || !isCandidate(top, mode)) return { bytes: input };
   const fields = top.headers;
   const { type } = parseContentType(first(fields, 'content-type') ?? 'text/plain');
@@ -160,7 +160,7 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
     return { bytes: original.bytes, container: containerInfo('arf', original.embedded, fields, extra) };
   }
   const forward = containerInfo('forwarded', original.embedded, fields, {});
-  const nested = original.embedded === 'message' && depth < MAX_FORWARDS ? insideForward(original.bytes, forward, depth) : undefined;
+  const nested = original.embedded === 'message' && depth < MAX_FORWARDS ? insideForward(original.bytes, forward, maxHeaderBytes, depth) : undefined;
   return nested ?? { bytes: original.bytes, container: forward };
 }
 
@@ -171,15 +171,16 @@ export function unwrapMessage(top: Message, input: Uint8Array, mode: UnwrapMode 
  */
 const MAX_FORWARDS = 4;
 
-function insideForward(bytes: Buffer, forward: ContainerInfo, depth: number): Unwrapped | undefined {
+function insideForward(bytes: Buffer, forward: ContainerInfo, maxHeaderBytes: number, depth: number): Unwrapped | undefined {
   let inner: Message;
   try {
-    inner = parseMessage(bytes, PART_HEADER_CAP);
+    // The analysis' own header cap: this message is judged as one (a second From 270 KB down must count here too).
+    inner = parseMessage(bytes, maxHeaderBytes);
   } catch (err) {
     if (err instanceof NotAMessageError) return undefined;
     throw err;
   }
-  const nested = unwrapMessage(inner, bytes, 'all', depth + 1);
+  const nested = unwrapMessage(inner, bytes, 'all', maxHeaderBytes, depth + 1);
   // Only a container with an original inside: a forwarded message that merely looks like a report (an Apple
   // unsubscribe marker, a feedback part with no original) stays a forwarded message, its forwarder the reporter.
   if (!nested.container || nested.container.embedded === 'none') return undefined;

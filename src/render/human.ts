@@ -74,7 +74,7 @@ function containerBlock(c: ContainerInfo, p: Palette): string {
 function wrapperLine(w: WrapperVerdict): string {
   const why = w.drivers.length ? `: ${w.drivers.join(', ')}` : '';
   // Nested forwards: the worst of the messages it came in, named by its From.
-  const which = w.depth > 0 ? `, the message from ${w.from ?? '(no From)'} inside the forward` : '';
+  const which = w.depth > 0 ? `, the message from ${w.from ?? '(no From)'} inside the input` : '';
   return `${w.verdict.toUpperCase()} (score ${w.score}${why})${which}`;
 }
 

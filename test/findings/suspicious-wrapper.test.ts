@@ -37,5 +37,5 @@ test('the evidence: the first item of each deciding finding once, its title when
   assert.equal(forged.severity, 'high');
   assert.equal(forged.title, 'The message this original was taken out of is itself forged');
   const nested = suspiciousWrapper.check(ctxWith({ findings, verdict: { ...verdict, depth: 1, from: 'ceo@example.com' } }))[0]!;
-  assert.equal(nested.title, 'A message this original was forwarded in (from ceo@example.com) is itself suspicious');
+  assert.equal(nested.title, 'A message this original came in (from ceo@example.com, inside the input) is itself suspicious');
 });

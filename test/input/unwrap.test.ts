@@ -209,3 +209,59 @@ test('a multipart body is split no further than the part budget, and the parts i
   // No closing delimiter (a truncated report): the started part is kept.
   assert.deepEqual(splitMultipart(Buffer.from('--B\nx\n--B\ny'), 'B').map(String), ['x', 'y']);
 });
+
+/** A forward of `inner` by `from` (no Received line: a file, as a test writes it). */
+function forwardOf(inner: Buffer, from: string, boundary: string, extra = ''): Buffer {
+  const head = `From: <${from}>\r\n${extra}To: abuse@example.net\r\nSubject: Fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`;
+  return Buffer.concat([Buffer.from(`${head}--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`), inner, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+}
+const plain = Buffer.from('From: <alice@origin.example>\r\nTo: bob@example.net\r\nSubject: hi\r\nDate: Mon, 7 Dec 2026 08:00:00 +0000\r\n\r\nhello\r\n');
+
+test('live DNS: the containers are authenticated at the same time as the original, not one after another', async () => {
+  // Every question waits until the test answers: if the layers were judged in turn, only the first message's
+  // questions would be asked before the first answer.
+  const nested = forwardOf(forwardOf(plain, 'carol@middle.example', 'm1'), 'dave@outer.example', 'o1');
+  const asked = new Set<string>();
+  const waiting: (() => void)[] = [];
+  const resolver = (name: string) => {
+    asked.add(name.toLowerCase());
+    return new Promise<never>((_, reject) => waiting.push(() => reject(Object.assign(new Error('no such name'), { code: 'ENOTFOUND' }))));
+  };
+  const report = analyze(nested, { unwrap: 'all', deps: { resolver, now: () => new Date('2026-12-07T09:00:00Z') } });
+  for (let i = 0; i < 20 && !['origin.example', 'middle.example', 'outer.example'].every((d) => asked.has(`_dmarc.${d}`)); i++) await new Promise((r) => setTimeout(r, 5));
+  for (const d of ['origin.example', 'middle.example', 'outer.example']) assert.ok(asked.has(`_dmarc.${d}`), `asked about ${d} before any answer: ${[...asked].join(' ')}`);
+  const answer = setInterval(() => waiting.splice(0).forEach((fail) => fail()), 1);
+  try {
+    const r = await report;
+    assert.equal(r.container?.via?.length, 1);
+    assert.equal(r.identity.from[0]?.address, 'alice@origin.example');
+  } finally {
+    clearInterval(answer);
+  }
+});
+
+test('an original that is no message (a NUL in its header): the container is analysed as itself, not an error', async () => {
+  const binary = Buffer.from('From: <alice@origin.example>\r\nX-Junk: a\0b\r\nSubject: hi\r\n\r\nhello\r\n');
+  // Two From fields: the carrier is forged on its own.
+  const carrier = forwardOf(binary, 'me@example.org', 'c1', 'From: PayPal <service@paypal.com>\r\n');
+  const alone = await analyze(carrier, { offline: true, unwrap: 'none' });
+  const report = await analyze(carrier, { offline: true, unwrap: 'all' });
+  assert.equal(alone.verdict, 'forged');
+  assert.equal(report.verdict, 'forged');
+  assert.equal(report.container?.embedded, 'none');
+  assert.equal(report.message.subject, 'Fwd', 'the carrier itself');
+  // Inside a user's forward: the carrier is what is analysed, and the forward is judged as its container.
+  const forwarded = await analyze(forwardOf(carrier, 'user@example.org', 'u1'), { offline: true, unwrap: 'all' });
+  assert.equal(forwarded.verdict, 'forged');
+  assert.equal(forwarded.identity.from[0]?.address, 'me@example.org');
+});
+
+test('a container nested in a forward is read with the analysis\' header cap: a second From 270 KB down still counts', async () => {
+  const pad = Array.from({ length: 2700 }, (_, i) => `X-Pad-${i}: ${'x'.repeat(90)}\r\n`).join('');
+  const carrier = forwardOf(plain, 'me@example.org', 'c1', `${pad}From: PayPal <service@paypal.com>\r\n`);
+  assert.equal((await analyze(carrier, { offline: true, unwrap: 'all' })).container?.wrapper?.verdict, 'forged');
+  const forwarded = await analyze(forwardOf(carrier, 'user@example.org', 'u1'), { offline: true, unwrap: 'all' });
+  assert.equal(forwarded.container?.wrapper?.verdict, 'forged');
+  assert.equal(forwarded.container?.wrapper?.depth, 1);
+  assert.equal(forwarded.verdict, 'forged');
+});

@@ -31,8 +31,8 @@ export const suspiciousWrapper = defineRule({
     if (!wrapper || wrapper.verdict.verdict === 'pass') return [];
     const { verdict, score, drivers, depth, from } = wrapper.verdict;
     const forged = verdict === 'forged';
-    // Which container, when forwards nest: "the message from x@y it was forwarded in".
-    const which = depth === 0 ? 'The message this original was taken out of' : `A message this original was forwarded in${from ? ` (from ${from})` : ''}`;
+    // Which container, when they nest: "a message this original came in (from x@y, inside the input)".
+    const which = depth === 0 ? 'The message this original was taken out of' : `A message this original came in (from ${from ?? 'no From'}, inside the input)`;
     return [
       {
         severity: forged ? 'high' : 'medium',
