@@ -43,9 +43,8 @@ async function gather(message: Message, options: AnalyzeOptions, deps: Deps): Pr
 }
 
 function findingsOf(g: Gathered, options: AnalyzeOptions, wrapper?: JudgedWrapper): Finding[] {
-  const { message, chain, identity, auth, relay } = g;
   const skewSeconds = options.skewSeconds ?? DEFAULT_SKEW_SECONDS;
-  return runRules({ message, chain, identity, auth, relay, options: { ...options, skewSeconds }, ...(wrapper ? { wrapper } : {}) });
+  return runRules({ message: g.message, chain: g.chain, identity: g.identity, auth: g.auth, relay: g.relay, options: { ...options, skewSeconds }, wrapper });
 }
 
 /** The containers an original was taken out of (outermost first), each judged as a message: the worst one. */
@@ -92,14 +91,20 @@ export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): 
   // A report or forward is judged as a message too, and so is every container nested in it: a phishing message that
   // carries a harmless .eml must not be judged by the attachment alone, nor when a user forwards it. All of them are
   // gathered at once: with live DNS each has its own deadline, which one after the other would add up.
-  const containers = message === top ? [] : [top, ...layers];
-  const [own, ...outer] = containers.length
-    ? await Promise.all([gather(message, options, deps), ...containers.map((c) => gather(c, options, deps))])
-    : [await gather(message, options, deps)];
-  const wrapper = outer.length ? worstWrapper(outer, options) : undefined;
-  if (wrapper) container = { ...container!, wrapper: wrapper.verdict };
-  const { chain, identity, auth } = own!;
-  const findings = findingsOf(own!, options, wrapper);
+  let own: Gathered;
+  let wrapper: JudgedWrapper | undefined;
+  if (message === top) own = await gather(message, options, deps);
+  else {
+    // (No destructuring here or below: a scan runs most messages in unoptimised code, where it allocates.)
+    const all = await Promise.all([gather(message, options, deps), gather(top, options, deps), ...layers.map((c) => gather(c, options, deps))]);
+    own = all[0]!;
+    wrapper = worstWrapper(all.slice(1), options);
+    container = { ...container!, wrapper: wrapper.verdict };
+  }
+  const chain = own.chain;
+  const identity = own.identity;
+  const auth = own.auth;
+  const findings = findingsOf(own, options, wrapper);
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const { verdict, score, drivers } = decideVerdict(findings);
   const text = (name: string) => {
