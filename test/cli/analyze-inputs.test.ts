@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 import { corpusFiles, corpusPath } from '../helpers/corpus.js';
@@ -279,6 +279,17 @@ test('forwards nest: a forwarded ARF report is that report, and a forward of a f
   assert.equal(lookalikeReport.container?.kind, 'forwarded');
   assert.equal(lookalikeReport.container?.reporter, 'user@example.org');
   assert.equal(lookalikeReport.container?.via, undefined);
+  // A forged report (two From fields) gives a forged record, and the summary does not count its reporter.
+  const summaryDir = join(dir, 'reports');
+  mkdirSync(summaryDir, { recursive: true });
+  writeFileSync(join(summaryDir, 'real.eml'), readFileSync(ARF));
+  writeFileSync(join(summaryDir, 'forged.eml'), Buffer.concat([Buffer.from('From: <fbl@bigmail.example>\r\n'), readFileSync(ARF)]));
+  const summaryFile = join(dir, 'reports-summary.json');
+  const scan = runCli(['scan', '--offline', '-q', '--summary', summaryFile, summaryDir]);
+  const verdicts = scan.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Report).container?.wrapper?.verdict);
+  assert.deepEqual(verdicts.sort(), ['forged', 'suspicious']);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { top: { reporters: { key: string; count: number }[] } };
+  assert.deepEqual(summary.top.reporters.map((r) => [r.key, r.count]), [['abusedesk@example.com', 1]]);
   // Two forwards: the phish itself.
   let two = readFileSync(phish[0]!);
   for (let i = 0; i < 2; i++) two = forward(two, `user${i}@example.org`, `t${i}`);
