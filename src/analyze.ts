@@ -9,7 +9,7 @@ import { buildChain } from './hops/index.js';
 import { extractIdentity, gatherRelayContext } from './identity/index.js';
 import { authenticate } from './auth/index.js';
 import { runRules } from './findings/index.js';
-import { decideVerdict, exitCodeFor } from './verdict/index.js';
+import { decideVerdict, exitCodeFor, findingIds } from './verdict/index.js';
 import { decodeWords } from './message/encoded-words.js';
 import { unwrapMessage } from './input/unwrap.js';
 import { VERSION } from './version.js';
@@ -55,10 +55,8 @@ function worstWrapper(containers: readonly Gathered[], options: AnalyzeOptions):
     const { verdict, score, drivers } = decideVerdict(findings);
     const rank = VERDICT_RANK[verdict] * 1e6 + score;
     if (worst && rank <= worst.rank) continue;
-    const ids: string[] = [];
-    for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
     const from = containers[i]!.identity.from[0]?.address || undefined;
-    worst = { rank, findings, verdict: { verdict, score, drivers, findings: ids, depth: i, ...(from ? { from } : {}) } };
+    worst = { rank, findings, verdict: { verdict, score, drivers, findings: findingIds(findings), depth: i, ...(from ? { from } : {}) } };
   }
   return { findings: worst!.findings, verdict: worst!.verdict };
 }

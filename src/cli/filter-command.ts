@@ -12,7 +12,7 @@ import { EXIT } from '../verdict/index.js';
 import { ArgumentError, openAnalysis } from './common.js';
 import { ConfigError } from './config.js';
 import { safeInline } from '../render/sanitize.js';
-import { DEFAULT_FILTER_MAX_BYTES, DEFAULT_FILTER_TIMEOUT_SECONDS, type FilterArgs } from './filter-options.js';
+import { DEFAULT_FILTER_MAX_BYTES, type FilterArgs } from './filter-options.js';
 
 /** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
 export const EX_IOERR = EXIT.ioError;
@@ -154,8 +154,9 @@ async function injectedFault(fault: string | undefined): Promise<void> {
 
 /** Reject with NotAnalysed when the work takes longer than the deadline; the timer never holds the process open. */
 function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
-  // setTimeout takes at most 2^31-1 ms, and fires at once (with a warning) beyond.
-  const ms = Math.min(2 ** 31 - 1, Math.max(1, Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_FILTER_TIMEOUT_SECONDS) * 1000)));
+  // invalidOption has refused a timeout that is not a positive number. setTimeout takes at most 2^31-1 ms, and
+  // fires at once (with a warning) beyond.
+  const ms = Math.min(2 ** 31 - 1, Math.max(1, Math.round(seconds * 1000)));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new NotAnalysed(`timeout: analysis took longer than ${ms / 1000} s`)), ms);

@@ -1,6 +1,6 @@
 // Reading one input (a path or "-" for stdin) as its messages, with every failure turned into a one-line reason.
 import { createReadStream, type Stats } from 'node:fs';
-import { readFileMessages, streamMail, type InputItem } from '../input/index.js';
+import { readFileMessages, streamMail, type InputErrorCode, type InputItem } from '../input/index.js';
 import { describeFsError } from '../input/walk.js';
 import { statAsync as stat } from '../input/fs-async.js';
 
@@ -13,7 +13,7 @@ export class InputError extends Error {
     readonly path: string,
     message: string,
     /** The error record's code: the input is not there, or cannot be read as a message file. */
-    readonly code: 'no-input' | 'read-error',
+    readonly code: Exclude<InputErrorCode, 'too-large'>,
   ) {
     super(message);
   }

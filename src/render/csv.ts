@@ -3,6 +3,7 @@
 // by Excel/LibreOffice ("=HYPERLINK(...)" in a Subject would run on open). Such cells get a leading single quote.
 import type { AuthMethod, Report } from '../types.js';
 import { isErrorRecord, type ScanRecord } from './ndjson.js';
+import { findingIds } from '../verdict/index.js';
 
 export const CSV_COLUMNS = [
   'source',
@@ -88,7 +89,7 @@ export function renderCsvRow(record: ScanRecord): string {
       dkim: authOutcome(r, 'dkim'),
       dmarc: authOutcome(r, 'dmarc'),
       arc: authOutcome(r, 'arc'),
-      findings: [...new Set(r.findings.map((f) => f.id))].join(' '),
+      findings: findingIds(r.findings).join(' '),
       wrapper_verdict: r.container?.wrapper?.verdict,
       forwarded_by: r.container?.via?.map((v) => v.reporter ?? '').join(' > '),
     };

@@ -31,6 +31,13 @@ export function decideVerdict(findings: readonly Finding[]): VerdictResult {
   return { verdict: 'pass', score, drivers: [] };
 }
 
+/** The distinct ids of the findings, in the order they were found (a rule can find several things). */
+export function findingIds(findings: readonly Finding[]): string[] {
+  const ids: string[] = [];
+  for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
+  return ids;
+}
+
 /** The distinct ids of the findings at one severity, in the order they were found. */
 function idsAt(findings: readonly Finding[], severity: Severity): string[] {
   const ids: string[] = [];

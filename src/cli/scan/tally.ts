@@ -2,6 +2,7 @@
 // holds a whole Report). Serialisable, so a resumed scan continues the same totals: a message is counted once.
 import type { Report } from '../../types.js';
 import { authOutcome } from '../../render/csv.js';
+import { findingIds } from '../../verdict/index.js';
 import { isErrorRecord, type ScanRecord } from '../../render/ndjson.js';
 import { countsObject, topOf, type ScanSummary } from '../../render/summary.js';
 
@@ -35,7 +36,7 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
   return {
     bytes,
     verdict: r.verdict,
-    findings: distinctIds(r.findings),
+    findings: findingIds(r.findings),
     boundaryIp: boundary?.ip || undefined,
     boundaryTime: (boundary && r.hops[boundary.hop]?.timestamp) || undefined,
     dmarcFailDomain: fromDomain && authOutcome(r, 'dmarc') === 'fail' ? fromDomain : undefined,
@@ -45,11 +46,6 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
   };
 }
 
-function distinctIds(findings: Report['findings']): string[] {
-  const ids: string[] = [];
-  for (const f of findings) if (!ids.includes(f.id)) ids.push(f.id);
-  return ids;
-}
 
 /**
  * Relays counted per message at most: a real path has a handful below the boundary (Postfix bounces a message after
