@@ -89,9 +89,19 @@ export function isoFromMs(ms: number): { iso: string; year: number } {
   return { iso: [yyyy, '-', two(month), '-', two(day), 'T', two(h), ':', two(mi), ':', two(s), '.', three(inDay % 1000), 'Z'].join(''), year };
 }
 
+/** A 400-year Gregorian cycle in milliseconds: the calendar repeats after it. */
+const CYCLE_MS = 146_097 * MS_PER_DAY;
+
+/** Date.UTC for every year: Date.UTC reads 0-99 as 1900-1999, so "01 Jan 0000" was the year 1900 (a written
+ * four-digit year is taken as it stands; two- and three-digit ones were expanded before this). */
+function utcMs(year: number, month: number, day: number, h: number, mi: number, s: number, millis: number): number {
+  if (year >= 100 || year < 0) return Date.UTC(year, month, day, h, mi, s, millis);
+  return Date.UTC(year + 400, month, day, h, mi, s, millis) - CYCLE_MS;
+}
+
 function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined, millis = 0): ParsedDate | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const ms = Date.UTC(year, month, day, h, mi, Math.min(s, 59), millis) - (offset ?? 0) * 60_000;
+  const ms = utcMs(year, month, day, h, mi, Math.min(s, 59), millis) - (offset ?? 0) * 60_000;
   if (!Number.isFinite(ms)) return undefined;
   const utc = isoFromMs(ms);
   if (utc.year < 1970 && year >= 1970) return undefined;

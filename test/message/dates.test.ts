@@ -46,3 +46,14 @@ test('a zone name followed by an offset ("UTC-5", "GMT+2") is no zone we can rea
   assert.equal(parseMailDate('Mon, 1 Jan 2024 10:00:00 GMT')?.zoneOffsetMinutes, 0);
   assert.equal(parseMailDate('Mon, 1 Jan 2024 10:00:00 PDT(x)')?.zoneOffsetMinutes, -420);
 });
+
+test('a four-digit year below 100 is that year, not 1900 plus it (Date.UTC reads 0-99 as 1900-1999)', () => {
+  assert.equal(parseMailDate('Sat, 1 Jan 0000 00:00:00 +0000')?.timestamp, '0000-01-01T00:00:00.000Z');
+  assert.equal(parseMailDate('0099-12-31T23:59:59Z')?.timestamp, '0099-12-31T23:59:59.000Z');
+  assert.equal(parseMailDate('Jan 1 0050 10:00:00 +0100')?.timestamp, '0050-01-01T09:00:00.000Z');
+  // A leap day in year 0 (a leap year) and a day that year 0 does not have.
+  assert.equal(parseMailDate('29 Feb 0000 12:00:00 +0000')?.timestamp, '0000-02-29T12:00:00.000Z');
+  // Two- and three-digit years are still expanded (RFC 5322 4.3), and year 100 on is read as written.
+  assert.equal(parseMailDate('1 Jan 99 00:00:00 +0000')?.timestamp, '1999-01-01T00:00:00.000Z');
+  assert.equal(parseMailDate('1 Jan 0100 00:00:00 +0000')?.timestamp, '0100-01-01T00:00:00.000Z');
+});
