@@ -5,6 +5,7 @@
 import type { HeaderField, Message } from '../types.js';
 import { fieldMailboxes } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
+import { isRegexSpace } from '../message/text.js';
 
 export type FromAmbiguity =
   | 'multiple-from-fields' // A8: two From fields; DMARC checks one, the client shows the other
@@ -102,6 +103,49 @@ export function scanMailboxList(value: string): Segment[] {
 const ENCODED_WORD = /=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]{0,2000}\?=/g;
 const NO_MATCHES: readonly RegExpExecArray[] = [];
 
+/** One finding is enough: a From of 2,000 such words is reported by its first few. */
+const MAX_ENCODED_ISSUES = 8;
+
+/**
+ * The decoded text of each encoded word that stands where an address is read. An encoded word is allowed only in a
+ * display name (RFC 2047 5(3)); one that decodes to brackets, stands inside <...> or right before an "@", or decodes
+ * to an address with no <address> after it, hides an address from one parser and shows it to another. One pass over
+ * the value: the last "<" and ">" before each word are carried forward, and whether only encoded words and white
+ * space stand between a word and a "<" is carried backward (a test of the text before and after each word cost
+ * quadratic time: a 33 KB From of 4,000 "<" and 2,000 words took 11 s).
+ */
+function encodedWordsInAddressPlaces(value: string, words: readonly RegExpExecArray[]): string[] {
+  const n = words.length;
+  if (n === 0) return [];
+  // Backward: word i is followed, past white space and further encoded words, by "<".
+  const beforeAngle: boolean[] = new Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let j = words[i]!.index + words[i]![0].length;
+    while (j < value.length && isRegexSpace(value.charCodeAt(j))) j++;
+    beforeAngle[i] = i + 1 < n && words[i + 1]!.index === j ? beforeAngle[i + 1]! : value.charCodeAt(j) === LT;
+  }
+  const out: string[] = [];
+  let lastLt = -1;
+  let lastGt = -1;
+  let scanned = 0;
+  for (let i = 0; i < n; i++) {
+    const m = words[i]!;
+    for (; scanned < m.index; scanned++) {
+      const c = value.charCodeAt(scanned);
+      if (c === LT) lastLt = scanned;
+      else if (c === GT) lastGt = scanned;
+    }
+    const decoded = decodeWords(m[0]);
+    const inAddrSpec = value.charCodeAt(m.index + m[0].length) === AT || lastLt > lastGt;
+    if (/[<>]/.test(decoded) || inAddrSpec || (decoded.includes('@') && !beforeAngle[i])) out.push(decoded);
+  }
+  return out;
+}
+
+const LT = 60;
+const GT = 62;
+const AT = 64;
+
 function checkField(field: HeaderField): FromIssue[] {
   const out: FromIssue[] = [];
   const add = (code: FromAmbiguity, detail: string) => out.push({ code, index: field.index, raw: field.raw, detail });
@@ -128,17 +172,9 @@ function checkField(field: HeaderField): FromIssue[] {
   }
   // matchAll builds an iterator even when nothing matches: most From values have no encoded word at all.
   const encoded = field.value.includes('=?') ? [...field.value.matchAll(ENCODED_WORD)] : NO_MATCHES;
-  for (let i = 0; i < encoded.length; i++) {
-    const m = encoded[i]!;
-    const decoded = decodeWords(m[0]);
-    const before = field.value.slice(0, m.index);
-    const after = field.value.slice(m.index + m[0].length);
-    // An encoded word is allowed only in a display name (RFC 2047 5(3)); decoding to brackets, or standing
-    // where the addr-spec goes, hides an address from one parser and shows it to another.
-    const inAddrSpec = /^@/.test(after) || /<[^>]*$/.test(before);
-    if (/[<>]/.test(decoded) || inAddrSpec || (/@/.test(decoded) && !/^\s*(=\?[^?\s]{1,64}\?[bBqQ]\?[^?\s]{0,2000}\?=\s*)*</.test(after))) {
-      add('encoded-address', `an encoded word that decodes to "${decoded}" stands where an address is read`);
-    }
+  const hidden = encodedWordsInAddressPlaces(field.value, encoded);
+  for (let i = 0; i < hidden.length && i < MAX_ENCODED_ISSUES; i++) {
+    add('encoded-address', `an encoded word that decodes to "${hidden[i]}" stands where an address is read`);
   }
   return out;
 }
