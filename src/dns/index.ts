@@ -115,11 +115,17 @@ function badName(name: string): boolean {
 
 type Source = (name: string, rrtype: string) => Promise<Outcome & { provenance: DnsProvenance }>;
 
-function positive(value: number | undefined, fallback: number, what: string, min = 1): number {
+function positive(value: number | undefined, fallback: number, what: string, min = 1, max = MAX_SETTING): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < min) throw new DnsConfigError(`${what} must be a number ≥ ${min}`);
+  if (!Number.isFinite(value) || value < min || value > max) throw new DnsConfigError(`${what} must be a number from ${min} to ${max}`);
   return Math.floor(value);
 }
+
+/**
+ * Times are given to node:dns and to timers, which take at most 2^31-1 ms (--dns-timeout 1e12 was an "internal
+ * error: out of range"); a lookup's deadline is three timeouts. Ten minutes is far more than any lookup needs.
+ */
+const MAX_SETTING = 600_000;
 
 function checkRecordPath(path: string): void {
   const problem = writeTargetProblem(path);
@@ -139,7 +145,7 @@ export async function openDns(options: DnsOptions): Promise<DnsSession | undefin
     servers: await resolveServers(options.servers ?? []),
     timeoutMs,
     tries: positive(options.tries, DNS_DEFAULTS.tries, 'DNS tries'),
-    deadlineMs: positive(options.deadlineMs, options.timeoutMs !== undefined ? 3 * timeoutMs : DNS_DEFAULTS.deadlineMs, 'DNS deadline (ms)'),
+    deadlineMs: positive(options.deadlineMs, options.timeoutMs !== undefined ? 3 * timeoutMs : DNS_DEFAULTS.deadlineMs, 'DNS deadline (ms)', 1, 3 * MAX_SETTING),
     concurrency: positive(options.concurrency, DNS_DEFAULTS.concurrency, 'DNS concurrency'),
     failFastAfter: positive(options.failFastAfter, DNS_DEFAULTS.failFastAfter, 'DNS fail-fast count', 0),
     failFastForMs: positive(options.failFastForMs, DNS_DEFAULTS.failFastForMs, 'DNS fail-fast pause (ms)', 0),
