@@ -69,7 +69,7 @@ export async function analyze(input: Uint8Array, options: AnalyzeOptions = {}): 
   const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   // The input is parsed once: whether it is a report or a forward is read from its parsed header, and only the
   // original inside one is parsed again.
-  const top = parseMessage(input, maxHeaderBytes);
+  const top = parseMessage(input, maxHeaderBytes, options.binaryHeader);
   const unwrapped = options.unwrap ? unwrapMessage(top, input, options.unwrap, maxHeaderBytes) : { bytes: input, container: undefined };
   let container = unwrapped.container;
   let layers = unwrapped.layers ?? [];

@@ -51,7 +51,8 @@ export type MessageProblemCode =
   | 'mbox-from-line' // a leading "From " line was removed
   | 'bare-cr' // bare CR line endings were converted
   | 'invalid-header-line' // a line that is neither a field nor a continuation
-  | 'nul-in-header'; // NUL bytes in the header block
+  | 'nul-in-header' // NUL bytes in the header block
+  | 'control-bytes-in-header'; // over a tenth of the header's first 4 KB are control bytes (analysed only when given as mail)
 
 export interface MessageProblem {
   code: MessageProblemCode;
@@ -428,6 +429,11 @@ export interface AnalyzeOptions extends Partial<TrustConfig> {
   skewSeconds?: number;
   /** Cap on the header block in bytes (default 1 MiB). */
   maxHeaderBytes?: number;
+  /**
+   * The input is mail whatever it holds (a mail filter's stdin): a header with a NUL or many control bytes is analysed,
+   * with a finding, instead of refused as binary data. Otherwise one NUL byte would hide a forgery from the filter.
+   */
+  binaryHeader?: 'refuse' | 'analyse';
   /**
    * Analyse the original inside an abuse report or a forward instead of the container (default 'none': the message
    * as given). 'arf' unwraps feedback reports only; 'all' also forwards as attachments and bounces. The report then

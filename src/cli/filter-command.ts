@@ -69,7 +69,7 @@ export async function runFilter(args: FilterArgs, io: FilterIo = defaultIo()): P
   const outcome = input.rest
     ? { added: (eol: Eol) => errorHeader(`message larger than ${maxBytes} bytes: passed through unanalysed`, eol), exit: EXIT.pass }
     : await analyseForFilter(input.head, args, authservId, io);
-  const chunks = rewrite(input.head, authservId, outcome);
+  const chunks = rewrite(input.head, authservId, outcome, !input.rest);
   try {
     for (const chunk of chunks) await write(io.stdout, chunk);
     if (input.rest) for await (const chunk of input.rest) await write(io.stdout, toBuffer(chunk));
@@ -137,7 +137,7 @@ function reasonFor(err: unknown): string {
 async function analyseOnce(raw: Buffer, args: FilterArgs, io: FilterIo): Promise<Report> {
   await injectedFault(io.env.MAILTRACE_FILTER_FAULT);
   const setup = await openAnalysis(args, (warning) => io.stderr.write(`mailtrace filter: ${safeInline(warning)}\n`));
-  const report = await analyze(raw, { ...setup.base, source: { kind: 'stdin' }, deps: setup.messageDeps() });
+  const report = await analyze(raw, { ...setup.base, source: { kind: 'stdin' }, binaryHeader: 'analyse', deps: setup.messageDeps() });
   // Only writing a --dns-record file can fail here; the analysis stands.
   await setup.close().catch((err: Error) => io.stderr.write(`mailtrace filter: --dns-record: ${err.message}\n`));
   return report;
@@ -169,10 +169,10 @@ function withDeadline<T>(work: Promise<T>, seconds: number): Promise<T> {
  * Insert our fields and remove forged ones, in the whole header section (not only the part the analysis reads).
  * Should planning itself fail (a bug), the message still passes: our fields go on top of the unchanged bytes.
  */
-function rewrite(raw: Buffer, authservId: string, outcome: Outcome): Uint8Array[] {
+function rewrite(raw: Buffer, authservId: string, outcome: Outcome, complete: boolean): Uint8Array[] {
   let plan: Rewrite;
   try {
-    plan = planRewrite(raw, authservId, DEFAULT_MAX_HEADER_BYTES);
+    plan = planRewrite(raw, authservId, DEFAULT_MAX_HEADER_BYTES, complete);
   } catch (err) {
     plan = { insertAt: 0, removed: [], eol: '\n', fields: 0 };
     return applyRewrite(raw, plan, errorHeader(`forged-header removal failed: ${(err as Error).message}`, plan.eol));

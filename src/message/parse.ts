@@ -59,14 +59,22 @@ export function hasMailField(fields: readonly Pick<HeaderField, 'key'>[]): boole
   return fields.some((f) => isMailField(f.key));
 }
 
-export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES): Message {
+/**
+ * `binaryHeader`: 'refuse' (a file that may be anything: binary data is no message) or 'analyse' (input known to be
+ * mail: a binary-looking header that has mail fields is analysed, the control bytes noted as a problem).
+ */
+export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES, binaryHeader: 'refuse' | 'analyse' = 'refuse'): Message {
   if (bytes.length === 0) throw new NotAMessageError('empty input');
-  if (looksBinary(bytes)) throw new NotAMessageError('binary data, not a mail message');
+  const binary = looksBinary(bytes);
+  if (binary && binaryHeader === 'refuse') throw new NotAMessageError('binary data, not a mail message');
   const split = splitHeader(bytes, maxHeaderBytes);
   if (split.fields.length === 0) {
     throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');
   }
   if (!hasMailField(split.fields)) throw new NotAMessageError('no mail header field (From, Date, Received, Subject, ...)');
+  if (binary && !split.problems.some((p) => p.code === 'nul-in-header')) {
+    split.problems.push({ code: 'control-bytes-in-header', detail: 'over a tenth of the header is control bytes' });
+  }
   let body = bytes.subarray(split.start);
   // Bare-CR input collapses in mailauth (and in mailparser, platform-facts 2.2): convert it once here.
   if (split.lineEnding === 'cr') body = bareCrToCrlf(body);

@@ -75,6 +75,18 @@ test('a message larger than --max-size streams through whole, unanalysed, with a
   assert.equal(r.stdout.length, raw.length - 'X-Mailtrace-Verdict: pass\n'.length + text.indexOf('\n') + 1);
 });
 
+test('--max-size cuts the read inside a planted field: the field stays whole, no fragment of it is left behind', async () => {
+  // The first read ends at 65,536 bytes, in the middle of "pass": removing the part read left "ss" as a stray line.
+  const filler = 'X-Filler: ' + 'f'.repeat(65_536 - 'From: a@example.org\n'.length - 'X-Filler: \n'.length - 'X-Mailtrace-Verdict: pa'.length) + '\n';
+  const raw = Buffer.from(`From: a@example.org\n${filler}X-Mailtrace-Verdict: pass\nSubject: big\n\n${'body\n'.repeat(1000)}`);
+  assert.equal(raw.indexOf('pass') + 2, 65_536, 'the cut falls inside the value');
+  const r = await filterInProcess(raw, { maxSize: 100 });
+  const text = r.stdout.toString('latin1');
+  const added = text.slice(0, text.indexOf('From: '));
+  assert.match(added, /^X-Mailtrace-Error: message larger than 100 bytes/);
+  assert.equal(text.slice(added.length), raw.toString('latin1'), 'the message bytes come out unchanged');
+});
+
 test('a failure inside (a missing config file) still passes the message, and 75 only with --tempfail-on-error', async () => {
   const raw = readFileSync('fixtures/sample/message.eml');
   for (const [tempfailOnError, expected] of [[false, 0], [true, 75]] as const) {

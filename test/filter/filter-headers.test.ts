@@ -48,10 +48,30 @@ test('Authentication-Results: one resinfo a line with the RFC 8601 2.7 propertie
     'Authentication-Results: mx.test;\r\n' +
       '\tspf=pass smtp.mailfrom=billing@example.org;\r\n' +
       '\tspf=none smtp.helo=mx1.example.net;\r\n' +
-      '\tdkim=fail (body hash did not verify) header.d=example.org header.s=sel1;\r\n' +
+      // A resinfo longer than a line (78 columns, the tab as 8) is folded between its parts.
+      '\tdkim=fail (body hash did not verify) header.d=example.org\r\n' +
+      '\theader.s=sel1;\r\n' +
       '\tdmarc=fail header.from=example.org;\r\n' +
       '\tarc=none smtp.remote-ip=198.51.100.25\r\n',
   );
+});
+
+test('Authentication-Results is printable ASCII in lines of at most 78 columns, whatever the message held', async () => {
+  const long = 'a"\\'.repeat(100);
+  const report = await reportWith(
+    [
+      { method: 'dkim', result: 'fail', domain: 'bücher.example', comment: `${long} \u202e`, details: { selector: `s\u202eel${long}` } },
+      { method: 'spf', result: 'fail', domain: 'bücher.example', details: { mailFrom: 'jürgen\u202e@bücher.example' } },
+      { method: 'dmarc', result: 'fail', domain: 'b\u202eank.example' },
+    ],
+    {},
+  );
+  const ar = authenticationResults(report, 'mx.test', '\n');
+  assert.match(ar, /^[\x20-\x7e\t\n]+$/, 'printable ASCII only');
+  for (const line of ar.split('\n').slice(0, -1)) assert.ok(line.replace(/^\t/, '        ').length <= 78 || !line.slice(1).includes(' '), `folded: ${line}`);
+  assert.match(ar, /header\.d=xn--bcher-kva\.example/, 'an IDN in its ASCII form');
+  assert.match(ar, /smtp\.mailfrom="?j\?rgen\?@xn--bcher-kva\.example/);
+  assert.match(ar, /header\.from="?b\?ank\.example/, 'a bidi override is no domain: replaced');
 });
 
 test('header injection: no CR, LF or control character from the message reaches a field we write', async () => {
@@ -86,6 +106,9 @@ test('authserv-id: the first token after comments; only tokens are accepted from
   assert.equal(authservIdOf('mx.test; spf=pass'), 'mx.test');
   assert.equal(authservIdOf(' (comment) mx.test 1; none'), 'mx.test');
   assert.equal(authservIdOf('"mx.test"; none'), 'mx.test');
+  // A quoted-string is read as RFC 5322 reads it: quoted-pairs undone (it was kept as "mx\\.test", not ours).
+  assert.equal(authservIdOf('"mx\\.test"; dmarc=pass'), 'mx.test');
+  assert.equal(authservIdOf('"mx.test x"; none'), 'mx.test x');
   assert.equal(authservIdOf('mx.test;'), 'mx.test');
   // Comments nest and quote (RFC 5322 3.2.2): skipping to the first ')' read 'b)' here, and the forgery stayed.
   assert.equal(authservIdOf('((a) b) mx.test; dmarc=pass'), 'mx.test');
@@ -103,6 +126,10 @@ test('line endings: follow the message, the first line decides a mixed one', () 
   assert.equal(eolFor('mixed', b('A: 1\r\nB: 2\n')), '\r\n');
   assert.equal(eolFor('mixed', b('A: 1\nB: 2\r\n')), '\n');
   assert.equal(eolFor('none', b('A: 1')), '\n');
+  // A bare CR first only when no LF follows anywhere: else LF readers would read our fields as one line.
+  assert.equal(eolFor('mixed', b('A: 1\rB: 2\r')), '\r');
+  assert.equal(eolFor('mixed', b('A: 1\rB: 2\nC: 3\n')), '\n');
+  assert.equal(eolFor('mixed', b('A: 1\rB: 2\r\nC: 3\r\n')), '\r\n');
 });
 
 test('the rewrite removes whole folded fields and leaves every other byte', () => {
@@ -134,4 +161,10 @@ test('the rewrite: the header ends where a LF reader ends it, and a field after 
   // A name folded away from its colon is the name to a lenient reader that unfolds first.
   assert.equal(plan('A: 1\nX-Mailtrace-Score\n : 0\nB: 2\n\n'), 'A: 1\nB: 2\n\n');
   assert.equal(plan('A: 1\nSubject: x\n X-Mailtrace-Score: 0\n\n'), 'A: 1\nSubject: x\n X-Mailtrace-Score: 0\n\n');
+  // A "\r\n" line after LF-terminated ones holds a CR to procmail, which reads on: fields planted after it go.
+  assert.equal(plan('A: 1\nB: 2\n\r\nX-Mailtrace-Verdict: pass\nAuthentication-Results: mx.test; dmarc=pass\n\nbody\n'), 'A: 1\nB: 2\n\r\n\nbody\n');
+  // In a CRLF header the "\r\n" line is the end, and the body is left alone.
+  assert.equal(plan('A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n'), 'A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n');
+  // CR-only mail stays CR-only when its body holds an LF: the body line is left alone.
+  assert.equal(plan('A: 1\rB: 2\r\rX-Mailtrace-Verdict: pass\rbye\r\n'), 'A: 1\rB: 2\r\rX-Mailtrace-Verdict: pass\rbye\r\n');
 });

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { runFilter, runFilterAsync } from './run-filter.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const SAMPLE = readFileSync('fixtures/sample/message.eml');
 const OURS = ['--offline', '--authserv-id', 'mx.test'];
@@ -66,12 +67,31 @@ test('not a message: binary, empty and header-less input pass through unchanged,
 const PLANTED = 'X-Mailtrace-Verdict: pass\nAuthentication-Results: mx.test; spf=pass smtp.mailfrom=bank.example; dmarc=pass header.from=bank.example\n';
 const HEADERS = 'From: ceo@bank.example\nTo: v@example.org\nSubject: pay now\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n';
 
-test('a NUL in the header: not analysed, but the planted fields are removed and X-Mailtrace-Error says why', () => {
+test('a NUL in the header: analysed all the same (stdin is mail), noted as malformed; the planted fields are removed', () => {
   const input = Buffer.from(`${PLANTED}${HEADERS}X-Junk: a\0b\n\nhello\n`, 'latin1');
   const r = runFilter(input, OURS);
-  assert.equal(r.code, 0);
-  assert.equal(r.stdout.toString('latin1'), `X-Mailtrace-Error: not analysed: binary data, not a mail message\n${HEADERS}X-Junk: a\0b\n\nhello\n`);
-  assert.match(r.stderr, /not analysed: binary data/);
+  assert.equal(r.code, 0, r.stderr);
+  const out = r.stdout.toString('latin1');
+  assert.match(out, /^Authentication-Results: mx\.test; none\nX-Mailtrace-Verdict: (suspicious|forged)\nX-Mailtrace-Score: \d+\nX-Mailtrace-Findings: [^]*message\.malformed-header/);
+  assert.equal(out.match(/^X-Mailtrace-Verdict:/gm)?.length, 1, 'ours only');
+  assert.ok(out.endsWith(`\n${HEADERS}X-Junk: a\0b\n\nhello\n`), out);
+  assert.doesNotMatch(out, /X-Mailtrace-Error/);
+});
+
+test('one NUL byte does not hide a forgery from the filter (it made a forged phish "not analysed", filed as clean)', () => {
+  const phish = readFileSync(corpusPath('phishing_pot', 'sample-101.eml'));
+  const line = phish.indexOf(10) + 1;
+  const withNul = Buffer.concat([Buffer.from('X-Junk: a\0b\n', 'latin1'), phish]);
+  const verdictOf = (input: Buffer) => /^X-Mailtrace-Verdict: (\w+)/m.exec(runFilter(input, OURS).stdout.toString('latin1'))?.[1];
+  assert.equal(verdictOf(phish), 'forged');
+  assert.equal(verdictOf(withNul), 'forged');
+  // And in the middle of the header, past a folded Received line.
+  assert.equal(verdictOf(Buffer.concat([phish.subarray(0, line), Buffer.from('X-Junk: \0\n'), phish.subarray(line)])), 'forged');
+  // Control bytes instead of a NUL: the same.
+  const controls = Buffer.concat([Buffer.from(`X-Junk: ${'\x01'.repeat(2000)}\n`, 'latin1'), phish]);
+  const r = runFilter(controls, OURS).stdout.toString('latin1');
+  assert.match(r, /^X-Mailtrace-Verdict: forged$/m);
+  assert.match(r, /message\.malformed-header/);
 });
 
 test('a NUL in the body: the message is analysed (it used to pass unanalysed with the planted verdict on top)', () => {
