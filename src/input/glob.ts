@@ -11,23 +11,58 @@ export function hasGlobMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-function segmentRegex(segment: string): RegExp {
+/**
+ * One path segment as an anchored regex, or undefined when it can match nothing: a bracket expression with a range
+ * written backwards ("[z-a]") matches no name, as in bash and fnmatch(3), and is no error. Code points, not UTF-16
+ * units, so that ? and a class take one character whatever its plane.
+ */
+function segmentRegex(segment: string): RegExp | undefined {
+  const chars = [...segment];
   let out = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
     if (c === '*') out += '[^/]*';
     else if (c === '?') out += '[^/]';
     else if (c === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close === -1) out += '\\[';
+      const bracket = bracketAt(chars, i);
+      if (!bracket) out += '\\[';
+      else if (bracket.regex === undefined) return undefined;
       else {
-        const body = segment.slice(i + 1, close).replace(/\\/g, '\\\\');
-        out += `[${body.startsWith('!') ? '^' + body.slice(1) : body}]`;
-        i = close;
+        out += bracket.regex;
+        i = bracket.close;
       }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    } else out += c.replace(/[.+^${}()|\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${out}$`);
+  return new RegExp(`^${out}$`, 'u');
+}
+
+/**
+ * The bracket expression opening at chars[open] ("[abc]", "[a-z]", "[!0-9]"; a ']' right after the '[' or '[!' is a
+ * member), as a regex class; undefined when it has no closing ']' (then the '[' is literal). `regex` is undefined
+ * when a range is backwards: the expression matches nothing.
+ */
+function bracketAt(chars: readonly string[], open: number): { regex: string | undefined; close: number } | undefined {
+  let first = open + 1;
+  const negated = chars[first] === '!' || chars[first] === '^';
+  if (negated) first++;
+  const close = chars.indexOf(']', first + 1);
+  if (close === -1) return undefined;
+  let members = '';
+  for (let j = first; j < close; j++) {
+    const from = chars[j]!;
+    if (chars[j + 1] === '-' && j + 2 < close) {
+      const to = chars[j + 2]!;
+      if (from.codePointAt(0)! > to.codePointAt(0)!) return { regex: undefined, close };
+      members += `${classChar(from)}-${classChar(to)}`;
+      j += 2;
+    } else members += classChar(from);
+  }
+  return { regex: negated ? `[^${members}]` : `[${members}]`, close };
+}
+
+/** A character as a member of a regex class: the ones with a meaning there escaped. */
+function classChar(c: string): string {
+  return /[\\\]\[^-]/.test(c) ? `\\${c}` : c;
 }
 
 /** A real directory, not a symlink to one: ** does not follow links, so a link to an ancestor cannot loop. */
@@ -77,12 +112,12 @@ export async function expandGlob(pattern: string): Promise<string[]> {
       for (const b of bases) next.push(join(b, segment));
     } else {
       const re = segmentRegex(segment);
-      for (const b of bases) {
+      for (const b of re ? bases : []) {
         const names = await listDir(b);
         for (const name of names) {
           if (name.startsWith('.') && !segment.startsWith('.')) continue;
           if (isMaildirTmp(name, names)) continue;
-          if (re.test(name)) next.push(join(b, name));
+          if (re!.test(name)) next.push(join(b, name));
         }
       }
     }

@@ -138,3 +138,12 @@ test('a single message behind a From line is analysed exactly as the file holds 
   assert.equal(Buffer.from(item!.bytes!).toString(), text);
   assert.deepEqual(item!.source, { kind: 'file', path: join(root, 'one') });
 });
+
+test('a bracket expression with a backwards range matches nothing, is no error, and the scan goes on', async () => {
+  const root = tree();
+  assert.deepEqual(await expandGlob(join(root, 'a/[z-a]*')), []);
+  assert.deepEqual(await expandGlob(join(root, 'a/[n-p]ne.eml')), [join(root, 'a/one.eml')]);
+  assert.deepEqual(await expandGlob(join(root, 'a/[!a-n]ne.eml')), [join(root, 'a/one.eml')]);
+  const items = await all([join(root, 'a/[z-a]*'), join(root, 'a/one.eml')]);
+  assert.deepEqual(items.map((i) => i.error?.code ?? 'ok'), ['no-input', 'ok']);
+});

@@ -1,0 +1,24 @@
+// `mailtrace scan` inputs as a process: what stdin is read as, and a problem with one input (a pattern that can match
+// nothing, a pipe we may not open, a path-list entry no path can be) is that input's record, never the scan's end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch.js';
+
+const msg = (n: number) => `From: a${n}@example.org\nTo: b@example.org\nSubject: m${n}\nDate: Thu, 22 Aug 2002 13:17:22 +0000\nMessage-ID: <${n}@x>\n\nbody ${n}\n`;
+const mbox2 = `From a@example.org Thu Aug 22 13:17:22 2002\n${msg(1)}\nFrom b@example.org Thu Aug 22 13:17:23 2002\n${msg(2)}\n`;
+
+const records = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
+const shape = (text: string) => records(text).map((r) => [r.source.kind, r.source.path ?? null, r.error?.code ?? r.message.subject]);
+
+test('a pattern whose range is backwards matches nothing: its no-input record, and the scan goes on', () => {
+  const cwd = scratchDir('scan-bad-glob');
+  mkdirSync(join(cwd, 'md'));
+  writeFileSync(join(cwd, 'a.mbox'), mbox2);
+  const r = runCli(['scan', '--offline', '-q', '-j1', 'a.mbox', 'md/[z-a]*', '--summary', 's.json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(shape(r.stdout), [['mbox', 'a.mbox', 'm1'], ['mbox', 'a.mbox', 'm2'], ['file', 'md/[z-a]*', 'no-input']]);
+  assert.ok(existsSync(join(cwd, 's.json')), 'the summary is written');
+});
