@@ -166,8 +166,20 @@ export async function* enumerateInputs(inputs: readonly string[], options: Input
   };
   const withExclusion = { ...options, isExcluded };
   for (const input of inputs) {
-    if (input === '-') yield* stdinItems(options.stdin ?? process.stdin, seen, withExclusion);
+    if (input === '-') yield* failureAsItem(stdinItems(options.stdin ?? process.stdin, seen, withExclusion), { kind: 'stdin' });
     else yield* pathItems(input, seen, withExclusion);
+  }
+}
+
+/**
+ * A stream that fails (a named pipe we may not open, a read that fails: EIO) ends in one read-error item for it, after
+ * the items it gave: one input's problem is not the scan's.
+ */
+async function* failureAsItem(items: AsyncIterable<InputItem>, source: Source): AsyncGenerator<InputItem> {
+  try {
+    yield* items;
+  } catch (err) {
+    yield errorItem(source, 'read-error', describeFsError(err, source.path));
   }
 }
 
@@ -201,9 +213,13 @@ export async function* streamMail(
   maxMessageBytes: number,
   source: Source & { kind: 'file' | 'stdin' } = { kind: 'stdin' },
 ): AsyncGenerator<InputItem> {
+  yield* failureAsItem(mailFromStream(stream, maxMessageBytes, source), source);
+}
+
+async function* mailFromStream(stream: AsyncIterable<Buffer | string>, max: number, source: Source & { kind: 'file' | 'stdin' }): AsyncGenerator<InputItem> {
   const chunks = stream[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
-  yield* mailItems(head, withHead(head, chunks), maxMessageBytes, source);
+  yield* mailItems(head, withHead(head, chunks), max, source);
 }
 
 async function* mailItems(
@@ -294,6 +310,7 @@ async function* pathItems(path: string, seen: Visited, options: InputOptions & {
       else if (!options.isExcluded?.(found.path)) yield* readFileMessages(found.path, (found as FoundFile).maildir ? 'maildir' : 'file', found.size, options);
     }
   } else if (info.isFile()) yield* readFileMessages(path, 'file', info.size, options);
+  // A pipe that cannot be opened (EACCES) or read fails in streamMail, as one item.
   else if (info.isFIFO()) yield* streamMail(createReadStream(path), options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE, { kind: 'file', path });
   else yield errorItem({ kind: 'file', path }, 'no-input', 'not a regular file, named pipe or directory');
 }

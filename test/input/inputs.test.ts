@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { enumerateInputs, type InputItem } from '../../src/input/index.js';
+import { enumerateInputs, streamMail, type InputItem } from '../../src/input/index.js';
 import { expandGlob } from '../../src/input/glob.js';
 import { readPathList } from '../../src/input/path-list.js';
 import { Visited } from '../../src/input/walk.js';
@@ -146,4 +146,17 @@ test('a bracket expression with a backwards range matches nothing, is no error, 
   assert.deepEqual(await expandGlob(join(root, 'a/[!a-n]ne.eml')), [join(root, 'a/one.eml')]);
   const items = await all([join(root, 'a/[z-a]*'), join(root, 'a/one.eml')]);
   assert.deepEqual(items.map((i) => i.error?.code ?? 'ok'), ['no-input', 'ok']);
+});
+
+test('a stream that fails (a pipe we may not open, a read error on stdin) is one read-error item, not a throw', async () => {
+  const failing = (code: string) =>
+    new Readable({
+      read() {
+        this.destroy(Object.assign(new Error(`${code}: refused`), { code }));
+      },
+    });
+  assert.deepEqual(await all(['-'], { stdin: failing('EIO') }), [{ source: { kind: 'stdin' }, error: { code: 'read-error', message: 'cannot read (EIO)' }, size: 0 }]);
+  const items: InputItem[] = [];
+  for await (const item of streamMail(failing('EACCES'), 1024, { kind: 'file', path: 'pipe' })) items.push(item);
+  assert.deepEqual(items, [{ source: { kind: 'file', path: 'pipe' }, error: { code: 'read-error', message: 'permission denied' }, size: 0 }]);
 });

@@ -2,9 +2,11 @@
 // nothing, a pipe we may not open, a path-list entry no path can be) is that input's record, never the scan's end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { cliForNobody } from '../helpers/as-nobody.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const msg = (n: number) => `From: a${n}@example.org\nTo: b@example.org\nSubject: m${n}\nDate: Thu, 22 Aug 2002 13:17:22 +0000\nMessage-ID: <${n}@x>\n\nbody ${n}\n`;
@@ -21,4 +23,25 @@ test('a pattern whose range is backwards matches nothing: its no-input record, a
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(shape(r.stdout), [['mbox', 'a.mbox', 'm1'], ['mbox', 'a.mbox', 'm2'], ['file', 'md/[z-a]*', 'no-input']]);
   assert.ok(existsSync(join(cwd, 's.json')), 'the summary is written');
+});
+
+test('a named pipe the scan may not open is its read-error record, and the scan goes on', (t) => {
+  const asRoot = process.getuid?.() === 0;
+  const cli = asRoot ? cliForNobody() : { node: process.execPath, bin: BIN, cleanup: () => {} };
+  t.after(() => cli.cleanup());
+  const cwd = scratchDir('scan-fifo');
+  chmodSync(cwd, 0o755);
+  writeFileSync(join(cwd, 'a.mbox'), mbox2, { mode: 0o644 });
+  assert.equal(spawnSync('mkfifo', ['-m', '000', join(cwd, 'locked')]).status, 0);
+  // root may open anything: run as nobody then
+  const command = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', cli.node] : [cli.node];
+  const r = spawnSync(command[0]!, [...command.slice(1), cli.bin, 'scan', '--offline', '-q', '-j1', 'locked', 'a.mbox'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, HOME: cwd, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(shape(r.stdout), [['file', 'locked', 'read-error'], ['mbox', 'a.mbox', 'm1'], ['mbox', 'a.mbox', 'm2']]);
+  assert.equal(records(r.stdout)[0]!.error.message, 'permission denied');
 });
