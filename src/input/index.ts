@@ -15,7 +15,7 @@ import type { Source } from '../types.js';
 import { hasLaterFromLine, readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
 import { walkDirectory, describeFsError, Visited, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
-import { readPathList } from './path-list.js';
+import { MAX_PATH, readPathList } from './path-list.js';
 import { readFileShared, releaseShared } from './read.js';
 import { bomLength } from '../message/split.js';
 import { closeFile, openFile, readAt, readFileAsync } from './fs-async.js';
@@ -200,7 +200,10 @@ async function* stdinItems(
     yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE, { kind: 'stdin' });
     return;
   }
-  for await (const path of readPathList(all, options.nulSeparated === true)) yield* pathItems(path, seen, options);
+  for await (const listed of readPathList(all, options.nulSeparated === true)) {
+    if (listed.tooLong) yield errorItem({ kind: 'file', path: listed.path }, 'no-input', `a path list entry longer than ${MAX_PATH} bytes`);
+    else yield* pathItems(listed.path, seen, options);
+  }
 }
 
 /**

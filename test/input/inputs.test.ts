@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { enumerateInputs, streamMail, type InputItem } from '../../src/input/index.js';
 import { expandGlob } from '../../src/input/glob.js';
-import { readPathList } from '../../src/input/path-list.js';
+import { readPathList, type ListedPath } from '../../src/input/path-list.js';
 import { Visited } from '../../src/input/walk.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -126,7 +126,7 @@ test('path list on stdin: newline- and NUL-separated (names with spaces and newl
   const items = await all(['-'], { stdin: nul, nulSeparated: true });
   assert.deepEqual(subjects(items), ['one', 'odd']);
   const lines: string[] = [];
-  for await (const p of readPathList(Readable.from([Buffer.from('x.eml\r\ny'), Buffer.from('.eml\n\n')]), false)) lines.push(p);
+  for await (const p of readPathList(Readable.from([Buffer.from('x.eml\r\ny'), Buffer.from('.eml\n\n')]), false)) lines.push(p.path);
   assert.deepEqual(lines, ['x.eml', 'y.eml']);
 });
 
@@ -159,4 +159,26 @@ test('a stream that fails (a pipe we may not open, a read error on stdin) is one
   const items: InputItem[] = [];
   for await (const item of streamMail(failing('EACCES'), 1024, { kind: 'file', path: 'pipe' })) items.push(item);
   assert.deepEqual(items, [{ source: { kind: 'file', path: 'pipe' }, error: { code: 'read-error', message: 'permission denied' }, size: 0 }]);
+});
+
+async function listed(chunks: string[], nulSeparated = false) {
+  const out: ListedPath[] = [];
+  for await (const entry of readPathList(Readable.from(chunks.map((c) => Buffer.from(c))), nulSeparated)) out.push(entry);
+  return out;
+}
+
+test('a path-list entry longer than a path is one record with its start, and its tail is never a path of its own', async () => {
+  const shown = (c: string) => `${c.repeat(79)}…`;
+  // The second long entry crosses a 64 KiB read, as a pipe delivers it: "sub" is the end of it, not an entry.
+  const text = 'a.mbox\n' + 'a'.repeat(5000) + '\n' + 'x'.repeat(65536 - 5008) + 'sub\nlast\n';
+  const expected = [{ path: 'a.mbox' }, { path: shown('a'), tooLong: true }, { path: shown('x'), tooLong: true }, { path: 'last' }];
+  assert.deepEqual(await listed([text.slice(0, 65536), text.slice(65536)]), expected);
+  assert.deepEqual(await listed([text]), expected);
+  assert.deepEqual(await listed([...text.match(/[^]{1,4000}/g)!]), expected, 'in reads shorter than a path');
+  assert.deepEqual(await listed(['b'.repeat(4096) + '\r\n' + 'c'.repeat(4097) + '\r\n']), [{ path: 'b'.repeat(4096) }, { path: shown('c'), tooLong: true }], 'PATH_MAX bytes, CR aside');
+  assert.deepEqual(await listed(['d'.repeat(5000) + '\0e\0'], true), [{ path: shown('d'), tooLong: true }, { path: 'e' }]);
+  const [escaped] = await listed(['\u001b]0;x\u0007'.repeat(1000) + '\n']);
+  assert.ok(escaped!.tooLong && escaped!.path.startsWith('\\x1b]0;x\\x07\\x1b') && !/[\u0000-\u001f]/.test(escaped!.path), escaped!.path);
+  const items = await all(['-'], { stdin: Readable.from([Buffer.from(text)]) });
+  assert.deepEqual(items.slice(1, 3).map((i) => [i.source.path, i.error?.code]), [[shown('a'), 'no-input'], [shown('x'), 'no-input']]);
 });

@@ -45,3 +45,15 @@ test('a named pipe the scan may not open is its read-error record, and the scan 
   assert.deepEqual(shape(r.stdout), [['file', 'locked', 'read-error'], ['mbox', 'a.mbox', 'm1'], ['mbox', 'a.mbox', 'm2']]);
   assert.equal(records(r.stdout)[0]!.error.message, 'permission denied');
 });
+
+test('a path-list entry longer than a path is one no-input record; the rest of its line, past a 64 KiB read, is no path', () => {
+  const cwd = scratchDir('scan-long-entry');
+  writeFileSync(join(cwd, 'a.mbox'), mbox2);
+  mkdirSync(join(cwd, 'sub'));
+  writeFileSync(join(cwd, 'sub/x.eml'), msg(9));
+  const input = 'a.mbox\n' + 'a'.repeat(5000) + '\n' + 'x'.repeat(65536 - 5008) + 'sub\n';
+  const r = runCli(['scan', '--offline', '-q', '-j1', '-'], { input, cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const shown = (c: string) => `${c.repeat(79)}…`;
+  assert.deepEqual(shape(r.stdout), [['mbox', 'a.mbox', 'm1'], ['mbox', 'a.mbox', 'm2'], ['file', shown('a'), 'no-input'], ['file', shown('x'), 'no-input']]);
+});
