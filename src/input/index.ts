@@ -171,6 +171,12 @@ export async function* enumerateInputs(inputs: readonly string[], options: Input
   }
 }
 
+type PathOptions = InputOptions & {
+  isExcluded?: (p: string) => boolean;
+  /** The path is a file's name as written, never a glob: a path list names files (globs are for the command line). */
+  literal?: boolean;
+};
+
 /**
  * A stream that fails (a named pipe we may not open, a read that fails: EIO) ends in one read-error item for it, after
  * the items it gave: one input's problem is not the scan's.
@@ -184,15 +190,11 @@ async function* failureAsItem(items: AsyncIterable<InputItem>, source: Source): 
 }
 
 /**
- * "-": a list of paths, or mail itself (`zcat archive.mbox.gz | mailtrace scan -`), told apart by the first lines:
- * an mbox separator is an mbox, streamed; two header lines (the first not an existing file) are one message; anything
- * else, and always with -0, is a path list.
+ * "-": a list of paths, or mail itself (`zcat archive.mbox.gz | mailtrace scan -`), told apart by the first line that
+ * is not blank (see isPathList); with -0, always a path list. The paths of a list are files' names as written: a
+ * line "secret/cur/*" in a message misread as a list opens no folder it was not named.
  */
-async function* stdinItems(
-  stdin: AsyncIterable<Buffer | string>,
-  seen: Visited,
-  options: InputOptions & { isExcluded?: (p: string) => boolean },
-): AsyncGenerator<InputItem> {
+async function* stdinItems(stdin: AsyncIterable<Buffer | string>, seen: Visited, options: PathOptions): AsyncGenerator<InputItem> {
   const chunks = stdin[Symbol.asyncIterator]();
   const head = await peekLines(chunks);
   const all = withHead(head, chunks);
@@ -200,9 +202,10 @@ async function* stdinItems(
     yield* mailItems(head, all, options.maxMessageBytes ?? DEFAULT_MAX_MBOX_MESSAGE, { kind: 'stdin' });
     return;
   }
+  const literal = { ...options, literal: true };
   for await (const listed of readPathList(all, options.nulSeparated === true)) {
     if (listed.tooLong) yield errorItem({ kind: 'file', path: listed.path }, 'no-input', `a path list entry longer than ${MAX_PATH} bytes`);
-    else yield* pathItems(listed.path, seen, options);
+    else yield* pathItems(listed.path, seen, literal);
   }
 }
 
@@ -231,24 +234,53 @@ async function* mailItems(
   max: number,
   source: Source & { kind: 'file' | 'stdin' },
 ): AsyncGenerator<InputItem> {
-  if (startsWithSeparator(head)) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
+  // Blank lines before the first separator make no message of the mbox (splitMbox skips them).
+  const first = firstTextLine(head);
+  if (first && startsWithSeparator(head.subarray(first.start))) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
   else yield await wholeMessage(all, max, source);
 }
 
-/** The first bytes of stdin: enough for two lines (or all of it, if shorter), and no more than a few KB. */
+/**
+ * The first bytes of a stream: through its first line that is not blank (or all of it, if shorter), and no more than
+ * STDIN_PEEK_BYTES.
+ */
 async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
-  let newlines = 0;
-  while (newlines < 2 && size < STDIN_PEEK_BYTES) {
+  let text = false; // a byte that is not blank has been read: the first line that is not blank has begun
+  while (size < STDIN_PEEK_BYTES) {
     const next = await chunks.next();
     if (next.done) break;
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
     parts.push(chunk);
     size += chunk.length;
-    for (let at = chunk.indexOf(10); at !== -1 && newlines < 2; at = chunk.indexOf(10, at + 1)) newlines++;
+    const from = text ? 0 : firstNonBlank(chunk);
+    if (from === -1) continue;
+    text = true;
+    if (chunk.indexOf(10, from) !== -1) break;
   }
   return Buffer.concat(parts, size);
+}
+
+/** Blank: SP, HTAB, CR, LF. */
+function isBlankByte(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
+}
+
+function firstNonBlank(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  for (let i = from; i < to; i++) if (!isBlankByte(bytes[i]!)) return i;
+  return -1;
+}
+
+/** The first line that is not blank (nor whitespace only), without its terminator; undefined when there is none. */
+function firstTextLine(head: Buffer): { start: number; end: number } | undefined {
+  for (let start = 0; start < head.length; ) {
+    const lf = head.indexOf(10, start);
+    const end = lf === -1 ? head.length : lf;
+    if (firstNonBlank(head, start, end) !== -1) return { start, end: head[end - 1] === 13 ? end - 1 : end };
+    start = end + 1;
+  }
+  return undefined;
 }
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
@@ -262,19 +294,28 @@ async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): As
   }
 }
 
-const STDIN_PEEK_BYTES = 8192;
-// A header field's first line ("Return-Path: <x@example.org>"; a field name has no '/', a path nearly always has),
-// or a folded continuation; bounded, linear.
-const HEADER_LINE = /^[!-.0-9;-~]{1,76}:/;
-const CONTINUATION = /^[ \t]/;
+/** Past any blank lines, enough for a header line the message stage takes whole (it reads fields of any length). */
+const STDIN_PEEK_BYTES = 64 * 1024;
+// How mail begins: a header field (a name of printable US-ASCII but ':', RFC 5322 3.6.8, obsolete space before the
+// colon allowed as the message stage allows it; "X-Original/To:" is one), or an mbox "From " line, which the message
+// stage sets aside when it is no separator. Linear: the name's class excludes what may follow it.
+const MAIL_FIRST_LINE = /^(?:[!-9;-~]+[ \t]*:|From )/;
+// No C0 control (but TAB) nor DEL: a name with those comes through -0.
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
-/** stdin's first bytes are a list of paths, not mail (an mbox separator, or two header lines from a missing file). */
+/**
+ * Whether stdin's first bytes are a list of paths, not mail. Blank lines before the first line are skipped, as a
+ * byte-order mark is. That line decides: a line no path can be (over PATH_MAX bytes, or with control characters) is
+ * mail; a line that begins as mail does (a header field, a From line) is mail unless a file has that name; any other
+ * line begins a path list. Nothing at all is an empty list.
+ */
 function isPathList(head: Buffer): boolean {
-  if (startsWithSeparator(head)) return false;
-  // A byte-order mark before the first header is skipped here as the message stage skips it.
-  const [first = '', second = ''] = head.toString('latin1', bomLength(head)).split(/\r?\n/, 2);
-  if (!HEADER_LINE.test(first) || !(HEADER_LINE.test(second) || CONTINUATION.test(second))) return true;
-  return existsSync(first);
+  const bom = bomLength(head);
+  const line = firstTextLine(bom ? head.subarray(bom) : head);
+  if (!line) return true;
+  const text = head.toString('utf8', bom + line.start, bom + line.end);
+  if (line.end - line.start > MAX_PATH || CONTROL.test(text)) return false;
+  return !MAIL_FIRST_LINE.test(text) || existsSync(text);
 }
 
 /** One message from a stream, read whole; past `max` the reading stops (an endless stream cannot hold the run). */
@@ -289,7 +330,7 @@ async function wholeMessage(chunks: AsyncIterable<Buffer>, max: number, source: 
   return { source, bytes: Buffer.concat(parts, size), size };
 }
 
-async function* pathItems(path: string, seen: Visited, options: InputOptions & { isExcluded?: (p: string) => boolean }): AsyncGenerator<InputItem> {
+async function* pathItems(path: string, seen: Visited, options: PathOptions): AsyncGenerator<InputItem> {
   if (options.isExcluded?.(path)) return;
   let info: Stats;
   try {
@@ -297,7 +338,7 @@ async function* pathItems(path: string, seen: Visited, options: InputOptions & {
     // scan of 7,200 named files (1 s of its CPU, measured with --cpu-prof).
     info = statSync(path);
   } catch (err) {
-    if (hasGlobMagic(path)) {
+    if (!options.literal && hasGlobMagic(path)) {
       const matches = await expandGlob(path);
       if (matches.length === 0) yield errorItem({ kind: 'file', path }, 'no-input', 'no file matches this pattern');
       for (const m of matches) yield* pathItems(m, seen, options);

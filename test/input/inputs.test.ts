@@ -139,6 +139,44 @@ test('a single message behind a From line is analysed exactly as the file holds 
   assert.deepEqual(item!.source, { kind: 'file', path: join(root, 'one') });
 });
 
+/** What "-" was read as: 'mail' (one message or an mbox stream) or the paths of a list, in order. */
+async function stdinAs(chunks: (string | Buffer)[], cwd: string): Promise<'mail' | string[]> {
+  const items = await all(['-'], { stdin: Readable.from(chunks.map((c) => Buffer.from(c))) });
+  if (items.every((i) => i.source.kind === 'stdin' || (i.source.kind === 'mbox' && i.source.path === undefined))) return 'mail';
+  return items.map((i) => i.source.path!.slice(cwd.length + 1));
+}
+
+test('stdin: mail is told from a path list by its first line that is not blank, and a list is only read as one', async () => {
+  const root = tree();
+  const mbox = `From x@y Mon Jan  1 10:00:00 2024\n${msg('m1')}\nFrom x@y Mon Jan  1 10:00:01 2024\n${msg('m2')}\n`;
+  const long = 'a'.repeat(70_000); // longer than the peek: no path is that long
+  const cases: [string, (string | Buffer)[], 'mail' | string[]][] = [
+    ['a field name with "/" (printable US-ASCII but ":")', [`X-Original/To: v@example.org\nFrom: a@evil.example\n\n${root}/box/cur/*\n`], 'mail'],
+    ['a message with a single field', [`Subject: hi\n\n${root}/a\n`], 'mail'],
+    ['an obsolete space before the colon', [`Subject : hi\n\n${root}/a\n`], 'mail'],
+    ['a From line that is no separator', [`From someone\nSubject: hi\n\n${root}/a\n`], 'mail'],
+    ['an mbox stream after blank lines', ['\n \r\n', mbox], 'mail'],
+    ['a message after blank lines, fed a byte at a time', [...`\n\nX-A/B: 1\n\n${root}/a\n`], 'mail'],
+    ['a first line longer than the peek', [long, `\n${root}/a\n`], 'mail'],
+    ['a first field longer than the peek', [`X-Long: ${long}\n\n${root}/a\n`], 'mail'],
+    ['a first line with a control character', [`\u001b[1m${root}/a\n`], 'mail'],
+    ['a path list', [`${root}/a/one.eml\n${root}/archive\n`], ['a/one.eml', 'archive', 'archive']],
+    ['a path list after blank lines, a byte at a time', [...`\n\n${root}/a/one.eml\n`], ['a/one.eml']],
+  ];
+  for (const [name, chunks, expected] of cases) assert.deepEqual(await stdinAs(chunks, root), expected, name);
+});
+
+test('stdin: the entries of a path list are names, never globs, even when they name nothing', async () => {
+  const root = tree();
+  const items = await all(['-'], { stdin: Readable.from([Buffer.from(`${root}/a/*.eml\n${root}/a/one.eml\n`)]) });
+  assert.deepEqual(items.map((i) => [i.source.path, i.error?.code ?? 'ok']), [
+    [`${root}/a/*.eml`, 'no-input'],
+    [`${root}/a/one.eml`, 'ok'],
+  ]);
+  const named = await all([join(root, 'a/*.eml')]); // on the command line, still a glob
+  assert.deepEqual(subjects(named), ['one']);
+});
+
 test('a bracket expression with a backwards range matches nothing, is no error, and the scan goes on', async () => {
   const root = tree();
   assert.deepEqual(await expandGlob(join(root, 'a/[z-a]*')), []);

@@ -15,6 +15,29 @@ const mbox2 = `From a@example.org Thu Aug 22 13:17:22 2002\n${msg(1)}\nFrom b@ex
 const records = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
 const shape = (text: string) => records(text).map((r) => [r.source.kind, r.source.path ?? null, r.error?.code ?? r.message.subject]);
 
+/** A Maildir, "secret", that mail on stdin must never make the scan read. */
+function withSecret(): string {
+  const dir = scratchDir('scan-inputs');
+  for (const sub of ['cur', 'new']) mkdirSync(join(dir, 'secret', sub), { recursive: true });
+  writeFileSync(join(dir, 'secret/cur/1.host:2,S'), msg(42));
+  return dir;
+}
+
+test('mail on stdin is mail, whatever its first field: its body lines are never opened as paths or globs', () => {
+  const cwd = withSecret();
+  const evil = 'Received: from mx.evil.example ([192.0.2.1]) by mx.example.org; Thu, 22 Aug 2002 13:17:22 +0000\nX-Original/To: victim@example.org\nFrom: a@evil.example\nSubject: invoice\n\nHello\nsecret/cur/*\nsecret\n';
+  for (const [name, input, expected] of [
+    ['a field name with "/"', evil, [['stdin', null, 'invoice']]],
+    ['a single field', 'Subject: hi\n\nsecret\n', [['stdin', null, 'hi']]],
+    ['an mbox stream after a blank line', `\n${mbox2}`, [['mbox', null, 'm1'], ['mbox', null, 'm2']]],
+    ['a first line longer than the peek', `X-Pad: ${'x'.repeat(100_000)}\nSubject: long\n\nsecret\n`, [['stdin', null, 'long']]],
+  ] as const) {
+    const r = runCli(['scan', '--offline', '-q', '-j1', '-'], { input, cwd });
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.deepEqual(shape(r.stdout), expected, name);
+  }
+});
+
 test('a pattern whose range is backwards matches nothing: its no-input record, and the scan goes on', () => {
   const cwd = scratchDir('scan-bad-glob');
   mkdirSync(join(cwd, 'md'));
