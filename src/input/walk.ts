@@ -20,11 +20,20 @@ export interface WalkProblem {
   message: string;
 }
 
-/** Maildir and mail-server bookkeeping files that are never messages. */
-const NOT_MAIL = new Set(['maildirfolder', 'subscriptions', 'maildirsize', 'courierimapuiddb', 'courierimapkeywords', 'courierimapacl']);
+/**
+ * Mail servers' bookkeeping files, never messages, by the exact names the servers write (a message file an analyst
+ * named "dovecot-phish.eml" or "Subscriptions" is mail). Dovecot: indexes, caches and their logs (dovecot.index,
+ * dovecot.index.cache, dovecot.list.index.log.2, dovecot.map.index, dovecot.mailbox.log), control files (dovecot-uidlist,
+ * dovecot-keywords, dovecot-uidvalidity.5a1401bc, dovecot-acl, dovecot-acl-list, ...) and their lock files.
+ */
+const DOVECOT_FILE = /^dovecot(?:\.(?:index|list\.index|map\.index|mailbox\.log)|-(?:uidlist|keywords|uidvalidity|acl|acl-list|shared|quota|attributes|virtual))(?:\.[^.]+)*$/;
+/** Maildir++ (maildirfolder, maildirsize), Dovecot's subscriptions list, Courier-IMAP's UID, ACL and subscription files. */
+const NOT_MAIL = new Set(['maildirfolder', 'maildirsize', 'subscriptions', 'courierimapuiddb', 'courierimapacl', 'courierimapsubscribed']);
+/** Courier-IMAP's folders inside a Maildir: keywords (a file per message, named as the message) and folder ACLs. */
+const NOT_MAIL_FOLDERS = new Set(['courierimapkeywords', 'courierimaphieracl']);
 
-function isBookkeeping(name: string): boolean {
-  return name.startsWith('dovecot') || NOT_MAIL.has(name.toLowerCase());
+function isBookkeepingFile(name: string): boolean {
+  return NOT_MAIL.has(name) || DOVECOT_FILE.test(name);
 }
 
 /** A Maildir++ folder (".Junk"): a dot-directory with cur/ and new/. Checked only for dot-entries, which are few. */
@@ -68,8 +77,7 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
   }
   const isBox = isMaildir(entries);
   for (const name of entries) {
-    if (isBookkeeping(name)) continue;
-    if (isBox && name === 'tmp') continue;
+    if (isBox && (name === 'tmp' || NOT_MAIL_FOLDERS.has(name))) continue;
     const path = join(root, name);
     if (name.startsWith('.') && !isMaildirPlusFolder(path)) continue;
     let info: Stats;
@@ -81,7 +89,7 @@ export async function* walkDirectory(root: string, seen: Visited, maildir = fals
     }
     if (!seen.add(info)) continue;
     if (info.isDirectory()) yield* walkDirectory(path, seen, isBox && (name === 'cur' || name === 'new'));
-    else if (info.isFile()) yield { path, maildir, size: info.size };
+    else if (info.isFile() && !isBookkeepingFile(name)) yield { path, maildir, size: info.size };
   }
 }
 

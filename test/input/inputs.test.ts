@@ -220,3 +220,22 @@ test('a path-list entry longer than a path is one record with its start, and its
   const items = await all(['-'], { stdin: Readable.from([Buffer.from(text)]) });
   assert.deepEqual(items.slice(1, 3).map((i) => [i.source.path, i.error?.code]), [[shown('a'), 'no-input'], [shown('x'), 'no-input']]);
 });
+
+test("Dovecot's and Courier's bookkeeping files are skipped by their own names, as files; mail named like them is read", async () => {
+  const root = scratchDir('bookkeeping');
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(root, 'dovecot-export', sub), { recursive: true });
+  writeFileSync(join(root, 'dovecot-export/cur/1.M1.h:2,S'), msg('export'));
+  mkdirSync(join(root, 'abuse'));
+  writeFileSync(join(root, 'abuse/dovecot-phish.eml'), msg('phish'));
+  writeFileSync(join(root, 'abuse/Subscriptions'), msg('subs'));
+  writeFileSync(join(root, 'abuse/dovecot.eml'), msg('dot'));
+  const box = join(root, 'dovecot-export');
+  for (const name of ['dovecot-uidlist', 'dovecot-uidlist.lock', 'dovecot-keywords', 'dovecot-uidvalidity', 'dovecot-uidvalidity.5a1401bc', 'dovecot.index', 'dovecot.index.cache', 'dovecot.index.log', 'dovecot.index.log.2', 'dovecot.list.index.log', 'dovecot.mailbox.log', 'dovecot-acl-list', 'subscriptions', 'maildirsize', 'courierimapuiddb']) {
+    writeFileSync(join(box, name), 'bookkeeping\n');
+  }
+  mkdirSync(join(box, 'courierimapkeywords'));
+  writeFileSync(join(box, 'courierimapkeywords/1.M1.h'), 'urgent\n'); // keywords of message 1, named as the message
+  const items = await all([root]);
+  assert.deepEqual(subjects(items), ['subs', 'phish', 'dot', 'export']);
+  assert.equal(items.length, 4, items.map((i) => i.source.path).join(', '));
+});
