@@ -4,7 +4,8 @@
 //
 // mbox or single message? A file is read as an mbox when
 //   - its name ends in .mbox or .mbx, or
-//   - its first line is an mbox separator ("From " + sender + a date with a time of day, see mbox.ts).
+//   - its first line is an mbox separator ("From " + sender + a date with a day or month name, a time of day and a
+//     year, see mbox.ts).
 // Such a file is cut at its separators. When it holds exactly one message and has no mbox extension (the
 // SpamAssassin corpus stores single messages that way), it is a plain file: reported without mbox offset and index,
 // and analysed as the file holds it (no >From unquoting), as `mailtrace FILE` would. Every other file is one message.

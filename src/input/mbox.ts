@@ -7,8 +7,9 @@
 //   ...
 //   >From the body, a line that began with "From "     <- quoted by the writer
 //                                                       <- blank line the writer adds after each message
-// Only a line that looks like a real separator ("From " + sender + a date with a time of day) starts a new message:
-// an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message in two.
+// Only a line that looks like a real separator ("From " + sender + a date: day or month name, time of day, year) starts
+// a new message: an unquoted "From here on..." in a body (mboxo writers that forgot to quote) does not cut the message
+// in two.
 // Blank lines before the first separator (an editor's or a concatenation's leftovers) are not a message: they are
 // skipped, and the messages keep their indexes and file offsets. Text before it is reported as a message, so that
 // nothing in the file goes unseen.
@@ -39,14 +40,31 @@ const MAX_SEPARATOR_LINE = 1000;
 const DEFAULT_CHUNK = 1024 * 1024;
 export const DEFAULT_MAX_MBOX_MESSAGE = 64 * 1024 * 1024;
 
-// "From 12a1mailbot1@web.de  Thu Aug 22 13:17:22 2002" (SpamAssassin corpus), "From MAILER-DAEMON Fri Jul  8 12:08:34 2011"
-// The sender is one token (may be empty: "From  Thu ..."), then a date holding a time of day. Anchored, no nested
-// quantifiers: linear on any line.
-const SEPARATOR = /^From [^ \t\r\n]* *[ \t][^\r\n]*\d{1,2}:\d{2}/;
+// "From 12a1mailbot1@web.de  Thu Aug 22 13:17:22 2002" (SpamAssassin corpus), "From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+// "From - Mon Jan  1 00:00:00 2024" (Thunderbird): "From ", the envelope sender as one token (may be empty:
+// "From  Thu ..."), then an asctime-like date: a weekday or month name, a time of day and a four-digit year, in
+// whatever order and with whatever else between ("[ufa]" in the corpus, a time zone). A body line such as "From the
+// desk of the CEO, meeting at 10:30" has no date, so it does not cut a message in two. Checked by hand and with
+// fixed-length patterns: linear on any line (a regex with two open-ended runs took 6.5 s of CPU over a 10 MB file
+// of "From x" + 990 spaces lines).
+const DAY_OR_MONTH = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/;
+const TIME_OF_DAY = /\b\d{1,2}:\d{2}\b/;
+const YEAR = /\b\d{4}\b/;
+/** "From : x" is the From field with the obsolete space before its colon (RFC 5322 4.5.3), as the message stage reads it. */
+const FROM_FIELD = /^From[ \t]*:/;
 
 /** True when this line (without its terminator) is an mbox separator line. */
 export function isSeparatorLine(line: string): boolean {
-  return line.length <= MAX_SEPARATOR_LINE && SEPARATOR.test(line);
+  if (line.length > MAX_SEPARATOR_LINE || !line.startsWith('From ') || FROM_FIELD.test(line)) return false;
+  const date = line.slice(senderEnd(line));
+  return date !== '' && DAY_OR_MONTH.test(date) && TIME_OF_DAY.test(date) && YEAR.test(date);
+}
+
+/** Where the sender token after "From " ends: at the first space or tab. */
+function senderEnd(line: string): number {
+  let i = 5;
+  while (i < line.length && line[i] !== ' ' && line[i] !== '\t') i++;
+  return i;
 }
 
 /** Whether the first bytes of a file are an mbox separator line. */

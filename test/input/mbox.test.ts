@@ -125,3 +125,64 @@ test('real mail: SpamAssassin messages (each starts with its From line) concaten
   assert.equal(msgs.length, originals.length);
   msgs.forEach((m, i) => assert.ok(Buffer.from(m.bytes!).equals(withEol(originals[i]!)), `message ${i} differs`));
 });
+
+test('separator lines need a date: a weekday or month name, a time of day and a four-digit year', () => {
+  for (const line of [
+    'From - Mon Jan  1 00:00:00 2024', // Thunderbird
+    'From  Thu Aug 22 13:17:22 2002', // no sender
+    'From a@b [ufa]  Thu Aug 22 13:17:22 2002', // SpamAssassin corpus: a tag before the date
+    'From a@b Sat Jan  3 01:05:34 1996 +0100',
+    'From a@b Thu, 22 Aug 2002 13:17:22 +0000',
+    'From a@b\tThu Aug 22 13:17 2002',
+  ]) {
+    assert.equal(isSeparatorLine(line), true, line);
+  }
+  for (const line of [
+    'From the desk of the CEO, meeting at 10:30',
+    'From the desk of the CEO, meeting at 10:30 in 2024', // no day or month name
+    'From a@b Thu Aug 22 2002', // no time of day
+    'From a@b Thu Aug 22 13:17:22', // no year
+    'From a@b Monday 10:30 2024', // a name only as a whole word
+    'From Thu@Aug 22 13:17:22 2002', // the day and month in the sender do not count
+    'From : Mon Jan  1 00:00:00 2024', // the From header field, with the obsolete space before its colon
+  ]) {
+    assert.equal(isSeparatorLine(line), false, line);
+  }
+});
+
+test("every From_ line in the corpus is a separator; its body lines starting 'From ' are not (but git's own From_ line)", () => {
+  let separators = 0;
+  const notSeparators: string[] = [];
+  for (const file of ['spamassassin', 'phishing_pot', 'kernel-list'].flatMap((folder) => corpusFiles(folder))) {
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const first = lines[0]!.replace(/\r$/, '');
+    // A first "From " line that is no header field ("From : x" is one) is the file's From_ line.
+    if (/^From (?![ \t]*:)/.test(first)) {
+      assert.equal(isSeparatorLine(first), true, `${file}: ${first}`);
+      separators++;
+    }
+    for (const line of lines.slice(1)) if (line.startsWith('From ') && isSeparatorLine(line.replace(/\r$/, ''))) notSeparators.push(line);
+  }
+  assert.ok(separators > 3000, `${separators} From_ lines`);
+  // A patch mailed inline: git format-patch's From_ line is a real one (the file does not start with a From_ line, so
+  // it is never cut).
+  assert.deepEqual(notSeparators, ['From cb14add421967f6e374eb77c36cc4a0526b10d17 Mon Sep 17 00:00:00 2001']);
+});
+
+test('a body line "From the desk of the CEO, meeting at 10:30" does not cut its message in two', async () => {
+  const path = join(dir, 'desk.mbox');
+  writeFileSync(path, 'From a@b Thu Aug 22 13:17:22 2002\nFrom: a@b\nSubject: s\n\nFrom the desk of the CEO, meeting at 10:30\nsee you\n\n');
+  const msgs = await collect(path, 1024);
+  assert.equal(msgs.length, 1);
+  assert.match(Buffer.from(msgs[0]!.bytes!).toString(), /From the desk of the CEO, meeting at 10:30\nsee you\n$/);
+});
+
+test('separator checks are linear: 10,000 unquoted "From x" + 990 spaces lines (10 MB) split in well under a second', async () => {
+  const path = join(dir, 'spaces.mbox');
+  writeFileSync(path, 'From a@b Thu Aug 22 13:17:22 2002\nFrom: a@b\nSubject: s\n\n' + `From x${' '.repeat(990)}\n`.repeat(10_000));
+  const started = process.hrtime.bigint();
+  const msgs = await collect(path, 1024 * 1024);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.equal(msgs.length, 1);
+  assert.ok(ms < 1500, `took ${ms} ms (the backtracking regex took 6.5 s)`); // ~0.1 s here
+});
