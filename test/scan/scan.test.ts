@@ -152,8 +152,8 @@ test("the scan's own output, summary, resume state and their temporary files are
 });
 
 /** Runs a scan that must be refused before it writes anything: exit 64, one line naming the option and the file. */
-function assertRefused(args: string[], flag: string, target: string, why: RegExp, cwd?: string): void {
-  const r = runCli(['scan', '--offline', '-q', ...args], cwd ? { cwd } : {});
+function assertRefused(args: string[], flag: string, target: string, why: RegExp, options: { cwd?: string; input?: string } = {}): void {
+  const r = runCli(['scan', '--offline', '-q', ...args], options);
   assert.equal(r.code, 64, `${args.join(' ')}: ${r.stderr}`);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   assert.ok(r.stderr.startsWith(`mailtrace: ${flag} ${target}: `) && why.test(r.stderr), r.stderr);
@@ -167,11 +167,11 @@ test('--out or --summary naming an input is refused before anything is written (
   for (const flag of ['--out', '--summary']) {
     // relative against absolute, a hard link, a quoted glob the scan expands itself
     for (const [target, input] of [['1.eml', victim], ['hard-link.eml', victim], ['1.eml', '1.*']] as const) {
-      assertRefused([flag, target, input], flag, target, /is an input of this scan/, dir);
+      assertRefused([flag, target, input], flag, target, /is an input of this scan/, { cwd: dir });
       assert.ok(readFileSync(victim).equals(before), `${flag} ${target} ${input}: the input is untouched`);
     }
   }
-  assertRefused(['--resume', '1.eml', '--out', join(dir, 'o.ndjson'), victim], '--resume', '1.eml', /is an input of this scan/, dir);
+  assertRefused(['--resume', '1.eml', '--out', join(dir, 'o.ndjson'), victim], '--resume', '1.eml', /is an input of this scan/, { cwd: dir });
   // The results of an earlier run, named by the shell's *, are rewritten and not read, as before.
   const first = runCli(['scan', '--offline', '-q', '--out', 'results.ndjson', victim], { cwd: dir });
   assert.equal(first.code, 0, first.stderr);
@@ -203,6 +203,38 @@ test('a file inside an input folder: mail is refused as --out or --summary; an e
   assert.equal(runCli(['scan', '--offline', '-q', '--out', join(dir, 'new.ndjson'), dir]).code, 0);
 });
 
+test('a path list on stdin: an existing file that is not a mailtrace output is refused as --out or --summary (it may be listed)', () => {
+  const dir = fixtureDir();
+  const mbox = join(dir, '3-archive.mbox');
+  const before = readFileSync(mbox);
+  const list = `${mbox}\n${join(dir, '1.eml')}\n`;
+  for (const flag of ['--out', '--summary']) {
+    // `find . -name '*.mbox' | mailtrace scan --out victim.mbox -` emptied the mbox, then scanned it as empty (exit 0).
+    assertRefused([flag, mbox, '-'], flag, mbox, /is not a mailtrace output, and the paths on stdin \("-"\) cannot be checked ahead/, { input: list });
+    assertRefused([flag, mbox, '-0', '-'], flag, mbox, /cannot be checked ahead/, { input: list.replace(/\n/g, '\0') });
+    assert.ok(readFileSync(mbox).equals(before), `${flag}: the listed mbox is untouched`);
+  }
+  // A new file, an empty one, or the results of an earlier run are written as before.
+  const out = join(dir, 'results.ndjson');
+  for (const run of ['first', 'second']) {
+    const r = runCli(['scan', '--offline', '-q', '--out', out, '--summary', join(dir, 'summary.json'), '-'], { input: list });
+    assert.equal(r.code, 0, `${run} run: ${r.stderr}`);
+    assert.equal(lines(readFileSync(out, 'utf8')).length, 4);
+  }
+});
+
+test('--out with another hard link, an input folder, not a mailtrace output: refused (the link could be in the folder)', () => {
+  const dir = fixtureDir();
+  const victim = join(scratchDir('scan-hardlink'), 'victim.mbox');
+  writeFileSync(victim, readFileSync(join(dir, '3-archive.mbox')));
+  linkSync(victim, join(dir, 'hard.mbox'));
+  const before = readFileSync(victim);
+  assertRefused(['--out', victim, dir], '--out', victim, new RegExp(`has other hard links and is not a mailtrace output; one could be in the input folder ${dir}`));
+  assert.ok(readFileSync(victim).equals(before), 'the mbox and its link in the folder are untouched');
+  // Named files are compared one by one: a hard link among them is found, one elsewhere is no reason to refuse.
+  assert.equal(runCli(['scan', '--offline', '-q', '--out', victim, join(dir, '1.eml')]).code, 0);
+});
+
 test('two of --out, --summary, --resume naming one file are refused (exit 64): by path, or by identity', () => {
   const dir = fixtureDir();
   const input = join(dir, '1.eml');
@@ -213,7 +245,7 @@ test('two of --out, --summary, --resume naming one file are refused (exit 64): b
   assert.ok(!existsSync(x), 'nothing written');
   writeFileSync(x, '');
   linkSync(x, join(dir, 'y.ndjson'));
-  assertRefused(['--out', x, '--summary', 'y.ndjson', input], '--summary', 'y.ndjson', /is also the --out file/, dir);
+  assertRefused(['--out', x, '--summary', 'y.ndjson', input], '--summary', 'y.ndjson', /is also the --out file/, { cwd: dir });
 });
 
 test('a NUL-separated path list on stdin (find -print0 | mailtrace scan -0 -)', () => {

@@ -1,9 +1,12 @@
 // The files a scan writes (--out, --summary, --resume) must be neither each other nor a file it reads: `--out` is
 // opened with truncation before the first message is read, so `scan --out victim.eml victim.eml` used to empty the
 // very mail it was asked to look at. Files are compared by identity (device and inode), so `./x`, `d/../x`, a
-// symlinked folder or a hard link are caught. Checked once before any file is opened for writing; costs nothing when
-// no target exists yet (the usual new scan), else a stat of each named input with the target's name (of every one
-// when the target has hard links) and a read of at most HEAD_BYTES of the target.
+// symlinked folder or a hard link are caught. What cannot be read ahead is refused when the target holds anything
+// but an earlier output: a path list on stdin (reading it would consume it), and a target with other hard links when
+// an input is a folder (any file in it could be one: finding it would be a second walk of the tree). Checked once
+// before any file is opened for writing; costs nothing when no target exists yet (the usual new scan), else a stat of
+// each named input with the target's name (of every one when the target has hard links) and a read of at most
+// HEAD_BYTES of the target.
 import { closeSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { expandGlob, hasGlobMagic } from '../../input/glob.js';
@@ -95,10 +98,11 @@ function enclosingFolder(path: string, inputs: ReadonlySet<string>): string | un
 }
 
 /**
- * A target that is an input, named (or matched by a quoted glob) or inside an input folder: refused unless it is
- * empty or one of our own outputs, which the scan then skips as input as it always did (the shell expands
- * `mailtrace scan --out results.ndjson *` to the results of the last run too). The resume state is left to its own
- * reader, which refuses anything that is not a state file.
+ * A target that is an input, named (or matched by a quoted glob) or inside an input folder, or that may be one
+ * without our knowing (see the top of this file): refused unless it is empty or one of our own outputs, which the
+ * scan then skips as input as it always did (the shell expands `mailtrace scan --out results.ndjson *` to the
+ * results of the last run too). The resume state is left to its own reader, which refuses anything that is not a
+ * state file.
  */
 export async function targetIsInput(targets: readonly Target[], inputs: readonly string[]): Promise<string | undefined> {
   const existing = targets.flatMap((t) => {
@@ -108,15 +112,31 @@ export async function targetIsInput(targets: readonly Target[], inputs: readonly
   if (existing.length === 0) return undefined;
   const named = await namedPaths(inputs);
   for (const t of existing) {
-    const input = inputThatIs(t, named);
-    if (input && (t.option === '--resume' || !safeToOverwrite(t.path, t.info.size))) {
-      return `${t.option} ${safeInline(t.path)}: is an input of this scan (${safeInline(input)}); writing it would destroy it`;
-    }
-    if (t.option === '--resume') continue;
-    const folder = enclosingFolder(t.path, new Set(named));
-    if (folder && !safeToOverwrite(t.path, t.info.size)) {
-      return `${t.option} ${safeInline(t.path)}: is a file in the input folder ${safeInline(folder)} and not a mailtrace output; writing it would destroy it (name another file)`;
-    }
+    const problem = t.option === '--resume' ? stateIsInput(t, named) : outputIsInput(t, named, inputs.includes('-'));
+    if (problem) return problem;
   }
+  return undefined;
+}
+
+type ExistingTarget = Target & { info: Stats };
+
+const isAnInput = (t: ExistingTarget, input: string) => `${t.option} ${safeInline(t.path)}: is an input of this scan (${safeInline(input)}); writing it would destroy it`;
+
+function stateIsInput(t: ExistingTarget, named: readonly string[]): string | undefined {
+  const input = inputThatIs(t, named);
+  return input ? isAnInput(t, input) : undefined;
+}
+
+function outputIsInput(t: ExistingTarget, named: readonly string[], readsStdin: boolean): string | undefined {
+  if (safeToOverwrite(t.path, t.info.size)) return undefined;
+  const what = `${t.option} ${safeInline(t.path)}`;
+  const input = inputThatIs(t, named);
+  if (input) return isAnInput(t, input);
+  const folder = enclosingFolder(t.path, new Set(named));
+  if (folder) return `${what}: is a file in the input folder ${safeInline(folder)} and not a mailtrace output; writing it would destroy it (name another file)`;
+  // `find . -name '*.mbox' | mailtrace scan --out victim.mbox -` emptied victim.mbox, then read it as empty.
+  if (readsStdin) return `${what}: is not a mailtrace output, and the paths on stdin ("-") cannot be checked ahead; writing it could destroy an input (name a new or empty file)`;
+  const anyFolder = t.info.nlink > 1 ? named.find((p) => statOf(p)?.isDirectory()) : undefined;
+  if (anyFolder) return `${what}: has other hard links and is not a mailtrace output; one could be in the input folder ${safeInline(anyFolder)}, and writing it would destroy it (name another file)`;
   return undefined;
 }
