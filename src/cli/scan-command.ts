@@ -8,6 +8,7 @@
 // scan/stop-signals.ts), 64 for usage errors.
 import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve as resolvePath } from 'node:path';
 import { openDns, type DnsSession } from '../dns/index.js';
 import { enumerateInputs, knownTotalBytes, type InputItem } from '../input/index.js';
@@ -200,8 +201,26 @@ export async function runScan(given: ScanArgs): Promise<number> {
     const resume = args.resume ? `; rerun with --resume ${safeInline(args.resume)} once it can be written` : '';
     process.stderr.write(`mailtrace: ${safeInline(args.out ?? 'stdout')}: cannot write the output (${describeWriteError(output.failure)}): scan stopped${resume}\n`);
   }
-  if (output.failure || !summaryWritten) return EXIT.ioError;
-  return scan.stopped === 'interrupted' && signalled ? exitCodeFor(signalled) : EXIT.pass;
+  const code = output.failure || !summaryWritten ? EXIT.ioError : scan.stopped === 'interrupted' && signalled ? exitCodeFor(signalled) : EXIT.pass;
+  if (scan.stopped) await endStoppedScan(code, signalled);
+  return code;
+}
+
+/** How long a stopped scan waits for a file read already under way to finish before it ends the process. */
+const PENDING_READ_GRACE_MS = 500;
+
+/**
+ * A scan stopped early leaves its input half read, and that read may never end: a path list whose writer keeps stdin
+ * open, or a FIFO no one writes to. Everything is flushed and closed by now, so the process ends here instead of
+ * waiting for it. process.exit() waits for libuv's file threads, and a FIFO's open() or read() can hold one for
+ * ever: when one is still busy after a grace, the stop signal's own default action ends the process, which a shell
+ * reports as the same 128 + n. A stop without a signal (the reader of stdout left) then waits, as it always did.
+ */
+async function endStoppedScan(code: number, signal: StopSignal | undefined): Promise<void> {
+  const fileRequestPending = () => process.getActiveResourcesInfo().includes('FSReqCallback');
+  for (const start = Date.now(); fileRequestPending() && Date.now() - start < PENDING_READ_GRACE_MS; ) await sleep(20);
+  if (!fileRequestPending()) process.exit(code);
+  if (signal) process.kill(process.pid, signal);
 }
 
 

@@ -385,6 +385,42 @@ test('the reader goes away from a scan without --resume: the summary says interr
   assert.doesNotMatch(stderr, /same --resume/);
 });
 
+/** Starts a scan, sends it `signal` 1.5 s later, and gives how it ended, or 'still running' 5 s after the signal. */
+async function stopScanWithBlockedInput(args: string[], signal: NodeJS.Signals, stdin?: string) {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/cli.js');
+  const child = spawn(process.execPath, [BIN, 'scan', '--offline', '-q', '-j', '1', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  if (stdin !== undefined) child.stdin.write(stdin); // and never closed: the writer of the path list is still at work
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // workers started, the listed input scanned, the next read blocked
+  child.kill(signal);
+  const result = await Promise.race([ended, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+  child.kill('SIGKILL');
+  return result;
+}
+
+test('a stop signal ends a scan whose next input never comes (a FIFO no one writes to, an open path list): flushed, then the exit', async () => {
+  const dir = fixtureDir();
+  const fifo = join(dir, 'fifo');
+  spawnSync('mkfifo', [fifo]);
+  const out = join(dir, 'out.ndjson');
+  const summary = join(dir, 'summary.json');
+  const flushed = () => {
+    const s = JSON.parse(readFileSync(summary, 'utf8'));
+    assert.equal(s.complete, false);
+    assert.equal(s.messages, lines(readFileSync(out, 'utf8')).length, 'the summary counts the lines written');
+  };
+  // The FIFO's open() holds one of libuv's threads, which process.exit() would wait for: the signal's own default
+  // action ends the process (a shell sees 130 either way).
+  const fromFifo = await stopScanWithBlockedInput(['--out', out, '--summary', summary, join(dir, '1.eml'), fifo], 'SIGINT');
+  assert.ok(fromFifo !== 'still running' && (fromFifo.code === 130 || fromFifo.signal === 'SIGINT'), JSON.stringify(fromFifo));
+  flushed();
+  // stdin is a pipe: the exit code itself.
+  const fromList = await stopScanWithBlockedInput(['--out', out, '--summary', summary, '-'], 'SIGTERM', `${join(dir, '1.eml')}\n${join(dir, '4-formula.eml')}\n`);
+  assert.deepEqual(fromList, { code: 143, signal: null });
+  flushed();
+});
+
 test('one DNS cache for the whole scan: six copies on two workers ask six times as often as one, but no new question', () => {
   const lab = join(ROOT, 'fixtures', 'lab', 'legit-relay');
   const dir = scratchDir('scan-dns');
