@@ -21,7 +21,7 @@ import { ArgumentError, checkWritableFile, parseAt, skewOf, trustEntries, type C
 import { describeWriteError } from '../write-target.js';
 import { loadConfig, type SiteConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
-import { readCheckpoint, CheckpointError, type Checkpoint } from './scan/checkpoint.js';
+import { readCheckpoint, CheckpointError, InputsDigest, type Checkpoint } from './scan/checkpoint.js';
 import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
 import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
@@ -124,15 +124,21 @@ async function checkTargets(args: ScanArgs, inputs: readonly string[]): Promise<
   if (problem) throw new ArgumentError(problem);
 }
 
-/** Read past the inputs an earlier run wrote; false when the input at the checkpoint is not the one it recorded. */
-async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint): Promise<boolean> {
+/**
+ * Read past the inputs an earlier run wrote, adding them to `digest`; why they are not the ones it recorded (another
+ * path list on stdin, files added, renamed or removed), or undefined.
+ */
+async function skipDone(items: AsyncIterator<InputItem>, state: Checkpoint, digest: InputsDigest): Promise<string | undefined> {
   let key: string | undefined;
   for (let i = 0; i < state.done; i++) {
     const next = await items.next();
-    if (next.done) return false;
+    if (next.done) return `there are ${i} inputs, it wrote ${state.done}`;
     key = inputKey(next.value);
+    digest.add(key);
   }
-  return state.lastInput === undefined || key === state.lastInput;
+  if (digest.hex === state.inputs) return undefined;
+  if (state.lastInput !== undefined && key !== state.lastInput) return `input ${state.done} is not ${safeInline(state.lastInput)}`;
+  return `the first ${state.done} inputs are not the ones it wrote`;
 }
 
 export async function runScan(given: ScanArgs): Promise<number> {
@@ -159,9 +165,9 @@ export async function runScan(given: ScanArgs): Promise<number> {
   const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
   const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
   // Before the output is touched: the inputs must still be the ones the checkpoint counted.
-  if (state && !(await skipDone(items, state))) {
-    throw new ArgumentError(`${args.resume}: the inputs changed since the checkpoint (input ${state.done} is not ${state.lastInput}); start a new scan`);
-  }
+  const digest = new InputsDigest();
+  const changed = state ? await skipDone(items, state, digest) : undefined;
+  if (changed) throw new ArgumentError(`${safeInline(args.resume!)}: the inputs changed since the checkpoint (${changed}); start a new scan`);
 
   const dns = await openScanDns(args, config);
   let scan: ScanRun | undefined;
@@ -176,7 +182,7 @@ export async function runScan(given: ScanArgs): Promise<number> {
     tally,
     // No progress line where it would land in the records: NDJSON or CSV written to the same terminal.
     progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs)),
-    ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, everyMs: CHECKPOINT_EVERY_MS } } : {}),
+    ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, inputs: digest, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
   // A stop signal: stop taking inputs, finish and write what is in flight, then the summary; exit 128 + its number.
   let signalled: StopSignal | undefined;

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InputsDigest } from '../../src/cli/scan/checkpoint.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { corpusFiles } from '../helpers/corpus.js';
 import { mboxOf } from '../helpers/mbox.js';
@@ -44,6 +45,13 @@ async function waitForCheckpoint(state: string, atLeast: number, child: ReturnTy
     await sleep(20);
   }
   throw new Error('no checkpoint within 12 s');
+}
+
+/** What a checkpoint records of the inputs written: their keys' digest, and the last key. */
+function inputsWritten(...keys: string[]) {
+  const digest = new InputsDigest();
+  for (const key of keys) digest.add(key);
+  return { inputs: digest.hex, lastInput: keys.at(-1) };
 }
 
 function startScan(args: string[]) {
@@ -174,7 +182,8 @@ test('inputs that changed since the checkpoint are refused before the output is 
   const saved = JSON.parse(readFileSync(state, 'utf8'));
   const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
   assert.equal(saved.lastInput, `${join(inbox, '3.eml')}#@`);
-  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), lastInput: `${join(inbox, '2.eml')}#@` }));
+  const written = inputsWritten(`${join(inbox, '1.eml')}#@`, `${join(inbox, '2.eml')}#@`);
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), ...written }));
   const before = readFileSync(out);
   // ...then the second message disappears: position 2 is now another file.
   renameSync(join(inbox, '2.eml'), join(inbox, '9.eml'));
@@ -195,7 +204,8 @@ function stoppedAfterTwo(name: string) {
   assert.equal(runCli(args).code, 0);
   const saved = JSON.parse(readFileSync(state, 'utf8'));
   const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
-  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), lastInput: `${join(d, '2.eml')}#@` }));
+  const written = inputsWritten(`${join(d, '1.eml')}#@`, `${join(d, '2.eml')}#@`);
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), ...written }));
   return { out, state, args, firstTwo };
 }
 
@@ -244,4 +254,25 @@ test('a complete state and a path list on stdin: the same list is complete, anot
   assert.equal(other.code, 64, other.stderr);
   assert.match(other.stderr, /the inputs changed since the checkpoint/);
   assert.ok(readFileSync(out).equals(first));
+  // Another list with the last file written at the same position: every input written counts, not the last alone
+  // (files 3 and 4 were never scanned, and the rerun called the scan complete).
+  const samePlace = run([files[3]!, files[4]!, files[2]!, files[5]!]);
+  assert.equal(samePlace.code, 64, samePlace.stderr);
+  assert.equal(samePlace.stderr, `mailtrace: ${state}: the inputs changed since the checkpoint (the first 3 inputs are not the ones it wrote); start a new scan\n`);
+  assert.ok(readFileSync(out).equals(first));
+  // The same list and more: the rest is scanned.
+  const longer = run(files.slice(0, 5));
+  assert.equal(longer.code, 0, longer.stderr);
+  assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).source.path), files.slice(0, 5));
+});
+
+test('a resume state of an older mailtrace (version 1: only the last input recorded) is refused with what to do', () => {
+  const { out, state, args } = stoppedAfterTwo('version-1');
+  const { inputs, ...old } = JSON.parse(readFileSync(state, 'utf8'));
+  writeFileSync(state, JSON.stringify({ ...old, version: 1 }));
+  const before = readFileSync(out);
+  const r = runCli(args);
+  assert.equal(r.code, 64, r.stderr);
+  assert.equal(r.stderr, `mailtrace: ${state}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again\n`);
+  assert.ok(readFileSync(out).equals(before), 'output untouched');
 });

@@ -2,20 +2,27 @@
 // Order of a checkpoint: the output lines are written and fsync'ed first, then the state is written to a temporary
 // file, fsync'ed, and renamed over the old one (rename is atomic on POSIX). So the state never claims lines that are
 // not on disk; lines written after the last checkpoint are cut off on resume (the output is truncated to
-// outputBytes) and produced again. Output is in input order, so "the first `done` inputs" is the exact set written.
+// outputBytes) and produced again. Output is in input order, so "the first `done` inputs" is the exact set written;
+// a resume checks that they are still the first `done` inputs by a digest of their keys (InputsDigest).
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TallyJson } from './tally.js';
 
+/** 2: `inputs` holds the digest of every input written (version 1 checked only the last one). */
+export const CHECKPOINT_VERSION = 2;
+
 export interface Checkpoint {
-  version: 1;
+  version: typeof CHECKPOINT_VERSION;
   /** What this scan is: the same inputs and output settings are required to resume it. */
   fingerprint: string;
   /** Inputs fully written to the output, counted in input order. */
   done: number;
   /** Length of the output file holding exactly those `done` records. */
   outputBytes: number;
-  /** Key of the last input written (path#index@offset): on resume, the input at that position must be the same. */
+  /** InputsDigest of the `done` inputs written: on resume, the first `done` inputs must give the same. */
+  inputs: string;
+  /** Key of the last input written (path#index@offset): named when the inputs changed. */
   lastInput?: string;
   tally: TallyJson;
   complete: boolean;
@@ -24,6 +31,24 @@ export interface Checkpoint {
 
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
+}
+
+/**
+ * The keys of the inputs written so far, in order, as one running SHA-256. Comparing only the input at the
+ * checkpoint's position let another path list through: m0 m1 m2 done, then m3 m4 m2 m5 wrote m5 alone and called
+ * the scan complete, m3 and m4 never scanned. A key is a path (no NUL in it) and numbers: NUL ends each one.
+ */
+export class InputsDigest {
+  private readonly hash = createHash('sha256');
+
+  add(key: string): void {
+    this.hash.update(key).update('\0');
+  }
+
+  /** The digest of the keys added so far; more can be added after. */
+  get hex(): string {
+    return this.hash.copy().digest('hex');
+  }
 }
 
 export function readCheckpoint(path: string): Checkpoint | undefined {
@@ -40,7 +65,10 @@ export function readCheckpoint(path: string): Checkpoint | undefined {
   } catch {
     throw new CheckpointError(`${path}: the resume state is not valid JSON`);
   }
-  if (data?.version !== 1 || typeof data.done !== 'number' || typeof data.outputBytes !== 'number' || !data.tally) {
+  if ((data as { version?: unknown } | null)?.version === 1) {
+    throw new CheckpointError(`${path}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again`);
+  }
+  if (data?.version !== CHECKPOINT_VERSION || typeof data.done !== 'number' || typeof data.outputBytes !== 'number' || !data.tally || typeof data.inputs !== 'string') {
     throw new CheckpointError(`${path}: not a mailtrace scan resume state`);
   }
   return data;

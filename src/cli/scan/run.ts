@@ -5,7 +5,7 @@ import type { DnsSession } from '../../dns/index.js';
 import type { InputItem } from '../../input/index.js';
 import { errorRecord } from '../../render/ndjson.js';
 import { resultOf, type ScanResult, type ScanSettings } from './analyze-one.js';
-import { writeCheckpoint } from './checkpoint.js';
+import { CHECKPOINT_VERSION, writeCheckpoint, type InputsDigest } from './checkpoint.js';
 import type { OutputStop, ScanOutput } from './output.js';
 import { ScanPool, type PoolOptions } from './pool.js';
 import type { Progress } from './progress.js';
@@ -17,6 +17,8 @@ export interface ResumeTarget {
   fingerprint: string;
   /** Inputs already written by earlier runs (skipped by the caller). */
   done: number;
+  /** The digest of those inputs, which this run goes on adding to. */
+  inputs: InputsDigest;
   /** Checkpoint interval. */
   everyMs: number;
 }
@@ -35,7 +37,7 @@ export interface RunSetup {
 
 export type StopReason = 'interrupted' | OutputStop;
 
-/** Identifies an input across runs: the resume check compares the last one written. */
+/** Identifies an input across runs: a resume compares the digest of those written (checkpoint.ts InputsDigest). */
 export function inputKey(item: InputItem): string {
   const s = item.source;
   return `${s.path ?? '-'}#${s.index ?? ''}@${s.offset ?? ''}`;
@@ -91,7 +93,7 @@ export class ScanRun {
 
   private dispatch(pool: ScanPool, item: InputItem): void {
     const seq = this.submitted++;
-    // The key of the last input written goes into a checkpoint; without --resume nothing reads it.
+    // The keys of the inputs written go into a checkpoint; without --resume nothing reads them.
     if (this.setup.resume) this.keys.set(seq, inputKey(item));
     if (item.error) this.accept(seq, resultOf(errorRecord(item.source, item.error.code, item.error.message), this.setup.settings.format, item.size));
     else pool.submit({ seq, source: item.source, bytes: item.bytes!, size: item.size });
@@ -103,8 +105,9 @@ export class ScanRun {
       const r = this.waiting.get(this.nextWrite)!;
       this.waiting.delete(this.nextWrite);
       if (this.setup.resume) {
-        this.lastKey = this.keys.get(this.nextWrite);
+        this.lastKey = this.keys.get(this.nextWrite)!;
         this.keys.delete(this.nextWrite);
+        this.setup.resume.inputs.add(this.lastKey);
       }
       this.setup.output.write(r.text);
       this.setup.tally.add(r.fact);
@@ -149,10 +152,11 @@ export class ScanRun {
     // After a failed write the file's end is unknown: the last good checkpoint stays, and a rerun goes on from it.
     if (this.setup.output.failure) return;
     writeCheckpoint(resume.path, {
-      version: 1,
+      version: CHECKPOINT_VERSION,
       fingerprint: resume.fingerprint,
       done: resume.done + this.nextWrite,
       outputBytes: this.setup.output.bytes,
+      inputs: resume.inputs.hex,
       ...(this.lastKey !== undefined ? { lastInput: this.lastKey } : {}),
       tally: this.setup.tally.toJSON(),
       complete,
