@@ -163,7 +163,7 @@ export async function runScan(given: ScanArgs): Promise<number> {
   }
   if (state) checkResumedOutput(args.out!, args.resume!, state.outputBytes);
   const exclude = [args.out, args.summary, args.resume].filter((p): p is string => p !== undefined);
-  const items = enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator]();
+  const items = withInjectedFault(enumerateInputs(inputs, { nulSeparated: args.null, exclude })[Symbol.asyncIterator](), process.env.MAILTRACE_SCAN_FAULT);
   // Before the output is touched: the inputs must still be the ones the checkpoint counted.
   const digest = new InputsDigest();
   const changed = state ? await skipDone(items, state, digest) : undefined;
@@ -207,6 +207,8 @@ export async function runScan(given: ScanArgs): Promise<number> {
     const resume = args.resume ? `; rerun with --resume ${safeInline(args.resume)} once it can be written` : '';
     process.stderr.write(`mailtrace: ${safeInline(args.out ?? 'stdout')}: cannot write the output (${describeWriteError(output.failure)}): scan stopped${resume}\n`);
   }
+  // A throw from the input side is a bug, reported as one (exit 70) after the lines read before it and the summary.
+  if (scan.stopped === 'input-failed') throw scan.inputFailure;
   const code = output.failure || !summaryWritten ? EXIT.ioError : scan.stopped === 'interrupted' && signalled ? exitCodeFor(signalled) : EXIT.pass;
   if (scan.stopped) await endStoppedScan(code, signalled);
   return code;
@@ -229,6 +231,19 @@ async function endStoppedScan(code: number, signal: StopSignal | undefined): Pro
   if (signal) process.kill(process.pid, signal);
 }
 
+/**
+ * A test hook, as the filter's MAILTRACE_FILTER_FAULT: "input-throws-after:N" makes the input side throw after N
+ * items, which only a bug does, so the tests can prove that what was read before is still written and summarised.
+ */
+function withInjectedFault(items: AsyncIterator<InputItem>, fault: string | undefined): AsyncIterator<InputItem> {
+  const after = /^input-throws-after:(\d+)$/.exec(fault ?? '')?.[1];
+  if (after === undefined) return items;
+  let left = Number(after);
+  return {
+    next: () => (left-- > 0 ? items.next() : Promise.reject(new Error(`injected fault (MAILTRACE_SCAN_FAULT=${fault})`))),
+    return: async (value?: unknown) => (await items.return?.(value)) ?? { done: true, value: undefined },
+  };
+}
 
 function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined {
   let state: Checkpoint | undefined;

@@ -385,6 +385,23 @@ test('the reader goes away from a scan without --resume: the summary says interr
   assert.doesNotMatch(stderr, /same --resume/);
 });
 
+test('the input side throws (a bug): the lines read before it and the summary are written, then the internal error (exit 70)', () => {
+  const dir = fixtureDir(); // seven messages
+  const out = join(dir, 'out.ndjson');
+  const summary = join(dir, 'summary.json');
+  const env = { MAILTRACE_SCAN_FAULT: 'input-throws-after:4' };
+  const r = runCli(['scan', '--offline', '-q', '-j', '2', '--out', out, '--summary', summary, dir], { env });
+  assert.equal(r.code, 70, r.stderr);
+  assert.equal(r.stderr, 'mailtrace: internal error: injected fault (MAILTRACE_SCAN_FAULT=input-throws-after:4)\n');
+  assert.deepEqual(lines(readFileSync(out, 'utf8')).map((x) => x.source.path.slice(dir.length + 1)), ['1.eml', '2-binary.eml', '3-archive.mbox', '3-archive.mbox']);
+  const { messages, complete } = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.deepEqual({ messages, complete }, { messages: 4, complete: false });
+  // To stdout too: the lines batched for it were dropped with the rest.
+  const piped = runCli(['scan', '--offline', '-q', dir], { env });
+  assert.equal(piped.code, 70, piped.stderr);
+  assert.equal(lines(piped.stdout).length, 4);
+});
+
 /** Starts a scan, sends it `signal` 1.5 s later, and gives how it ended, or 'still running' 5 s after the signal. */
 async function stopScanWithBlockedInput(args: string[], signal: NodeJS.Signals, stdin?: string) {
   const { spawn } = await import('node:child_process');

@@ -35,7 +35,8 @@ export interface RunSetup {
   pool?: PoolOptions;
 }
 
-export type StopReason = 'interrupted' | OutputStop;
+/** 'input-failed': the input side threw (a bug: it turns every failure into an item); see `inputFailure`. */
+export type StopReason = 'interrupted' | 'input-failed' | OutputStop;
 
 /** Identifies an input across runs: a resume compares the digest of those written (checkpoint.ts InputsDigest). */
 export function inputKey(item: InputItem): string {
@@ -53,6 +54,8 @@ export class ScanRun {
   private cancelWait: (() => void) | undefined;
   private lastCheckpoint = Date.now();
   stopped: StopReason | undefined;
+  /** What the input side threw: the caller reports it once the lines before it and the summary are out. */
+  inputFailure: unknown;
   readonly figures = { messages: 0, bytes: 0 };
   /** DNS questions the workers asked, and lookups handed to the session (identical questions in flight joined). */
   dnsCounts = { asked: 0, resolved: 0 };
@@ -74,7 +77,7 @@ export class ScanRun {
     const pool = new ScanPool(jobs, settings, dns.session, dns.mode, (seq, result) => this.accept(seq, result), this.setup.pool);
     try {
       while (!this.stopped) {
-        const next = await this.nextItem(items);
+        const next = await this.nextItem(items).catch((err: unknown) => this.inputFailed(err));
         if (next === 'stop' || next.done) break;
         this.dispatch(pool, next.value);
         while (this.submitted - this.nextWrite >= window && !this.stopped) await this.waitForResults();
@@ -89,6 +92,13 @@ export class ScanRun {
       await pool.close();
     }
     await this.checkpoint(!this.stopped);
+  }
+
+  /** Stop as for a signal: what was read before is finished and written (it used to be lost with the summary). */
+  private inputFailed(err: unknown): 'stop' {
+    this.inputFailure = err;
+    this.stop('input-failed');
+    return 'stop';
   }
 
   private dispatch(pool: ScanPool, item: InputItem): void {
