@@ -61,7 +61,7 @@ export const SCAN_OPTIONS = {
   resume: { type: 'string', describe: 'checkpoint progress to FILE; rerun with it to continue after a crash (needs --out)' },
   null: { alias: '0', type: 'boolean', default: false, describe: 'the path list on stdin is NUL-separated (find -print0)' },
   unwrap: UNWRAP_OPTION,
-  timeout: { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record' },
+  timeout: { type: 'number', default: 30, describe: 'seconds allowed per message before it is an error record (at most 3600)' },
   quiet: { alias: 'q', type: 'boolean', default: false, describe: 'no progress line and no summary table on stderr' },
 } as const satisfies OptionTable;
 

@@ -52,7 +52,7 @@ function settingsFrom(args: ScanArgs, config: SiteConfig): ScanSettings {
   return {
     format: args.format,
     unwrap: args.unwrap,
-    timeoutMs: Math.round(args.timeout * 1000),
+    timeoutMs: Math.max(1, Math.round(args.timeout * 1000)),
     analyze: {
       trust: trustEntries(config, args),
       authservIds: [...(config.authservIds ?? []), ...(args.trustAuthservId ?? [])],
@@ -92,13 +92,20 @@ function fingerprintOf(args: ScanArgs, inputs: readonly string[], settings: Scan
   });
 }
 
+/**
+ * --timeout's ceiling: an hour, past the longest a lookup can take (--dns-timeout at its 600,000 ms maximum, three
+ * tries: 30 minutes). Node's timers take at most 2^31-1 ms and fire after 1 ms beyond (with a warning): --timeout
+ * 3000000 made every message with DNS work a timeout record.
+ */
+const MAX_TIMEOUT_SECONDS = 3600;
+
 function validate(args: ScanArgs): string[] {
   const inputs = expandInputs(args.inputs ?? []);
   if (inputs.length === 0) throw new ArgumentError('scan: no input: name files, directories or mbox files, or "-" to read stdin (a list of paths, or mail)');
   if (args.resume && !args.out) throw new ArgumentError('--resume needs --out FILE (stdout cannot be truncated back to a checkpoint)');
   if (args.resume && args.out && !isFileOrNew(args.out)) throw new ArgumentError(`--resume needs --out to be a regular file (${safeInline(args.out)} cannot be truncated back to a checkpoint)`);
   if (args.jobs !== undefined && !(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw new ArgumentError('--jobs must be a whole number from 1 to 256');
-  if (!(args.timeout > 0)) throw new ArgumentError('--timeout must be a positive number of seconds');
+  if (!(args.timeout > 0 && args.timeout <= MAX_TIMEOUT_SECONDS)) throw new ArgumentError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got ${args.timeout})`);
   if (args.out) checkWritableFile('--out', args.out);
   if (args.summary) checkWritableFile('--summary', args.summary);
   if (args.resume) checkWritableFile('--resume', args.resume);

@@ -326,11 +326,21 @@ test('ARF reports in a scan: the original is analysed, the report metadata and t
   assert.equal(rec!.boundary?.ip ?? rec!.hops[0].from.ip, '192.0.2.1');
 });
 
-test('usage errors: no input, --resume without --out', () => {
+test('usage errors: no input, --resume without --out, a --timeout no timer can hold', () => {
   assert.equal(runCli(['scan']).code, 64);
   const r = runCli(['scan', '--offline', '--resume', join(tmpdir(), 'x.json'), '.']);
   assert.equal(r.code, 64);
   assert.match(r.stderr, /--resume needs --out/);
+  // Past 2^31-1 ms Node fires a timer after 1 ms: --timeout 3000000 made every message with DNS work a timeout record.
+  const message = fixtureDir();
+  for (const timeout of ['3000000', '3600.5', 'Infinity', '0', '-1']) {
+    const bad = runCli(['scan', '-q', '--dns-server', '127.0.0.1:9', '--timeout', timeout, join(message, '1.eml')]);
+    assert.equal(bad.code, 64, `--timeout ${timeout}: ${bad.stderr}`);
+    assert.equal(bad.stderr, `mailtrace: --timeout must be a positive number of seconds, at most 3600 (got ${Number(timeout)})\n`);
+  }
+  const longest = runCli(['scan', '--offline', '-q', '--timeout', '3600', join(message, '1.eml')]);
+  assert.equal(longest.code, 0, longest.stderr);
+  assert.equal(longest.stderr, '');
 });
 
 test('workers start before the arguments are parsed, and are adopted; a usage error or a smaller --jobs leaves none behind', () => {
