@@ -4,6 +4,7 @@ import { openDns, type DnsOptions } from '../dns/index.js';
 import { ConfigError, loadConfig, type Warn } from './config.js';
 import { invalidTrustEntry } from '../hops/trust.js';
 import { writeTargetProblem } from '../write-target.js';
+import { safeInline } from '../render/sanitize.js';
 export interface CommonArgs {
   config?: string;
   trust?: string[];
@@ -111,5 +112,6 @@ export async function openAnalysis(args: CommonArgs, warn?: Warn): Promise<Analy
 /** A file the run will write (`--out`, `--summary`, `--resume`), checked before any work: ArgumentError (exit 64). */
 export function checkWritableFile(option: string, path: string): void {
   const problem = writeTargetProblem(path);
-  if (problem) throw new ArgumentError(`${option} ${path}: ${problem}`);
+  // The path is the user's, but may hold what a file name can (escape sequences): a terminal shows it, never runs it.
+  if (problem) throw new ArgumentError(`${option} ${safeInline(path)}: ${safeInline(problem)}`);
 }

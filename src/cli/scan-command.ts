@@ -164,7 +164,7 @@ export async function runScan(given: ScanArgs): Promise<number> {
   // A path list on stdin is read anew each run: a complete state holds for it only if the list is the same, which
   // the resume below checks (a new list used to get "already complete" and never be scanned).
   if (state?.complete && !inputs.includes('-')) {
-    process.stderr.write(`mailtrace: ${args.resume}: this scan is already complete (${state.done} messages)\n`);
+    process.stderr.write(`mailtrace: ${safeInline(args.resume!)}: this scan is already complete (${state.done} messages)\n`);
     const written = finishSummary(args, summarise(tally, { elapsedSeconds: 0, runMessages: 0, runBytes: 0, resumedMessages: resumed, complete: true }));
     return written ? EXIT.pass : EXIT.ioError;
   }
@@ -261,7 +261,7 @@ function loadState(args: ScanArgs, fingerprint: string): Checkpoint | undefined 
     throw err;
   }
   if (state && state.fingerprint !== fingerprint) {
-    throw new ArgumentError(`${args.resume}: this resume state belongs to a different scan (other inputs, output or options)`);
+    throw new ArgumentError(`${safeInline(args.resume!)}: this resume state belongs to a different scan (other inputs, output or options)`);
   }
   return state;
 }
@@ -285,7 +285,7 @@ function openOutputFile(path: string, resumeAt: number | undefined, onStop: (why
   try {
     return fileOutput(path, resumeAt, onStop);
   } catch (err) {
-    throw new ArgumentError(`--out ${path}: cannot open it (${describeWriteError(err as NodeJS.ErrnoException)})`);
+    throw new ArgumentError(`--out ${safeInline(path)}: cannot open it (${describeWriteError(err as NodeJS.ErrnoException)})`);
   }
 }
 

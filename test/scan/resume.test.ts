@@ -276,3 +276,33 @@ test('a resume state of an older mailtrace (version 1: only the last input recor
   assert.equal(r.stderr, `mailtrace: ${state}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again\n`);
   assert.ok(readFileSync(out).equals(before), 'output untouched');
 });
+
+test('file names in the resume messages reach the terminal with their control characters escaped', () => {
+  const d = scratchDir('resume-escapes');
+  const evil = '\x1b]0;pwned\x07\x1b[2J'; // sets the terminal's title, clears the screen
+  const shown = '\\x1b]0;pwned\\x07\\x1b[2J';
+  const inbox = join(d, 'inbox');
+  mkdirSync(inbox);
+  for (const name of ['a', `b${evil}`, 'c']) writeFileSync(join(inbox, `${name}.eml`), `From: ${name.length}@example.com\nSubject: x\n\nbody\n`);
+  const state = join(d, `state${evil}.json`);
+  const out = join(d, 'out.ndjson');
+  const args = ['scan', '--offline', '-q', '--resume', state, '--out', out, inbox];
+  const refused = (r: { code: number | null; stderr: string }, why: RegExp) => {
+    assert.match(r.stderr, why);
+    assert.ok(r.stderr.includes(shown) && !/[\x1b\x07]/.test(r.stderr), r.stderr);
+  };
+  writeFileSync(state, 'junk');
+  refused(runCli(args), /the resume state is not valid JSON/);
+  rmSync(state);
+  assert.equal(runCli(args).code, 0);
+  refused(runCli(args), /this scan is already complete/);
+  refused(runCli(['scan', '--offline', '-q', '--resume', state, '--out', join(d, 'other.ndjson'), inbox]), /belongs to a different scan/);
+  // Stopped after two, then a.eml is renamed: the input at the checkpoint is no longer the one it names.
+  const saved = JSON.parse(readFileSync(state, 'utf8'));
+  const firstTwo = readFileSync(out, 'utf8').split('\n').slice(0, 2).join('\n') + '\n';
+  const written = inputsWritten(`${join(inbox, 'a.eml')}#@`, `${join(inbox, `b${evil}.eml`)}#@`);
+  writeFileSync(state, JSON.stringify({ ...saved, complete: false, done: 2, outputBytes: Buffer.byteLength(firstTwo), ...written }));
+  renameSync(join(inbox, 'a.eml'), join(inbox, 'd.eml'));
+  refused(runCli(args), /the inputs changed since the checkpoint \(input 2 is not /);
+  refused(runCli([...args, '--summary', join(d, `missing${evil}`, 's.json')]), /no such folder/);
+});

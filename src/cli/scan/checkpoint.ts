@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { safeInline } from '../../render/sanitize.js';
 import type { TallyJson } from './tally.js';
 
 /** 2: `inputs` holds the digest of every input written (version 1 checked only the last one). */
@@ -52,24 +53,25 @@ export class InputsDigest {
 }
 
 export function readCheckpoint(path: string): Checkpoint | undefined {
+  const name = safeInline(path);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CheckpointError(`${path}: cannot read the resume state (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CheckpointError(`${name}: cannot read the resume state (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let data: Checkpoint;
   try {
     data = JSON.parse(text) as Checkpoint;
   } catch {
-    throw new CheckpointError(`${path}: the resume state is not valid JSON`);
+    throw new CheckpointError(`${name}: the resume state is not valid JSON`);
   }
   if ((data as { version?: unknown } | null)?.version === 1) {
-    throw new CheckpointError(`${path}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again`);
+    throw new CheckpointError(`${name}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again`);
   }
   if (data?.version !== CHECKPOINT_VERSION || typeof data.done !== 'number' || typeof data.outputBytes !== 'number' || !data.tally || typeof data.inputs !== 'string') {
-    throw new CheckpointError(`${path}: not a mailtrace scan resume state`);
+    throw new CheckpointError(`${name}: not a mailtrace scan resume state`);
   }
   return data;
 }
