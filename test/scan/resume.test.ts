@@ -306,3 +306,35 @@ test('file names in the resume messages reach the terminal with their control ch
   refused(runCli(args), /the inputs changed since the checkpoint \(input 2 is not /);
   refused(runCli([...args, '--summary', join(d, `missing${evil}`, 's.json')]), /no such folder/);
 });
+
+test('a damaged resume state is refused (64) with one line naming the file and the field, the output untouched', () => {
+  const { out, state, args } = stoppedAfterTwo('damaged');
+  const good = JSON.parse(readFileSync(state, 'utf8'));
+  const before = readFileSync(out);
+  // `tally: {}` was "internal error: Cannot read properties of undefined" (70); `outputBytes: -1` was a resume that
+  // truncated nothing yet counted the scan complete.
+  for (const [change, field] of [
+    [{ tally: {} }, 'tally.messages'],
+    [{ tally: { ...good.tally, relays: { counts: [['mx', -1]] } } }, 'tally.relays'],
+    [{ tally: { ...good.tally, errors: 'none' } }, 'tally.errors'],
+    [{ outputBytes: -1 }, 'outputBytes'],
+    [{ done: 1.5 }, 'done'],
+    [{ done: '2' }, 'done'],
+    [{ done: 2 ** 53 }, 'done'],
+    [{ inputs: 'x' }, 'inputs'],
+    [{ complete: 'no' }, 'complete'],
+    [{ fingerprint: null }, 'fingerprint'],
+  ] as const) {
+    writeFileSync(state, JSON.stringify({ ...good, ...change }));
+    const r = runCli(args);
+    assert.equal(r.code, 64, `${JSON.stringify(change)}: ${r.stderr}`);
+    assert.equal(r.stderr, `mailtrace: ${state}: a damaged resume state (its ${field} is not valid): delete it to start the scan again\n`);
+    assert.ok(readFileSync(out).equals(before), 'output untouched');
+  }
+  for (const text of ['null', '[]', '"state"', '{"version":3}']) {
+    writeFileSync(state, text);
+    const r = runCli(args);
+    assert.equal(r.code, 64, r.stderr);
+    assert.equal(r.stderr, `mailtrace: ${state}: not a mailtrace scan resume state\n`);
+  }
+});

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { safeInline } from '../../render/sanitize.js';
-import type { TallyJson } from './tally.js';
+import { badTallyField, isCount, type TallyJson } from './tally.js';
 
 /** 2: `inputs` holds the digest of every input written (version 1 checked only the last one). */
 export const CHECKPOINT_VERSION = 2;
@@ -61,19 +61,32 @@ export function readCheckpoint(path: string): Checkpoint | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CheckpointError(`${name}: cannot read the resume state (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  let data: Checkpoint;
+  let data: unknown;
   try {
-    data = JSON.parse(text) as Checkpoint;
+    data = JSON.parse(text);
   } catch {
     throw new CheckpointError(`${name}: the resume state is not valid JSON`);
   }
-  if ((data as { version?: unknown } | null)?.version === 1) {
+  const state = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  if (state.version === 1) {
     throw new CheckpointError(`${name}: a resume state of an older mailtrace, which did not record every input it read, so this scan cannot be checked against it: delete it to start the scan again`);
   }
-  if (data?.version !== CHECKPOINT_VERSION || typeof data.done !== 'number' || typeof data.outputBytes !== 'number' || !data.tally || typeof data.inputs !== 'string') {
-    throw new CheckpointError(`${name}: not a mailtrace scan resume state`);
-  }
-  return data;
+  if (state.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${name}: not a mailtrace scan resume state`);
+  // Every field is checked: `tally: {}` was an internal error, and `outputBytes: -1` a resume that lost lines.
+  const bad = badField(state);
+  if (bad) throw new CheckpointError(`${name}: a damaged resume state (its ${bad} is not valid): delete it to start the scan again`);
+  return state as unknown as Checkpoint;
+}
+
+/** The first field of a state that writeCheckpoint would not have written so, or undefined. */
+function badField(state: Record<string, unknown>): string | undefined {
+  if (typeof state.fingerprint !== 'string') return 'fingerprint';
+  if (!isCount(state.done)) return 'done';
+  if (!isCount(state.outputBytes)) return 'outputBytes';
+  if (typeof state.inputs !== 'string' || !/^[0-9a-f]{64}$/.test(state.inputs)) return 'inputs';
+  if (state.lastInput !== undefined && typeof state.lastInput !== 'string') return 'lastInput';
+  if (typeof state.complete !== 'boolean') return 'complete';
+  return badTallyField(state.tally);
 }
 
 function fsyncDir(path: string): void {

@@ -161,6 +161,29 @@ const OPEN_LISTS = {
 const OPEN_LIST_NAMES = Object.keys(OPEN_LISTS) as (keyof typeof OPEN_LISTS)[];
 type BoundedJson = Parameters<typeof BoundedCounts.fromJSON>[0];
 
+/** A whole number from 0 that JSON keeps exact. */
+export const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+const isPairs = (v: unknown): v is [string, number][] =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && isCount(p[1]));
+
+function isBoundedJson(v: unknown): v is BoundedJson {
+  if (isPairs(v)) return true; // written before the lists were bounded
+  const j = v as { counts?: unknown; under?: unknown; floor?: unknown } | null;
+  return typeof j === 'object' && j !== null && isPairs(j.counts) && (j.under === undefined || isPairs(j.under)) && (j.floor === undefined || isCount(j.floor));
+}
+
+/** The first part of a resume state's tally that toJSON would not have written so ("tally.relays"), or undefined. */
+export function badTallyField(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'tally';
+  const t = v as Record<string, unknown>;
+  const bad = (['messages', 'bytes'] as const).find((k) => !isCount(t[k])) ??
+    (['errors', 'verdicts', 'findings'] as const).find((k) => !isPairs(t[k])) ??
+    OPEN_LIST_NAMES.find((k) => !isBoundedJson(t[k])) ??
+    (['firstTime', 'lastTime'] as const).find((k) => t[k] !== undefined && typeof t[k] !== 'string');
+  return bad && `tally.${bad}`;
+}
+
 function bump(map: Counts, key: string | undefined): void {
   if (key === undefined || key === '') return;
   map.set(key, (map.get(key) ?? 0) + 1);
