@@ -188,7 +188,7 @@ export async function runScan(given: ScanArgs): Promise<number> {
     output,
     tally,
     // No progress line where it would land in the records: NDJSON or CSV written to the same terminal.
-    progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs)),
+    progress: args.quiet || (!args.out && process.stdout.isTTY) ? NO_PROGRESS : createProgress(process.stderr, await knownTotalBytes(inputs), { messages: resumed, bytes: tally.bytes }),
     ...(args.resume ? { resume: { path: args.resume, fingerprint, done: resumed, inputs: digest, everyMs: CHECKPOINT_EVERY_MS } } : {}),
   });
   // A stop signal: stop taking inputs, finish and write what is in flight, then the summary; exit 128 + its number.

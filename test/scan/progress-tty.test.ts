@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { corpusFiles } from '../helpers/corpus.js';
@@ -51,4 +51,23 @@ test('stderr to a pipe: no progress line, the summary table only', () => {
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /\r|\x1b/);
   assert.match(r.stderr, /┌/);
+});
+
+test('a resumed scan on a terminal: the share starts where the earlier run stopped, not at 0%', () => {
+  const out = join(tmp, 'resumed.ndjson');
+  const state = join(tmp, 'resumed.state.json');
+  const args = ['scan', '--offline', '-j', '1', '--out', out, '--resume', state, ...files];
+  // A deterministic stop after 20 messages (the input side's test hook), checkpointed like any stop.
+  const first = runCli(args, { env: { MAILTRACE_SCAN_FAULT: 'input-throws-after:20' } });
+  assert.equal(first.code, 70, first.stderr);
+  assert.equal(JSON.parse(readFileSync(state, 'utf8')).done, 20);
+  const sum = (list: string[]) => list.reduce((n, f) => n + statSync(f).size, 0);
+  const doneBefore = Math.floor((100 * sum(files.slice(0, 20))) / sum(files));
+  const { code, screen } = onTerminal(args);
+  assert.equal(code, 0, screen);
+  const line = /\r(\d+) messages +\d+ msg\/s +[\d.]+ MB +\[[#.]{24}\] +(\d+)%/.exec(screen);
+  assert.ok(line, `a progress line: ${JSON.stringify(screen.slice(0, 200))}`);
+  assert.ok(Number(line[1]) > 20, `the messages count those done before: ${line[0]}`);
+  assert.ok(Number(line[2]) >= doneBefore, `at least the ${doneBefore}% done before: ${line[0]}`);
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, files.length);
 });

@@ -29,6 +29,14 @@ test('progress line: rate always; share and ETA only when the total is known', (
   assert.equal(progressLine(500, 5e6, 2000, 2e7), '500 messages  250 msg/s  5.0 MB  [######..................] 25%  ETA 6s');
 });
 
+test('progress line of a resumed scan: totals and share count the earlier runs, the rate and ETA this run alone', () => {
+  // 1,000 messages and 15 MB done before; this run 100 messages and 1 MB in 2 s: 50 msg/s, 4 MB left at 0.5 MB/s.
+  const before = { messages: 1000, bytes: 15e6 };
+  assert.equal(progressLine(100, 1e6, 2000, 2e7, before), '1100 messages  50 msg/s  16.0 MB  [###################.....] 80%  ETA 8s');
+  // Nothing done yet in this run: no rate to tell an ETA from, but the share is where the scan stands.
+  assert.equal(progressLine(0, 0, 10, 2e7, before), '1000 messages  0 msg/s  15.0 MB  [##################......] 75%');
+});
+
 test('progress writes to a TTY only', () => {
   const written: string[] = [];
   const fake = (isTTY: boolean) => ({ isTTY, columns: 80, write: (s: string) => written.push(s) }) as unknown as NodeJS.WriteStream;
@@ -41,6 +49,9 @@ test('progress writes to a TTY only', () => {
   tty.done();
   assert.match(written[0]!, /^\r1 messages .*50%/);
   assert.equal(written.at(-1), '\r\x1b[K');
+  const resumed = createProgress(fake(true), 100, { messages: 7, bytes: 60 });
+  resumed.update(1, 20);
+  assert.match(written.at(-1)!, /^\r8 messages .*80%/);
 });
 
 test('tally: counts survive a JSON round trip (resume), top lists sort by count then key', () => {

@@ -125,7 +125,7 @@ export class ScanRun {
       this.figures.bytes += r.fact.bytes;
       this.nextWrite++;
     }
-    this.setup.progress.update((this.setup.resume?.done ?? 0) + this.nextWrite, this.figures.bytes);
+    this.setup.progress.update(this.figures.messages, this.figures.bytes);
     this.wakeUp();
   }
 
