@@ -5,7 +5,8 @@
 // output is always a prefix of the inputs, which is what makes --resume exact (see scan/checkpoint.ts).
 // Exit code: 0 when the scan ran to the end (verdicts and per-input errors are in the output, not in the exit code),
 // 130, 143 or 129 after SIGINT, SIGTERM or SIGHUP (the in-flight messages are finished and written first, see
-// scan/stop-signals.ts), 64 for usage errors.
+// scan/stop-signals.ts; endStoppedScan for an input that never comes), 64 for usage errors, 70 for a bug (after the
+// lines and summary so far when the input side threw).
 import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
