@@ -177,12 +177,10 @@ test('a body line "From the desk of the CEO, meeting at 10:30" does not cut its 
   assert.match(Buffer.from(msgs[0]!.bytes!).toString(), /From the desk of the CEO, meeting at 10:30\nsee you\n$/);
 });
 
-test('separator checks are linear: 10,000 unquoted "From x" + 990 spaces lines (10 MB) split in well under a second', async () => {
+// A hang guard, not a speed target (speed lives in npm run bench): the backtracking check took 6.5 s on this file.
+test('10,000 unquoted "From x" + 990 spaces lines (10 MB) in a body: one message, no separator among them', { timeout: 60_000 }, async () => {
   const path = join(dir, 'spaces.mbox');
   writeFileSync(path, 'From a@b Thu Aug 22 13:17:22 2002\nFrom: a@b\nSubject: s\n\n' + `From x${' '.repeat(990)}\n`.repeat(10_000));
-  const started = process.hrtime.bigint();
   const msgs = await collect(path, 1024 * 1024);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
   assert.equal(msgs.length, 1);
-  assert.ok(ms < 1500, `took ${ms} ms (the backtracking regex took 6.5 s)`); // ~0.1 s here
 });
