@@ -242,14 +242,15 @@ async function* mailItems(
 }
 
 /**
- * The first bytes of a stream: through its first line that is not blank (or all of it, if shorter), and no more than
- * STDIN_PEEK_BYTES.
+ * The first bytes of a stream: through the line after its first line that is not blank (or all of it, if shorter),
+ * and no more than STDIN_PEEK_BYTES.
  */
 async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   let text = false; // a byte that is not blank has been read: the first line that is not blank has begun
-  while (size < STDIN_PEEK_BYTES) {
+  let lineEnds = 0; // LFs since then
+  while (size < STDIN_PEEK_BYTES && lineEnds < 2) {
     const next = await chunks.next();
     if (next.done) break;
     const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
@@ -258,7 +259,7 @@ async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer
     const from = text ? 0 : firstNonBlank(chunk);
     if (from === -1) continue;
     text = true;
-    if (chunk.indexOf(10, from) !== -1) break;
+    for (let at = chunk.indexOf(10, from); at !== -1 && lineEnds < 2; at = chunk.indexOf(10, at + 1)) lineEnds++;
   }
   return Buffer.concat(parts, size);
 }
@@ -298,9 +299,13 @@ async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): As
 /** Past any blank lines, enough for a header line the message stage takes whole (it reads fields of any length). */
 const STDIN_PEEK_BYTES = 64 * 1024;
 // How mail begins: a header field (a name of printable US-ASCII but ':', RFC 5322 3.6.8, obsolete space before the
-// colon allowed as the message stage allows it; "X-Original/To:" is one), or an mbox "From " line, which the message
-// stage sets aside when it is no separator. Linear: the name's class excludes what may follow it.
+// colon allowed as the message stage allows it), or an mbox "From " line, which the message stage sets aside when it
+// is no separator. A name with a '/' ("X-Original/To:") is rare in mail and common in paths (Maildir names hold a
+// ':', "cur/1733.M1P1.host,S=123:2,S"), so such a line is mail only when the next is a field without one, or a
+// continuation. Linear: the name's class excludes what may follow it.
 const MAIL_FIRST_LINE = /^(?:[!-9;-~]+[ \t]*:|From )/;
+const FIELD_WITHOUT_SLASH = /^[!-.0-9;-~]+[ \t]*:/;
+const CONTINUATION = /^[ \t]+\S/;
 // No C0 control (but TAB) nor DEL: a name with those comes through -0.
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
@@ -316,7 +321,15 @@ function isPathList(head: Buffer): boolean {
   if (!line) return true;
   const text = head.toString('utf8', bom + line.start, bom + line.end);
   if (line.end - line.start > MAX_PATH || CONTROL.test(text)) return false;
-  return !MAIL_FIRST_LINE.test(text) || existsSync(text);
+  if (!MAIL_FIRST_LINE.test(text) || existsSync(text)) return true;
+  if (FIELD_WITHOUT_SLASH.test(text) || text.startsWith('From ')) return false;
+  return !mailFollows(head.toString('utf8', bom + line.end, Math.min(head.length, bom + line.end + 2 + MAX_PATH)));
+}
+
+/** The line after a first line (`rest` starts with its line break) is a header field without '/' or a continuation. */
+function mailFollows(rest: string): boolean {
+  const next = rest.replace(/^\r?\n/, '').split(/\r?\n/, 1)[0] ?? '';
+  return FIELD_WITHOUT_SLASH.test(next) || CONTINUATION.test(next);
 }
 
 /** One message from a stream, read whole; past `max` the reading stops (an endless stream cannot hold the run). */

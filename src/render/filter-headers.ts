@@ -17,17 +17,15 @@ export type Eol = '\r\n' | '\n' | '\r';
 export function eolFor(lineEnding: LineEnding, bytes: Uint8Array): Eol {
   if (lineEnding === 'crlf') return '\r\n';
   if (lineEnding === 'lf') return '\n';
-  if (lineEnding === 'cr') return '\r';
-  // Mixed: follow the first line; none (a single line): LF, what procmail and maildrop hand us. Never a bare CR
-  // when the message has an LF anywhere: LF readers would see our fields as one line, the verdict hidden inside the
-  // first (a sender who ends their first line with a CR used to get exactly that). Then the first LF decides.
+  // CR-only mail gets CR; none (a single line): LF, what procmail and maildrop hand us. Mixed (or a CR-only header
+  // over an LF): never a bare CR when the message has an LF anywhere, for LF readers would see our fields as one line
+  // with the verdict hidden inside it (a sender who ended their first line with CRs got exactly that). The first line
+  // decides between CRLF and LF, or the first LF when that line ends with a bare CR.
   const lf = bytes.indexOf(10);
   const cr = bytes.indexOf(13);
-  if (cr >= 0 && (lf < 0 || cr < lf)) {
-    if (bytes[cr + 1] === 10) return '\r\n';
-    if (lf < 0) return '\r';
-    return bytes[lf - 1] === 13 ? '\r\n' : '\n';
-  }
+  if (lf < 0) return lineEnding === 'cr' || cr >= 0 ? '\r' : '\n';
+  if (cr >= 0 && cr < lf && bytes[cr + 1] === 10) return '\r\n';
+  if (cr >= 0 && cr < lf) return bytes[lf - 1] === 13 ? '\r\n' : '\n';
   return '\n';
 }
 
@@ -264,17 +262,16 @@ export function planRewrite(raw: Uint8Array, authservId: string, maxHeaderBytes:
  * analysis stops at its size cap and at the first line that is not a field, but a mail reader or a Sieve script
  * further down may read on, so this scan goes on to the first empty line. A line starts after LF, CRLF or a bare
  * CR, and an empty line ends the header only where an LF reader (procmail) sees one too: not a sender's "\r\r\n",
- * and not a "\r\n" line after LF-terminated ones (procmail reads it as a line holding a CR, and reads on). A
- * message whose header has no LF before its first CR-only empty line is CR-only, whatever LF its body holds.
+ * and not a "\r\n" line after LF-terminated ones (procmail reads it as a line holding a CR, and reads on).
  * Linear: one pass with the split's line reader.
  */
 function forgedFields(raw: Uint8Array, start: number, ours: string, complete: boolean): number[] {
   const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const lines = new LineReader(bytes, bytes.length);
-  // Without any LF in the header (CR-only mail) every line ends with a bare CR, and LF readers do not matter.
-  const firstLf = bytes.indexOf(10, start);
-  const crEmptyLine = crOnlyEmptyLine(bytes, start);
-  const hasLf = firstLf !== -1 && (crEmptyLine === -1 || firstLf < crEmptyLine);
+  // Without any LF (CR-only mail) every line ends with a bare CR, and LF readers do not matter. With one anywhere, LF
+  // readers do: a CR-only empty line then ends nothing ("X: a\r\r\r\nX-Mailtrace-Verdict: pass\n" is a field to
+  // them), so this reads on to their empty line, even where that means a body line of CR-only mail with an LF.
+  const hasLf = bytes.indexOf(10, start) !== -1;
   const removed: number[] = [];
   // The field being read, in one object for the whole pass (a header can hold millions of fields).
   const field: PendingField = { open: false, start: 0, contentEnd: 0, end: 0, afterBareCr: false, lastTerminator: 'lf' };
@@ -309,9 +306,10 @@ function forgedFields(raw: Uint8Array, start: number, ours: string, complete: bo
     field.lastTerminator = lines.terminator;
     previous = lines.terminator;
   }
-  // Input cut at --max-size inside the header: the last field may go on in the part streamed through unread, and
-  // removing its first part would leave the rest behind as a stray line. It stays whole.
-  if (complete || ended) flush();
+  // Input cut at --max-size inside the header: a last field cut inside a line may go on in the part streamed through
+  // unread, and removing its first part would leave the rest behind as a stray line: it stays whole. One whose line
+  // ended (with an LF: a CR at the cut may be half a CRLF) is removed like any other.
+  if (complete || ended || field.lastTerminator === 'lf' || field.lastTerminator === 'crlf') flush();
   return removed;
 }
 
@@ -322,14 +320,6 @@ function endsForLfReaders(terminator: Terminator, previous: Terminator, first: b
   return terminator === 'crlf' && (previous === 'crlf' || first);
 }
 
-/** The first "\r\r" not followed by LF (in "\r\r\n" the second CR starts a CRLF): where CR-only mail's header ends. */
-function crOnlyEmptyLine(bytes: Buffer, start: number): number {
-  let at = bytes.indexOf(CR_CR, start);
-  while (at !== -1 && bytes[at + 2] === 10) at = bytes.indexOf(CR_CR, at + 1);
-  return at;
-}
-
-const CR_CR = Buffer.from('\r\r');
 const SP = 32;
 const TAB = 9;
 const COLON = 58;

@@ -87,6 +87,16 @@ test('--max-size cuts the read inside a planted field: the field stays whole, no
   assert.equal(text.slice(added.length), raw.toString('latin1'), 'the message bytes come out unchanged');
 });
 
+test('--max-size cuts the read right after the line of a planted field: that field is removed like any other', async () => {
+  const planted = 'X-Mailtrace-Verdict: pass\n';
+  const filler = 'X-Filler: ' + 'f'.repeat(65_536 - 'From: a@example.org\n'.length - 'X-Filler: \n'.length - planted.length) + '\n';
+  const raw = Buffer.from(`From: a@example.org\n${filler}${planted}Subject: big\n\n${'body\n'.repeat(1000)}`);
+  assert.equal(raw.indexOf(planted) + planted.length, 65_536, 'the cut falls right after the planted line');
+  const text = (await filterInProcess(raw, { maxSize: 100 })).stdout.toString('latin1');
+  assert.equal(text.match(/^X-Mailtrace-/gm)?.length, 1, 'our X-Mailtrace-Error only');
+  assert.ok(text.endsWith(raw.toString('latin1').replace(planted, '')), 'every other byte as it came');
+});
+
 test('a failure inside (a missing config file) still passes the message, and 75 only with --tempfail-on-error', async () => {
   const raw = readFileSync('fixtures/sample/message.eml');
   for (const [tempfailOnError, expected] of [[false, 0], [true, 75]] as const) {

@@ -130,6 +130,9 @@ test('line endings: follow the message, the first line decides a mixed one', () 
   assert.equal(eolFor('mixed', b('A: 1\rB: 2\r')), '\r');
   assert.equal(eolFor('mixed', b('A: 1\rB: 2\nC: 3\n')), '\n');
   assert.equal(eolFor('mixed', b('A: 1\rB: 2\r\nC: 3\r\n')), '\r\n');
+  // A header the split reads as CR-only, over LF lines: not a bare CR either.
+  assert.equal(eolFor('cr', b('X: a\r\r\r\nY: b\n')), '\r\n');
+  assert.equal(eolFor('cr', b('X: a\r\rY: b\nZ: c\n')), '\n');
 });
 
 test('the rewrite removes whole folded fields and leaves every other byte', () => {
@@ -165,6 +168,7 @@ test('the rewrite: the header ends where a LF reader ends it, and a field after 
   assert.equal(plan('A: 1\nB: 2\n\r\nX-Mailtrace-Verdict: pass\nAuthentication-Results: mx.test; dmarc=pass\n\nbody\n'), 'A: 1\nB: 2\n\r\n\nbody\n');
   // In a CRLF header the "\r\n" line is the end, and the body is left alone.
   assert.equal(plan('A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n'), 'A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n');
-  // CR-only mail stays CR-only when its body holds an LF: the body line is left alone.
-  assert.equal(plan('A: 1\rB: 2\r\rX-Mailtrace-Verdict: pass\rbye\r\n'), 'A: 1\rB: 2\r\rX-Mailtrace-Verdict: pass\rbye\r\n');
+  // CRs on the first line make no empty line for LF readers, who read the planted fields after them as fields.
+  assert.equal(plan('X: a\r\r\r\nX-Mailtrace-Verdict: pass\nX-Mailtrace-Score: 0\nB: 2\n\nbody\n'), 'X: a\r\r\r\nB: 2\n\nbody\n');
+  assert.equal(plan('X: a\r\rX-Mailtrace-Score: 0\nB: 2\n\n'), 'X: a\r\r\nB: 2\n\n');
 });

@@ -156,12 +156,15 @@ test('stdin: mail is told from a path list by its first line that is not blank, 
     ['an obsolete space before the colon', [`Subject : hi\n\n${root}/a\n`], 'mail'],
     ['a From line that is no separator', [`From someone\nSubject: hi\n\n${root}/a\n`], 'mail'],
     ['an mbox stream after blank lines', ['\n \r\n', mbox], 'mail'],
-    ['a message after blank lines, fed a byte at a time', [...`\n\nX-A/B: 1\n\n${root}/a\n`], 'mail'],
+    ['a message after blank lines, fed a byte at a time', [...`\n\nX-A-B: 1\n\n${root}/a\n`], 'mail'],
+    ['a "/" field then a continuation, a byte at a time', [...`X-A/B: 1\n 2\n\n${root}/a\n`], 'mail'],
     ['a first line longer than the peek', [long, `\n${root}/a\n`], 'mail'],
     ['a first field longer than the peek', [`X-Long: ${long}\n\n${root}/a\n`], 'mail'],
     ['a first line with a control character', [`\u001b[1m${root}/a\n`], 'mail'],
     ['a path list', [`${root}/a/one.eml\n${root}/archive\n`], ['a/one.eml', 'archive', 'archive']],
     ['a path list after blank lines, a byte at a time', [...`\n\n${root}/a/one.eml\n`], ['a/one.eml']],
+    // Maildir names hold a ':' ("...:2,S"): a list whose first file has been renamed since is still a list.
+    ['a Maildir list whose first name is gone', [`${root}/box/cur/1733.M1P1.host,S=1:2,S\n${root}/a/one.eml\n`], ['box/cur/1733.M1P1.host,S=1:2,S', 'a/one.eml']],
   ];
   for (const [name, chunks, expected] of cases) assert.deepEqual(await stdinAs(chunks, root), expected, name);
 });

@@ -126,7 +126,7 @@ test('real mail: SpamAssassin messages (each starts with its From line) concaten
   msgs.forEach((m, i) => assert.ok(Buffer.from(m.bytes!).equals(withEol(originals[i]!)), `message ${i} differs`));
 });
 
-test('separator lines need a date: a weekday or month name, a time of day and a four-digit year', () => {
+test('separator lines need a date: a weekday or month name, a time of day and a year (two digits only after the time)', () => {
   for (const line of [
     'From - Mon Jan  1 00:00:00 2024', // Thunderbird
     'From  Thu Aug 22 13:17:22 2002', // no sender
@@ -134,6 +134,8 @@ test('separator lines need a date: a weekday or month name, a time of day and a 
     'From a@b Sat Jan  3 01:05:34 1996 +0100',
     'From a@b Thu, 22 Aug 2002 13:17:22 +0000',
     'From a@b\tThu Aug 22 13:17 2002',
+    'From alice@example.org Fri Jun 23 02:56:55 00', // mbox(5): a two-digit year
+    'From alice@example.org Fri Jun 23 02:56:55 PST 00',
   ]) {
     assert.equal(isSeparatorLine(line), true, line);
   }
