@@ -236,8 +236,9 @@ async function* mailItems(
   source: Source & { kind: 'file' | 'stdin' },
 ): AsyncGenerator<InputItem> {
   // Blank lines before the first separator make no message of the mbox (splitMbox skips them).
-  const first = firstTextLine(head);
-  if (first && startsWithSeparator(head.subarray(first.start))) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
+  const bom = bomLength(head);
+  const first = firstTextLine(head.subarray(bom));
+  if (first && startsWithSeparator(head.subarray(bom + first.start))) yield* mboxItems(source, false, max, splitMbox(all, { maxMessageBytes: max }));
   else yield await wholeMessage(all, max, source);
 }
 

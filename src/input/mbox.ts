@@ -16,6 +16,7 @@
 import { closeFile, openFile, readAt } from './fs-async.js';
 import { releaseShared, sharedConcat, sharedCopy } from './read.js';
 import { toBuffer } from '../message/text.js';
+import { bomLength } from '../message/split.js';
 
 export interface MboxMessage {
   /** Byte offset of the message's "From " line in the file. */
@@ -71,7 +72,9 @@ function senderEnd(line: string): number {
 
 /** Whether the first bytes of a file are an mbox separator line. */
 export function startsWithSeparator(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, MAX_SEPARATOR_LINE + 2)).toString('latin1');
+  // A UTF-8 byte-order mark before it is skipped, as the message stage skips it before a header.
+  const bom = bomLength(head);
+  const text = Buffer.from(head.buffer, head.byteOffset + bom, Math.min(head.byteLength - bom, MAX_SEPARATOR_LINE + 2)).toString('latin1');
   const end = text.search(/[\r\n]/);
   return isSeparatorLine(end === -1 ? text : text.slice(0, end));
 }
@@ -114,14 +117,21 @@ function unquotedShared(bytes: Buffer): Buffer {
   return sharedCopy(unquoted);
 }
 
-/** Only SP, HTAB, CR and LF: what a blank or whitespace-only line is made of. */
-function isBlank(piece: Buffer): boolean {
+/**
+ * Only SP, HTAB, CR and LF: what a blank or whitespace-only line is made of. `at` is where the piece starts in the
+ * file: a UTF-8 byte-order mark in its first three bytes is no text either (a BOM before the first separator made a
+ * message of its own, and on stdin the whole mbox one message).
+ */
+function isBlank(piece: Buffer, at: number): boolean {
   for (let i = 0; i < piece.length; i++) {
     const byte = piece[i];
+    if (at + i < BOM.length && byte === BOM[at + i]) continue;
     if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
   }
   return true;
 }
+
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** Drop the blank line the mbox writer added after the message (RFC 4155: it is framing, not content). */
 function dropFramingBlankLine(bytes: Buffer): Buffer {
@@ -168,7 +178,7 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
     let blankSoFar = true; // nothing but whitespace read yet: a blank preamble, or nothing at all
 
     const append = (piece: Buffer) => {
-      blankSoFar &&= isBlank(piece);
+      blankSoFar &&= isBlank(piece, index === 0 ? msgSize : BOM.length);
       msgSize += piece.length;
       if (oversized) return;
       if (held + piece.length > maxMessage) {

@@ -169,6 +169,18 @@ test('stdin: mail is told from a path list by its first line that is not blank, 
   for (const [name, chunks, expected] of cases) assert.deepEqual(await stdinAs(chunks, root), expected, name);
 });
 
+test('stdin: an mbox after a byte-order mark and blank lines is an mbox (it was one message holding both)', async () => {
+  const mbox = `From x@y Mon Jan  1 10:00:00 2024\n${msg('m1')}\nFrom x@y Mon Jan  1 10:00:01 2024\n${msg('m2')}\n`;
+  for (const lead of ['', '\n\n']) {
+    const stdin = Readable.from([Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lead + mbox)])]);
+    const items = await all(['-'], { stdin });
+    assert.deepEqual(items.map((i) => [i.source.kind, i.source.kind === 'mbox' ? i.source.index : -1, i.error?.code ?? 'ok']), [
+      ['mbox', 0, 'ok'],
+      ['mbox', 1, 'ok'],
+    ], JSON.stringify(lead));
+  }
+});
+
 test('stdin: the entries of a path list are names, never globs, even when they name nothing', async () => {
   const root = tree();
   const items = await all(['-'], { stdin: Readable.from([Buffer.from(`${root}/a/*.eml\n${root}/a/one.eml\n`)]) });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isSeparatorLine, readMbox, unquoteFromLines } from '../../src/input/mbox.js';
+import { isSeparatorLine, readMbox, startsWithSeparator, unquoteFromLines } from '../../src/input/mbox.js';
 import { corpusFiles } from '../helpers/corpus.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -77,6 +77,20 @@ for (const chunk of [1, 3, 1024 * 1024]) {
     assert.match(Buffer.from(msgs[0]!.bytes!).toString(), /^From alice@example\.com /);
   });
 }
+
+for (const chunk of [1, 2, 1024 * 1024]) {
+  test(`a byte-order mark (and blank lines) before the first separator is no message (${chunk}-byte reads)`, async () => {
+    const path = join(dir, `bom-${chunk}.mbox`);
+    writeFileSync(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('\n' + mbox)]));
+    const msgs = await collect(path, chunk);
+    assert.deepEqual(msgs.map((m) => m.index), [0, 1, 2]);
+    assert.match(Buffer.from(msgs[0]!.bytes!).toString(), /^From alice@example\.com /);
+  });
+}
+
+test('a file that starts with a byte-order mark and a separator is an mbox', () => {
+  assert.equal(startsWithSeparator(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(mbox)])), true);
+});
 
 test('text before the first separator is still reported as a message of its own', async () => {
   const path = join(dir, 'text-preamble.mbox');
