@@ -194,14 +194,52 @@ async function readBounded(stdin: AsyncIterable<Buffer | string>, maxBytes: numb
   for (;;) {
     const next = await iterator.next();
     if (next.done) return { head: Buffer.concat(chunks, total) };
-    const chunk = toBuffer(next.value);
+    let chunk = toBuffer(next.value);
     chunks.push(chunk);
     total += chunk.length;
     if (total > maxBytes) {
-      const rest = { next: () => iterator.next(), [Symbol.asyncIterator]() { return this; } };
-      return { head: Buffer.concat(chunks, total), rest };
+      // Read on to the end of the line the cut falls in (at most LINE_END_READ more): the removal of planted fields
+      // then never sees half a line, nor a CR whose LF is still unread.
+      for (let extra = 0; chunk[chunk.length - 1] !== 10 && extra < LINE_END_READ; ) {
+        const more = await iterator.next();
+        if (more.done) break; // still over --max-size: passed through unanalysed all the same
+        const piece = toBuffer(more.value);
+        const end = piece.indexOf(10);
+        const take = end === -1 ? piece : piece.subarray(0, end + 1);
+        chunks.push(take);
+        total += take.length;
+        extra += take.length;
+        if (end !== -1) {
+          const left = piece.subarray(end + 1);
+          const rest = restAfter(left, iterator);
+          return { head: Buffer.concat(chunks, total), rest };
+        }
+        chunk = take;
+      }
+      return { head: Buffer.concat(chunks, total), rest: restAfter(Buffer.alloc(0), iterator) };
     }
   }
+}
+
+/** How far past --max-size the read goes on to the end of a line. */
+const LINE_END_READ = 1024 * 1024;
+
+/** The rest of stdin: `first` (what was read past a line's end), then the unread chunks. */
+function restAfter(first: Buffer, iterator: AsyncIterator<Buffer | string>): AsyncIterator<Buffer | string> & AsyncIterable<Buffer | string> {
+  let pending: Buffer | undefined = first.length ? first : undefined;
+  return {
+    next: () => {
+      if (pending) {
+        const value = pending;
+        pending = undefined;
+        return Promise.resolve({ done: false, value });
+      }
+      return iterator.next();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

@@ -301,11 +301,11 @@ async function* withHead(head: Buffer, rest: AsyncIterator<Buffer | string>): As
 const STDIN_PEEK_BYTES = 64 * 1024;
 // How mail begins: a header field (a name of printable US-ASCII but ':', RFC 5322 3.6.8, obsolete space before the
 // colon allowed as the message stage allows it), or an mbox "From " line, which the message stage sets aside when it
-// is no separator. A name with a '/' ("X-Original/To:") is rare in mail and common in paths (Maildir names hold a
-// ':', "cur/1733.M1P1.host,S=123:2,S"), so such a line is mail only when the next is a field without one, or a
-// continuation. Linear: the name's class excludes what may follow it.
+// is no separator. Mail's field names are letters, digits and hyphens; a line whose "name" has other characters
+// ("X-Original/To:", and every Maildir name, which holds a ':': "1733.M1P1.host,S=123:2,S", "cur/...") is mail only
+// when the next line is a field of such a name, or a continuation. Linear: the name's class excludes what follows.
 const MAIL_FIRST_LINE = /^(?:[!-9;-~]+[ \t]*:|From )/;
-const FIELD_WITHOUT_SLASH = /^[!-.0-9;-~]+[ \t]*:/;
+const PLAIN_FIELD = /^[A-Za-z][A-Za-z0-9-]*[ \t]*:/;
 const CONTINUATION = /^[ \t]+\S/;
 // No C0 control (but TAB) nor DEL: a name with those comes through -0.
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
@@ -323,14 +323,14 @@ function isPathList(head: Buffer): boolean {
   const text = head.toString('utf8', bom + line.start, bom + line.end);
   if (line.end - line.start > MAX_PATH || CONTROL.test(text)) return false;
   if (!MAIL_FIRST_LINE.test(text) || existsSync(text)) return true;
-  if (FIELD_WITHOUT_SLASH.test(text) || text.startsWith('From ')) return false;
+  if (PLAIN_FIELD.test(text) || text.startsWith('From ')) return false;
   return !mailFollows(head.toString('utf8', bom + line.end, Math.min(head.length, bom + line.end + 2 + MAX_PATH)));
 }
 
-/** The line after a first line (`rest` starts with its line break) is a header field without '/' or a continuation. */
+/** The line after a first line (`rest` starts with its line break) is a field of a plain name, or a continuation. */
 function mailFollows(rest: string): boolean {
   const next = rest.replace(/^\r?\n/, '').split(/\r?\n/, 1)[0] ?? '';
-  return FIELD_WITHOUT_SLASH.test(next) || CONTINUATION.test(next);
+  return PLAIN_FIELD.test(next) || CONTINUATION.test(next);
 }
 
 /** One message from a stream, read whole; past `max` the reading stops (an endless stream cannot hold the run). */

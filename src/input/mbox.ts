@@ -50,9 +50,10 @@ export const DEFAULT_MAX_MBOX_MESSAGE = 64 * 1024 * 1024;
 // of "From x" + 990 spaces lines).
 const DAY_OR_MONTH = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/;
 const TIME_OF_DAY = /\b\d{1,2}:\d{2}\b/;
-// Four digits anywhere, or two right after the time of day and an optional zone name (mbox(5): year = 4DIGIT /
-// 2DIGIT, "Fri Jun 23 02:56:55 00"; two digits elsewhere are the day of the month).
-const YEAR = /(?<![\d:])\d{4}(?![\d:])|\d:\d{2}(?::\d{2})?[ \t]+(?:[A-Za-z]{1,5}[ \t]+)?\d{2}(?![\d:])/;
+// Four digits anywhere, or two right after a time with seconds and an optional upper-case zone (mbox(5): year =
+// 4DIGIT / 2DIGIT, "Fri Jun 23 02:56:55 00"; two digits elsewhere are the day of the month, and "Mon at 10:30 am 12"
+// or "9:00 to 12 noon" in a body are no date).
+const YEAR = /(?<![\d:])\d{4}(?![\d:])|\d:\d{2}:\d{2}[ \t]+(?:[A-Z]{2,5}[ \t]+)?\d{2}(?![\d:])/;
 /** "From : x" is the From field with the obsolete space before its colon (RFC 5322 4.5.3), as the message stage reads it. */
 const FROM_FIELD = /^From[ \t]*:/;
 

@@ -270,8 +270,11 @@ function forgedFields(raw: Uint8Array, start: number, ours: string, complete: bo
   const lines = new LineReader(bytes, bytes.length);
   // Without any LF (CR-only mail) every line ends with a bare CR, and LF readers do not matter. With one anywhere, LF
   // readers do: a CR-only empty line then ends nothing ("X: a\r\r\r\nX-Mailtrace-Verdict: pass\n" is a field to
-  // them), so this reads on to their empty line, even where that means a body line of CR-only mail with an LF.
+  // them). With a bare LF anywhere (an MTA delivers LF lines; a sender's extra CR before a line break survives as
+  // "\r\n"), a "\r\n" line is a line holding a CR to them, however the lines before it ended: only an LF empty line
+  // ends the header. A message of CRLF lines only is read as CRLF readers read it.
   const hasLf = bytes.indexOf(10, start) !== -1;
+  const bareLf = hasLf && hasBareLf(bytes, start);
   const removed: number[] = [];
   // The field being read, in one object for the whole pass (a header can hold millions of fields).
   const field: PendingField = { open: false, start: 0, contentEnd: 0, end: 0, afterBareCr: false, lastTerminator: 'lf' };
@@ -286,18 +289,24 @@ function forgedFields(raw: Uint8Array, start: number, ours: string, complete: bo
   };
   let previous: Terminator = 'lf';
   let ended = false;
+  // Past an empty line that ended the header for CR or CRLF readers, only LF readers read on, and a line starts for
+  // them only after an LF: a field after a bare CR there is body text to everyone (CR-only mail with an LF at its end).
+  let onlyLfReaders = false;
   for (let pos = start; pos < bytes.length; pos = lines.next) {
     lines.read(pos);
-    if (lines.end === pos && (!hasLf || endsForLfReaders(lines.terminator, previous, pos === start))) {
-      ended = true;
-      break;
+    if (lines.end === pos) {
+      if (!hasLf || endsForLfReaders(lines.terminator, previous, bareLf)) {
+        ended = true;
+        break;
+      }
+      onlyLfReaders = true;
     }
     if ((bytes[pos] === SP || bytes[pos] === TAB) && field.open) {
       field.contentEnd = lines.end;
       field.end = lines.next;
     } else {
       flush();
-      field.open = true;
+      field.open = !(onlyLfReaders && previous === 'cr');
       field.start = pos;
       field.contentEnd = lines.end;
       field.end = lines.next;
@@ -306,18 +315,27 @@ function forgedFields(raw: Uint8Array, start: number, ours: string, complete: bo
     field.lastTerminator = lines.terminator;
     previous = lines.terminator;
   }
-  // Input cut at --max-size inside the header: a last field cut inside a line may go on in the part streamed through
-  // unread, and removing its first part would leave the rest behind as a stray line: it stays whole. One whose line
-  // ended (with an LF: a CR at the cut may be half a CRLF) is removed like any other.
+  // Input cut at --max-size inside the header (the cut is put at a line's end, see filter-command.ts): a last field
+  // whose line ended with an LF is removed like any other; one cut inside a line (a line longer than the reading on
+  // allows) may go on in the part streamed through unread, and stays whole rather than leave a stray rest behind.
   if (complete || ended || field.lastTerminator === 'lf' || field.lastTerminator === 'crlf') flush();
   return removed;
 }
 
-/** An empty line (ending with `terminator`, after a line ending with `previous`) that ends the header for LF readers. */
-function endsForLfReaders(terminator: Terminator, previous: Terminator, first: boolean): boolean {
+/** An LF not preceded by CR, from `start` on. */
+function hasBareLf(bytes: Buffer, start: number): boolean {
+  for (let at = bytes.indexOf(10, start); at !== -1; at = bytes.indexOf(10, at + 1)) if (bytes[at - 1] !== 13) return true;
+  return false;
+}
+
+/**
+ * An empty line (ending with `terminator`, after a line ending with `previous`) that ends the header for LF readers:
+ * an LF one, or a CRLF one in a message whose LFs all follow a CR (read as CRLF readers read it).
+ */
+function endsForLfReaders(terminator: Terminator, previous: Terminator, bareLf: boolean): boolean {
   if (previous === 'cr') return false;
   if (terminator === 'lf') return true;
-  return terminator === 'crlf' && (previous === 'crlf' || first);
+  return terminator === 'crlf' && !bareLf;
 }
 
 const SP = 32;

@@ -75,16 +75,24 @@ test('a message larger than --max-size streams through whole, unanalysed, with a
   assert.equal(r.stdout.length, raw.length - 'X-Mailtrace-Verdict: pass\n'.length + text.indexOf('\n') + 1);
 });
 
-test('--max-size cuts the read inside a planted field: the field stays whole, no fragment of it is left behind', async () => {
-  // The first read ends at 65,536 bytes, in the middle of "pass": removing the part read left "ss" as a stray line.
+test('--max-size cuts the read inside a planted field: the read goes on to the end of that line, and the field is removed', async () => {
+  // The first read ends at 65,536 bytes, in the middle of "pass": removing the part read left "ss" as a stray line,
+  // then keeping the field whole let it through.
+  const planted = 'X-Mailtrace-Verdict: pass\n';
   const filler = 'X-Filler: ' + 'f'.repeat(65_536 - 'From: a@example.org\n'.length - 'X-Filler: \n'.length - 'X-Mailtrace-Verdict: pa'.length) + '\n';
-  const raw = Buffer.from(`From: a@example.org\n${filler}X-Mailtrace-Verdict: pass\nSubject: big\n\n${'body\n'.repeat(1000)}`);
+  const raw = Buffer.from(`From: a@example.org\n${filler}${planted}Subject: big\n\n${'body\n'.repeat(1000)}`);
   assert.equal(raw.indexOf('pass') + 2, 65_536, 'the cut falls inside the value');
-  const r = await filterInProcess(raw, { maxSize: 100 });
-  const text = r.stdout.toString('latin1');
-  const added = text.slice(0, text.indexOf('From: '));
-  assert.match(added, /^X-Mailtrace-Error: message larger than 100 bytes/);
-  assert.equal(text.slice(added.length), raw.toString('latin1'), 'the message bytes come out unchanged');
+  for (const chunkSize of [65_536, 65_538]) {
+    const text = (await filterInProcess(raw, { maxSize: 100 }, chunkSize)).stdout.toString('latin1');
+    const added = text.slice(0, text.indexOf('From: '));
+    assert.match(added, /^X-Mailtrace-Error: message larger than 100 bytes/);
+    assert.equal(text.slice(added.length), raw.toString('latin1').replace(planted, ''), 'every other byte as it came');
+  }
+  // A CRLF message cut right after the CR of a planted line: its LF is read too, and the line removed.
+  const crlf = Buffer.from(raw.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+  const cr = crlf.indexOf('X-Mailtrace-Verdict: pass\r') + 'X-Mailtrace-Verdict: pass\r'.length;
+  const text = (await filterInProcess(crlf, { maxSize: 100 }, cr)).stdout.toString('latin1');
+  assert.equal(text.match(/^X-Mailtrace-/gm)?.length, 1, 'our X-Mailtrace-Error only');
 });
 
 test('--max-size cuts the read right after the line of a planted field: that field is removed like any other', async () => {

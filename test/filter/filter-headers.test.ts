@@ -170,5 +170,12 @@ test('the rewrite: the header ends where a LF reader ends it, and a field after 
   assert.equal(plan('A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n'), 'A: 1\r\nB: 2\r\n\r\nX-Mailtrace-Verdict: pass\r\n');
   // CRs on the first line make no empty line for LF readers, who read the planted fields after them as fields.
   assert.equal(plan('X: a\r\r\r\nX-Mailtrace-Verdict: pass\nX-Mailtrace-Score: 0\nB: 2\n\nbody\n'), 'X: a\r\r\r\nB: 2\n\nbody\n');
-  assert.equal(plan('X: a\r\rX-Mailtrace-Score: 0\nB: 2\n\n'), 'X: a\r\r\nB: 2\n\n');
+  // A field after a CR-only empty line starts no line for LF readers, and is body to CR readers: nobody reads it as a
+  // field, so it stays (CR-only mail with an LF at its end kept its body whole).
+  assert.equal(plan('X: a\r\rX-Mailtrace-Score: 0\nB: 2\n\n'), 'X: a\r\rX-Mailtrace-Score: 0\nB: 2\n\n');
+  // A "\r\n" empty line after CRLF lines in a message with LF lines: LF readers read on past it.
+  assert.equal(plan('Received: x\nX: a\r\nY: b\r\n\r\nX-Mailtrace-Verdict: pass\n\nbody\n'), 'Received: x\nX: a\r\nY: b\r\n\r\n\nbody\n');
+  assert.equal(plan('\r\nX-Mailtrace-Verdict: pass\n\nbody\n'), '\r\n\nbody\n');
+  // A message of CRLF lines only ends at its CRLF empty line: its body is left alone.
+  assert.equal(plan('X: a\r\n\r\nX-Mailtrace-Verdict: quoted in the body\r\n'), 'X: a\r\n\r\nX-Mailtrace-Verdict: quoted in the body\r\n');
 });

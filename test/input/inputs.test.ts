@@ -140,9 +140,10 @@ test('a single message behind a From line is analysed exactly as the file holds 
 });
 
 /** What "-" was read as: 'mail' (one message or an mbox stream) or the paths of a list, in order. */
-async function stdinAs(chunks: (string | Buffer)[], cwd: string): Promise<'mail' | string[]> {
+async function stdinAs(chunks: (string | Buffer)[], cwd: string): Promise<'mail' | 'list' | string[]> {
   const items = await all(['-'], { stdin: Readable.from(chunks.map((c) => Buffer.from(c))) });
   if (items.every((i) => i.source.kind === 'stdin' || (i.source.kind === 'mbox' && i.source.path === undefined))) return 'mail';
+  if (items.some((i) => !i.source.path!.startsWith(cwd))) return 'list'; // relative names: a list, as the kind says
   return items.map((i) => i.source.path!.slice(cwd.length + 1));
 }
 
@@ -150,7 +151,7 @@ test('stdin: mail is told from a path list by its first line that is not blank, 
   const root = tree();
   const mbox = `From x@y Mon Jan  1 10:00:00 2024\n${msg('m1')}\nFrom x@y Mon Jan  1 10:00:01 2024\n${msg('m2')}\n`;
   const long = 'a'.repeat(70_000); // longer than the peek: no path is that long
-  const cases: [string, (string | Buffer)[], 'mail' | string[]][] = [
+  const cases: [string, (string | Buffer)[], 'mail' | 'list' | string[]][] = [
     ['a field name with "/" (printable US-ASCII but ":")', [`X-Original/To: v@example.org\nFrom: a@evil.example\n\n${root}/box/cur/*\n`], 'mail'],
     ['a message with a single field', [`Subject: hi\n\n${root}/a\n`], 'mail'],
     ['an obsolete space before the colon', [`Subject : hi\n\n${root}/a\n`], 'mail'],
@@ -165,6 +166,7 @@ test('stdin: mail is told from a path list by its first line that is not blank, 
     ['a path list after blank lines, a byte at a time', [...`\n\n${root}/a/one.eml\n`], ['a/one.eml']],
     // Maildir names hold a ':' ("...:2,S"): a list whose first file has been renamed since is still a list.
     ['a Maildir list whose first name is gone', [`${root}/box/cur/1733.M1P1.host,S=1:2,S\n${root}/a/one.eml\n`], ['box/cur/1733.M1P1.host,S=1:2,S', 'a/one.eml']],
+    ['the same as `ls` writes it, bare names', [`1733.M1P1.host,S=1:2,S\n1733.M2P1.host,S=1:2,S\n`], 'list'],
   ];
   for (const [name, chunks, expected] of cases) assert.deepEqual(await stdinAs(chunks, root), expected, name);
 });

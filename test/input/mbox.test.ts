@@ -161,6 +161,9 @@ test('separator lines need a date: a weekday or month name, a time of day and a 
     'From a@b Monday 10:30 2024', // a name only as a whole word
     'From Thu@Aug 22 13:17:22 2002', // the day and month in the sender do not count
     'From : Mon Jan  1 00:00:00 2024', // the From header field, with the obsolete space before its colon
+    'From Mon to Fri, 9:00 to 12 noon daily', // body text: two digits after a time are a year only after hh:mm:ss
+    'From the meeting on Mon at 10:30 am 12 people joined',
+    'From me: see you Tue at 10:15 in 30 minutes',
   ]) {
     assert.equal(isSeparatorLine(line), false, line);
   }
