@@ -16,7 +16,7 @@
 // One linear pass: words, quoted strings and comments (nested, depth-capped) are found by single-class regexes that
 // resume where the last token ended and never backtrack. Sizes are capped: a hostile header cannot make this quadratic
 // or unbounded.
-import { commentEnd } from '../message/text.js';
+import { commentEnd, readQuoted } from '../message/text.js';
 
 /** Characters of one header value we read; the rest is ignored (no real A-R header comes close). */
 export const MAX_AR_VALUE = 16 * 1024;
@@ -56,8 +56,6 @@ type Token = { kind: 'word'; text: string } | { kind: 'quoted'; text: string } |
 // per-character loop cost several calls a character over values of hundreds. test() sets lastIndex without building a
 // match array.
 const WORD = /[^ \t\r\n;("]+/y;
-/** What ends or escapes inside a quoted string. */
-const QUOTED_MARK = /["\\]/g;
 
 /** Splits a value into words, quoted strings, ';' and comments. Whitespace separates words. */
 export function tokenize(value: string): Token[] {
@@ -87,25 +85,6 @@ export function tokenize(value: string): Token[] {
     }
   }
   return tokens;
-}
-
-/**
- * The quoted string that opens at `open`, its quoted-pairs resolved (a backslash at the very end stays), and the
- * index just past its closing quote (past the end when it is never closed).
- */
-function readQuoted(text: string, open: number): { text: string; next: number } {
-  let out = '';
-  let from = open + 1;
-  QUOTED_MARK.lastIndex = from;
-  while (QUOTED_MARK.test(text)) {
-    const at = QUOTED_MARK.lastIndex - 1;
-    if (text.charCodeAt(at) === 34) return { text: out + text.slice(from, at), next: at + 1 };
-    if (at + 1 >= text.length) break;
-    out += text.slice(from, at) + text[at + 1];
-    from = at + 2;
-    QUOTED_MARK.lastIndex = from;
-  }
-  return { text: out + text.slice(from), next: text.length + 1 };
 }
 
 /** Index just past the comment that opens at `start` (or the end of the text when it is never closed). */

@@ -13,7 +13,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Source } from '../types.js';
-import { hasLaterFromLine, readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
+import { hasLaterFromLine, isBlankByte, readMbox, splitMbox, startsWithSeparator, DEFAULT_MAX_MBOX_MESSAGE, type MboxMessage } from './mbox.js';
 import { walkDirectory, describeFsError, Visited, type FoundFile } from './walk.js';
 import { expandGlob, hasGlobMagic } from './glob.js';
 import { MAX_PATH, readPathList } from './path-list.js';
@@ -263,11 +263,6 @@ async function peekLines(chunks: AsyncIterator<Buffer | string>): Promise<Buffer
     for (let at = chunk.indexOf(10, from); at !== -1 && lineEnds < 2; at = chunk.indexOf(10, at + 1)) lineEnds++;
   }
   return Buffer.concat(parts, size);
-}
-
-/** Blank: SP, HTAB, CR, LF. */
-function isBlankByte(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
 }
 
 function firstNonBlank(bytes: Uint8Array, from = 0, to = bytes.length): number {

@@ -16,7 +16,7 @@
 import { closeFile, openFile, readAt } from './fs-async.js';
 import { releaseShared, sharedConcat, sharedCopy } from './read.js';
 import { toBuffer } from '../message/text.js';
-import { bomLength } from '../message/split.js';
+import { bomLength, UTF8_BOM } from '../message/split.js';
 
 export interface MboxMessage {
   /** Byte offset of the message's "From " line in the file. */
@@ -125,14 +125,17 @@ function unquotedShared(bytes: Buffer): Buffer {
  */
 function isBlank(piece: Buffer, at: number): boolean {
   for (let i = 0; i < piece.length; i++) {
-    const byte = piece[i];
-    if (at + i < BOM.length && byte === BOM[at + i]) continue;
-    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+    const byte = piece[i]!;
+    if (at + i < UTF8_BOM.length && byte === UTF8_BOM[at + i]) continue;
+    if (!isBlankByte(byte)) return false;
   }
   return true;
 }
 
-const BOM = [0xef, 0xbb, 0xbf];
+/** SP, HTAB, CR or LF. */
+export function isBlankByte(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === 0x0d || byte === 0x0a;
+}
 
 /** Drop the blank line the mbox writer added after the message (RFC 4155: it is framing, not content). */
 function dropFramingBlankLine(bytes: Buffer): Buffer {
@@ -179,7 +182,7 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
     let blankSoFar = true; // nothing but whitespace read yet: a blank preamble, or nothing at all
 
     const append = (piece: Buffer) => {
-      blankSoFar &&= isBlank(piece, index === 0 ? msgSize : BOM.length);
+      blankSoFar &&= isBlank(piece, index === 0 ? msgSize : UTF8_BOM.length);
       msgSize += piece.length;
       if (oversized) return;
       if (held + piece.length > maxMessage) {

@@ -91,8 +91,11 @@ function fieldNameLength(bytes: Uint8Array, start: number, end: number): { nameE
  * 3 when the bytes start with a UTF-8 byte-order mark, else 0. A BOM is no part of a message: a Windows editor that
  * saved the .eml put it there.
  */
+/** The UTF-8 byte-order mark. */
+export const UTF8_BOM: readonly number[] = [0xef, 0xbb, 0xbf];
+
 export function bomLength(bytes: Uint8Array): number {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2] ? 3 : 0;
 }
 
 export function splitHeader(bytes: Uint8Array, maxHeaderBytes: number): SplitResult {

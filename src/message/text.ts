@@ -62,3 +62,25 @@ export function commentEnd(value: string, open: number, maxDepth = Infinity): { 
   }
   return { end: value.length, depth };
 }
+
+/** What ends or escapes inside a quoted string. */
+const QUOTED_MARK = /["\\]/g;
+
+/**
+ * The quoted string that opens at `open`, its quoted-pairs resolved (a backslash at the very end stays), and the
+ * index just past its closing quote (past the end when it is never closed).
+ */
+export function readQuoted(text: string, open: number): { text: string; next: number } {
+  let out = '';
+  let from = open + 1;
+  QUOTED_MARK.lastIndex = from;
+  while (QUOTED_MARK.test(text)) {
+    const at = QUOTED_MARK.lastIndex - 1;
+    if (text.charCodeAt(at) === 34) return { text: out + text.slice(from, at), next: at + 1 };
+    if (at + 1 >= text.length) break;
+    out += text.slice(from, at) + text[at + 1];
+    from = at + 2;
+    QUOTED_MARK.lastIndex = from;
+  }
+  return { text: out + text.slice(from), next: text.length + 1 };
+}

@@ -4,6 +4,7 @@
 import type { LineEnding, MethodResult, Report } from '../types.js';
 import { domainToASCII } from 'node:url';
 import { LineReader, splitHeader, type Terminator } from '../message/split.js';
+import { readQuoted } from '../message/text.js';
 
 /** RFC 5322 2.1.1: lines SHOULD stay within 78 characters. */
 export const FOLD_WIDTH = 78;
@@ -200,20 +201,10 @@ export function authservIdOf(value: string): string {
     if (value[i] !== '(') break;
     i = commentEnd(value, i);
   }
-  if (value[i] === '"') return quotedString(value, i);
+  // A quoted-string as RFC 5322 reads it: quoted-pairs undone ("mx\.test" is mx.test). An id is at most 255.
+  if (value[i] === '"') return readQuoted(value.slice(i, i + 512), 0).text;
   const match = /^[^\s;"(]*/.exec(value.slice(i, i + 512));
   return match ? match[0] : '';
-}
-
-/** The content of the quoted-string opening at `open`, quoted-pairs undone ("mx\.test" is mx.test), at most 512. */
-function quotedString(value: string, open: number): string {
-  let out = '';
-  for (let i = open + 1; i < value.length && out.length < 512; i++) {
-    const c = value[i];
-    if (c === '"') break;
-    out += c === '\\' ? (value[++i] ?? '') : c;
-  }
-  return out;
 }
 
 const isBlank = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
