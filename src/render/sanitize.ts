@@ -1,12 +1,18 @@
 // Header text is written by attackers. Nothing from a message reaches a terminal as a control character,
 // an escape sequence, or a bidi override that reorders what the analyst reads: each is shown as a visible escape.
 
-// C0 and C1 controls, DEL, bidi embeddings/overrides/isolates, zero-width and line/paragraph separators.
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
+// C0 and C1 controls, DEL, line/paragraph separators, interlinear annotation marks, and every Unicode
+// default-ignorable code point: the characters a terminal draws as nothing. That set holds the bidi marks, embeddings,
+// overrides and isolates (U+061C ALM and U+200E/F, U+202A-E, U+2066-9), zero-width characters, the soft hyphen, the
+// Hangul fillers that pass for a blank, and the tag characters U+E0000-E007F, which carry whole invisible words
+// ("paypal.com" followed by hidden text reads as "paypal.com"). Text variation selectors VS15/VS16 stay: they only
+// choose how the emoji before them is drawn ("❤️").
+const UNSAFE = /(?![\ufe0e\ufe0f])[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufff9-\ufffb\p{Default_Ignorable_Code_Point}]/gu;
 
 function escapeChar(c: string): string {
-  const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  const code = c.codePointAt(0)!;
+  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 /** For one-line display: also shows tabs and newlines as escapes. */

@@ -1,0 +1,32 @@
+// The analyst's terminal report, run as a process: what a hostile header can and cannot do to it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch.js';
+
+const tmp = scratchDir('human-report');
+
+const HEADER = 'To: a@example.net\nDate: Tue, 12 Mar 2024 10:14:02 +0100\nMessage-ID: <x@example.org>\n';
+
+function write(name: string, text: string): string {
+  const path = join(tmp, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+test('characters a terminal draws as nothing are shown as escapes, emoji presentation stays', () => {
+  // U+034F between the letters of a display name is what phishing_pot's sample-2437 does ("d͏o͏n͏o͏t͏r͏e͏p͏l͏y͏@e͏v͏r͏i͏.c͏o͏m͏"):
+  // it read as "donotreply@evri.com". U+061C is a bidi mark like U+200F; tag characters hide whole words.
+  const evil = write(
+    'invisible.eml',
+    `From: "P\u034fa\u034fy\u034fP\u034fa\u034fl" <x@evil.example>\nSubject: paypal.com\u{E0020}\u{E0065}\u{E0076}\u{E0069}\u{E006C} \u061c42 \u00ad\u3164\u206a ❤️\n${HEADER}\nbody\n`,
+  );
+  const r = runCli(['--offline', evil]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.doesNotMatch(r.stdout, /[\u034f\u061c\u00ad\u3164\u206a]|[\u{E0000}-\u{E007F}]/u);
+  assert.match(r.stdout, /P\\u034fa\\u034fy/);
+  assert.match(r.stdout, /paypal\.com\\u\{e0020\}\\u\{e0065\}/);
+  assert.match(r.stdout, /\\u061c42 \\xad\\u3164\\u206a ❤️/);
+});
