@@ -210,24 +210,47 @@ function severityLabel(f: Finding, p: Palette): string {
   return p.dim(label);
 }
 
+/**
+ * Findings of one rule the report shows at most. A rule finds one thing per hop or per field, so a header padded
+ * with 14,000 unparseable Received fields gave 14,000 findings, 42,000 lines before the verdict. Real mail has at
+ * most five of one rule (the corpus); the JSON has them all.
+ */
+export const MAX_FINDINGS_PER_RULE = 10;
+
+function findingLines(f: Finding, o: HumanOptions, p: Palette): string[] {
+  // A title may name a domain or a host from the message, of any length.
+  const out = [`  ${severityLabel(f, p)} ${p.bold(safeInline(clip(f.title, 300)))} ${p.dim(`[${f.id}]`)}`];
+  if (o.explain) {
+    const rule = RULES_BY_ID.get(f.id);
+    if (rule) out.push(`         ${p.dim(rule.explain)}`);
+  }
+  for (const e of f.evidence.slice(0, 5)) {
+    const where = e.index >= 0 ? `header #${e.index} ${e.header}` : e.header;
+    const text = safeBlock(clip(e.text, 600))
+      .split('\n')
+      .map((l) => `           ${l}`)
+      .join('\n');
+    out.push(`         ${p.dim(safeInline(where))}\n${text}`);
+  }
+  if (f.evidence.length > 5) out.push(p.dim(`         … ${f.evidence.length - 5} more`));
+  return out;
+}
+
 function findingsBlock(report: Report, o: HumanOptions, p: Palette): string {
   if (report.findings.length === 0) return p.dim('  no findings\n');
+  const total = new Map<string, number>();
+  for (const f of report.findings) total.set(f.id, (total.get(f.id) ?? 0) + 1);
+  const seen = new Map<string, number>();
   const out: string[] = [];
   for (const f of report.findings) {
-    out.push(`  ${severityLabel(f, p)} ${p.bold(safeInline(f.title))} ${p.dim(`[${f.id}]`)}`);
-    if (o.explain) {
-      const rule = RULES_BY_ID.get(f.id);
-      if (rule) out.push(`         ${p.dim(rule.explain)}`);
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    if (n <= MAX_FINDINGS_PER_RULE) out.push(...findingLines(f, o, p));
+    // After the last one of the rule: how many were left out.
+    if (n === total.get(f.id) && n > MAX_FINDINGS_PER_RULE) {
+      const more = (n - MAX_FINDINGS_PER_RULE).toLocaleString('en-US');
+      out.push(p.dim(`  … ${more} more [${f.id}] findings not shown (--json lists every finding)`));
     }
-    for (const e of f.evidence.slice(0, 5)) {
-      const where = e.index >= 0 ? `header #${e.index} ${e.header}` : e.header;
-      const text = safeBlock(clip(e.text, 600))
-        .split('\n')
-        .map((l) => `           ${l}`)
-        .join('\n');
-      out.push(`         ${p.dim(safeInline(where))}\n${text}`);
-    }
-    if (f.evidence.length > 5) out.push(p.dim(`         … ${f.evidence.length - 5} more`));
   }
   return out.join('\n') + '\n';
 }

@@ -30,3 +30,30 @@ test('characters a terminal draws as nothing are shown as escapes, emoji present
   assert.match(r.stdout, /paypal\.com\\u\{e0020\}\\u\{e0065\}/);
   assert.match(r.stdout, /\\u061c42 \\xad\\u3164\\u206a ❤️/);
 });
+
+test('a header padded with thousands of findings of one rule lists ten of them and counts the rest', () => {
+  const received = Array.from({ length: 2000 }, (_, i) => `Received: garbage${i}\n`).join('');
+  const path = write('padded.eml', `${received}From: x <bob@evil.example>\nSubject: hi\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', path]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout.match(/\[hops\.unparseable\]$/gm)?.length, 10);
+  assert.match(r.stdout, /^ {2}… 1,990 more \[hops\.unparseable\] findings not shown \(--json lists every finding\)$/m);
+  assert.match(r.stdout, /^Verdict: SUSPICIOUS \(score \d+, exit 1\) — decided by hops\.unparseable/m);
+  assert.ok(r.stdout.split('\n').length < 200, `${r.stdout.split('\n').length} lines`);
+  const json = JSON.parse(runCli(['--offline', '--json', path]).stdout);
+  assert.equal(json.findings.filter((f: { id: string }) => f.id === 'hops.unparseable').length, 2000);
+});
+
+test('a finding title naming a 15,000-character domain is cut like every other value', () => {
+  const long = `${'d'.repeat(15_000)}.example`;
+  const path = write(
+    'long-domain.eml',
+    `Authentication-Results: mx.example.net; dmarc=fail (p=reject) header.from=${long}\n` +
+      'Received: from h.example ([203.0.113.5]) by mx.example.net with ESMTP; Tue, 12 Mar 2024 10:14:03 +0100\n' +
+      `From: x <bob@${long}>\nSubject: hi\n${HEADER}\nbody\n`,
+  );
+  const r = runCli(['--offline', path]);
+  assert.match(r.stdout, /DMARC fails for d+…/);
+  const widest = Math.max(...r.stdout.split('\n').map((line) => line.length));
+  assert.ok(widest < 1000, `a line of ${widest} characters`);
+});
