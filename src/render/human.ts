@@ -103,8 +103,9 @@ function fromCell(hop: Hop): string {
   const f = hop.from;
   if (!f) return hop.kind === 'local' ? '(local)' : '';
   const helo = f.helo ?? '';
-  const rdns = f.rdns && f.rdns.toLowerCase() !== helo.toLowerCase() ? `\nrdns ${f.rdns}` : '';
-  return safeInline(clip(helo, 60)) + safeInline(clip(rdns, 64)).replace(/\\n/g, '\n');
+  // The rdns on a line of its own, joined after escaping: a backslash and an "n" in the name itself stay text.
+  const rdns = f.rdns && f.rdns.toLowerCase() !== helo.toLowerCase() ? `\nrdns ${safeInline(clip(f.rdns, 58))}` : '';
+  return safeInline(clip(helo, 60)) + rdns;
 }
 
 function protocolCell(hop: Hop): string {

@@ -57,3 +57,16 @@ test('a finding title naming a 15,000-character domain is cut like every other v
   const widest = Math.max(...r.stdout.split('\n').map((line) => line.length));
   assert.ok(widest < 1000, `a line of ${widest} characters`);
 });
+
+test('a backslash and an "n" in a reverse-DNS name stay text, not a line of the hop table', () => {
+  // The rdns row used to be escaped and then every "\n" in it turned back into a newline, the name's own included:
+  // "x\nrdns.paypal.com" drew a line of its own reading "rdns.paypal.com".
+  const path = write(
+    'rdns.eml',
+    'Received: from good.example (x\\nrdns.paypal.com [203.0.113.5])\n\tby mx.example.net (Postfix) with ESMTP id ABC; Tue, 12 Mar 2024 10:14:03 +0100\n' +
+      `From: x <bob@evil.example>\nSubject: hi\n${HEADER}\nbody\n`,
+  );
+  const r = runCli(['--offline', path]);
+  assert.match(r.stdout, /^│ {3}│ rdns x\\nrdns\.paypal\.com │/m);
+  assert.doesNotMatch(r.stdout, /^│ {3}│ rdns\.paypal\.com/m);
+});
