@@ -70,3 +70,17 @@ test('a backslash and an "n" in a reverse-DNS name stay text, not a line of the 
   assert.match(r.stdout, /^│ {3}│ rdns x\\nrdns\.paypal\.com │/m);
   assert.doesNotMatch(r.stdout, /^│ {3}│ rdns\.paypal\.com/m);
 });
+
+test('a Received date on a day the month does not have is shown as written, not as the day it rolls over to', () => {
+  const path = write(
+    'feb31.eml',
+    'Received: from a.example ([203.0.113.9]) by mx.example.net with ESMTP; Tue, 12 Mar 2024 10:14:03 +0000\n' +
+      'Received: from b.example ([203.0.113.5]) by a.example with ESMTP; Sat, 31 Feb 2024 09:14:03 +0000\n' +
+      `From: x <bob@evil.example>\nSubject: hi\n${HEADER}\nbody\n`,
+  );
+  const r = runCli(['--offline', path]);
+  assert.match(r.stdout, /│ 1 │ b\.example .*│ Sat, 31 Feb 2024 09:14:03 \+0000 │ +│/);
+  assert.doesNotMatch(r.stdout, /2024-03-02/);
+  const report = JSON.parse(runCli(['--offline', '--json', path]).stdout);
+  assert.equal(report.hops[0].timestamp, undefined);
+});

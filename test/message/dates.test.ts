@@ -57,3 +57,12 @@ test('a four-digit year below 100 is that year, not 1900 plus it (Date.UTC reads
   assert.equal(parseMailDate('1 Jan 99 00:00:00 +0000')?.timestamp, '1999-01-01T00:00:00.000Z');
   assert.equal(parseMailDate('1 Jan 0100 00:00:00 +0000')?.timestamp, '0100-01-01T00:00:00.000Z');
 });
+
+test('a day the month does not have is no date (Date.UTC rolled it over into the next month)', () => {
+  for (const d of ['Sat, 31 Feb 2024 10:00:00 +0000', '30 Feb 2024 10:00:00 +0000', '29 Feb 2023 10:00:00 +0000', '31 Apr 2024 10:00 GMT', '2024-06-31 10:00:00Z', 'Nov 31 2024 10:00:00 +0000', 'Sat Sep 31 10:00:00 2024', '29 Feb 1900 10:00:00 +0000']) {
+    assert.equal(parseMailDate(d), undefined, d);
+  }
+  for (const [d, iso] of [['29 Feb 2024 10:00:00 +0000', '2024-02-29T10:00:00.000Z'], ['29 Feb 2000 10:00:00 +0000', '2000-02-29T10:00:00.000Z'], ['31 Dec 2024 23:59:59 +0000', '2024-12-31T23:59:59.000Z'], ['30 Apr 2024 10:00:00 +0000', '2024-04-30T10:00:00.000Z']]) {
+    assert.equal(parseMailDate(d!)?.timestamp, iso, d);
+  }
+});
