@@ -147,6 +147,16 @@ export function shownHops(count: number, boundary: number | undefined): (number 
   return rows;
 }
 
+/**
+ * The hop's time in UTC; a date that could not be read is shown as written after a "?". Bare, it stood in the
+ * "time (UTC)" column like a read one: "2024-02-30 09:14:03" looks like a UTC time, "12 Mar 99999 10:14:03 +0100" is
+ * in another zone.
+ */
+function timeCell(hop: Hop): string {
+  if (hop.timestamp) return hop.timestamp.replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  return hop.dateRaw ? `? ${safeInline(clip(hop.dateRaw, 30))}` : '';
+}
+
 function hopRow(hop: Hop, boundary: number | undefined, p: Palette): string[] {
   return [
     String(hop.index + 1),
@@ -154,7 +164,7 @@ function hopRow(hop: Hop, boundary: number | undefined, p: Palette): string[] {
     safeInline(clip(hop.from?.ip ?? '', 40)),
     safeInline(clip(hop.by ?? '', 48)),
     protocolCell(hop),
-    hop.timestamp ? hop.timestamp.replace('T', ' ').replace(/\.000Z$|Z$/, '') : safeInline(clip(hop.dateRaw ?? '', 32)),
+    timeCell(hop),
     formatDuration(hop.delaySeconds),
     trustCell(hop, boundary, p),
   ];

@@ -79,8 +79,20 @@ test('a Received date on a day the month does not have is shown as written, not 
       `From: x <bob@evil.example>\nSubject: hi\n${HEADER}\nbody\n`,
   );
   const r = runCli(['--offline', path]);
-  assert.match(r.stdout, /│ 1 │ b\.example .*│ Sat, 31 Feb 2024 09:14:03 \+0000 │ +│/);
+  assert.match(r.stdout, /│ 1 │ b\.example .*│ \? Sat, 31 Feb 2024 09:14:03 \+00… │ +│/);
   assert.doesNotMatch(r.stdout, /2024-03-02/);
   const report = JSON.parse(runCli(['--offline', '--json', path]).stdout);
   assert.equal(report.hops[0].timestamp, undefined);
+});
+
+test('a Received date that cannot be read is marked in the time (UTC) column, not shown as if it were a UTC time', () => {
+  const path = write(
+    'unread-date.eml',
+    'Received: from a.example ([203.0.113.9]) by mx.example.net with ESMTP; Tue, 12 Mar 2024 10:14:03 +0000\n' +
+      'Received: from b.example ([203.0.113.5]) by a.example with ESMTP; 12 Mar 2024 25:14:03 +0900\n' +
+      `From: x <bob@evil.example>\nSubject: hi\n${HEADER}\nbody\n`,
+  );
+  const r = runCli(['--offline', path]);
+  assert.match(r.stdout, /│ 1 │ b\.example .*│ \? 12 Mar 2024 25:14:03 \+0900 │ +│ untrusted │/);
+  assert.match(r.stdout, /│ 2 │ a\.example .*│ 2024-03-12 10:14:03 {10}│ +│ boundary  │/);
 });
