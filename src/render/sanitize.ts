@@ -15,14 +15,23 @@ function escapeChar(c: string): string {
   return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
+// Combining marks stack on the letter before them. Past a few, terminals draw them over the lines above and below
+// ("Zalgo" text: a display name of one letter and a hundred accents). Everyday text puts at most three on a letter
+// (Vietnamese and Thai two): from the fourth of a run on, each is escaped.
+const STACKED_MARK = /\p{M}(?<=\p{M}{4})/gu;
+
+function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE, escapeChar).replace(STACKED_MARK, escapeChar);
+}
+
 /** For one-line display: also shows tabs and newlines as escapes. */
 export function safeInline(text: string): string {
-  return text.replace(UNSAFE, escapeChar).replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return escapeUnsafe(text).replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
 }
 
 /** For multi-line display (raw header evidence): keeps newlines and tabs, escapes everything else. */
 export function safeBlock(text: string): string {
-  return text.replace(UNSAFE, escapeChar).replace(/\r/g, '\\r');
+  return escapeUnsafe(text).replace(/\r/g, '\\r');
 }
 
 /** Cut to a display length, marking the cut. */

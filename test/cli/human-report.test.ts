@@ -96,3 +96,13 @@ test('a Received date that cannot be read is marked in the time (UTC) column, no
   assert.match(r.stdout, /│ 1 │ b\.example .*│ \? 12 Mar 2024 25:14:03 \+0900 │ +│ untrusted │/);
   assert.match(r.stdout, /│ 2 │ a\.example .*│ 2024-03-12 10:14:03 {10}│ +│ boundary  │/);
 });
+
+test('a pile of combining marks on one letter is cut to three, the rest escaped; real accents stay', () => {
+  // "Zalgo" text: hundreds of accents on a letter are drawn over the rows above and below it.
+  const path = write('zalgo.eml', `From: "P${'\u0301\u0300\u0302'.repeat(40)}ayPal" <x@evil.example>\nSubject: Vi\u1ec7t Vie\u0302\u0323t \u0e01\u0e34\u0e4a\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', path]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.doesNotMatch(r.stdout, /\p{M}{4}/u);
+  assert.match(r.stdout, /P\u0301\u0300\u0302\\u0301\\u0300\\u0302\\u0301/);
+  assert.match(r.stdout, /Subject {4}Vi\u1ec7t Vie\u0302\u0323t \u0e01\u0e34\u0e4a$/m);
+});
