@@ -4,6 +4,7 @@
 import { EXIT } from '../verdict/index.js';
 import { ArgumentError } from './common.js';
 import { ConfigError } from './config.js';
+import { safeInline } from '../render/sanitize.js';
 
 /** Runs a command; its own result (undefined: "not mine") passes through, an error becomes an exit code. */
 export async function exitCodeOf(command: () => Promise<number | undefined>): Promise<number | undefined> {
@@ -14,8 +15,9 @@ export async function exitCodeOf(command: () => Promise<number | undefined>): Pr
       process.stderr.write(`mailtrace: ${err.message}\n`);
       return EXIT.usage;
     }
+    // A library's message may quote what it was given: a header's text, a host name from a message.
     const msg = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`mailtrace: internal error: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`mailtrace: internal error: ${safeInline(msg.split('\n')[0]!)}\n`);
     if (process.env.MAILTRACE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return EXIT.internal;
   }
