@@ -88,13 +88,16 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
         continue;
       }
       try {
+        injectedFault(process.env.MAILTRACE_ANALYZE_FAULT, item.source);
         const report = await analyze(item.bytes, { ...setup.base, unwrap: args.unwrap, source: item.source, deps: setup.messageDeps() });
         exit = foldExit(exit, report.exitCode);
         if (json) json.add(report);
         else output.write((printed++ ? '\n' : '') + renderHuman!(report, { color, explain: args.explain, width }));
       } catch (err) {
-        if (!(err instanceof NotAMessageError)) throw err;
-        fail(where, item.source, 'not-a-message', err.message);
+        // A bug met on one message is that message's error record (exit 70), as in a scan: it used to end the run,
+        // leaving the inputs after it unread and a --json array without its closing bracket.
+        if (err instanceof NotAMessageError) fail(where, item.source, 'not-a-message', err.message);
+        else fail(where, item.source, 'internal', `internal error: ${safeInline(firstLine(err)).slice(0, 500)}`);
       }
       await output.flush(false);
     }
@@ -115,4 +118,17 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     exit = foldExit(exit, EXIT.ioError);
   }
   return exit;
+}
+
+function firstLine(err: unknown): string {
+  return err instanceof Error ? err.message.split('\n')[0]! : String(err);
+}
+
+/**
+ * A test hook, as the filter's MAILTRACE_FILTER_FAULT: "throw-on-file:NAME" fails the analysis of the input whose
+ * path ends with NAME, as a bug would, so the tests can prove the other inputs are still reported.
+ */
+function injectedFault(fault: string | undefined, source: Source): void {
+  if (!fault?.startsWith('throw-on-file:') || !source.path?.endsWith(fault.slice('throw-on-file:'.length))) return;
+  throw new Error(`injected fault (MAILTRACE_ANALYZE_FAULT=${fault})`);
 }

@@ -94,6 +94,23 @@ test('a message in an mbox that is not one: one line naming its place, an error 
   assert.equal((items[2] as Report).message.messageId, (json([phish[1]!]).body as Report).message.messageId);
 });
 
+test('a bug met on one input is its error record (exit 70); the inputs after it are still reported, the JSON array closed', () => {
+  const [a, b, c] = [phish[0]!, phish[1]!, phish[2]!];
+  const env = { MAILTRACE_ANALYZE_FAULT: `throw-on-file:${b.slice(b.lastIndexOf('/'))}` };
+  const r = runCli(['--offline', '--json', a, b, c], { env });
+  assert.equal(r.code, 70, 'an internal error outranks the verdicts');
+  assert.equal(r.stderr, `mailtrace: ${b}: internal error: injected fault (MAILTRACE_ANALYZE_FAULT=${env.MAILTRACE_ANALYZE_FAULT})\n`);
+  const items = JSON.parse(r.stdout) as (Report | ErrorRecord)[];
+  assert.equal(items.length, 3);
+  assert.equal((items[1] as ErrorRecord).error.code, 'internal');
+  assert.equal((items[1] as ErrorRecord).exitCode, 70);
+  assert.equal((items[2] as Report).message.messageId, (json([c]).body as Report).message.messageId);
+  // The table: the reports of the first and the last input, the error line between them.
+  const human = runCli(['--offline', a, b, c], { env });
+  assert.equal(human.code, 70);
+  assert.equal(human.stdout.match(/^Verdict: /gm)?.length, 2);
+});
+
 test('--json: a missing file and a directory are error records as a scan writes them, and the exit code is 66', () => {
   const missing = join(dir, 'no-such.eml');
   const r = runCli(['--offline', '--json', missing, dir, phish[0]!]);
