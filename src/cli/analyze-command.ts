@@ -52,7 +52,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     return err instanceof SnapshotError && err.reason === 'missing' ? EXIT.noInput : EXIT.usage;
   }
   const color = useColor(args.color);
-  const width = process.stdout.columns || 120;
+  // Tables are fitted to a terminal, or to $COLUMNS when the output goes elsewhere (`COLUMNS=100 mailtrace x | less`).
+  const width = process.stdout.columns || positiveInteger(process.env.COLUMNS);
   // The human renderer pulls in cli-table3: loaded only when a table is printed (not for --json).
   const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
   // Each report is pushed out, and the pipe's reader keeps up, before the next message is read: an mbox piped into
@@ -131,4 +132,9 @@ function firstLine(err: unknown): string {
 function injectedFault(fault: string | undefined, source: Source): void {
   if (!fault?.startsWith('throw-on-file:') || !source.path?.endsWith(fault.slice('throw-on-file:'.length))) return;
   throw new Error(`injected fault (MAILTRACE_ANALYZE_FAULT=${fault})`);
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

@@ -10,11 +10,61 @@ import { clip, safeBlock, safeInline } from './sanitize.js';
 export interface HumanOptions {
   color: boolean;
   explain: boolean;
-  /** Terminal width, for clipping long cells. */
-  width: number;
+  /** The terminal's width: a table wider than it is narrowed to fit. Undefined (no terminal) leaves tables whole. */
+  width?: number;
 }
 
 const TABLE_STYLE = { head: [] as string[], border: [] as string[], compact: false };
+
+type TableOptions = ConstructorParameters<typeof Table>[0];
+
+/** A column is not narrowed below this (padding included): 6 characters of a host name a line still read as one. */
+const MIN_COLUMN = 8;
+
+/**
+ * The table as `fill` builds it, no wider than `width`. cli-table3 sizes each column to its longest cell, so a real
+ * Outlook route made the hop table ~200 columns wide, which an 80- or 120-column terminal wraps into a jumble of
+ * half rows. Past the width, the `wrappable` columns (host names, notes) share one cap and their cells wrap inside
+ * it, mid-word where a name is longer than the column; the others (an IP, a time) keep their size unless even that
+ * is too wide.
+ */
+function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, width: number | undefined, wrappable: readonly number[]): string {
+  const build = (extra: TableOptions) => {
+    const table = new Table({ ...options, ...extra });
+    fill(table);
+    return table.toString();
+  };
+  const natural = build({});
+  const top = natural.slice(0, natural.indexOf('\n'));
+  if (width === undefined || top.length <= width) return natural;
+  // The top border gives each column's width: "┌───┬──────┐" is a column of 3 and one of 6.
+  const widths = top.slice(1, -1).split('┬').map((segment) => segment.length);
+  return build({ colWidths: fittedWidths(widths, width - widths.length - 1, wrappable), wordWrap: true, wrapOnWordBoundary: false });
+}
+
+/** Column widths that fit in `room`: the wrappable columns narrowed first, all of them when that is not enough. */
+export function fittedWidths(widths: readonly number[], room: number, wrappable: readonly number[]): number[] {
+  const kept = widths.reduce((sum, w, i) => (wrappable.includes(i) ? sum : sum + w), 0);
+  const flexible = widths.filter((_, i) => wrappable.includes(i));
+  if (room - kept >= flexible.length * MIN_COLUMN) {
+    const cap = sharedCap(flexible, room - kept);
+    return widths.map((w, i) => (wrappable.includes(i) ? Math.min(w, cap) : w));
+  }
+  const cap = sharedCap(widths, room);
+  return widths.map((w) => Math.min(w, cap));
+}
+
+/** The largest cap c for which the columns, each min(w, c) wide, fit in `room`; never below MIN_COLUMN. */
+function sharedCap(widths: readonly number[], room: number): number {
+  const sorted = [...widths].sort((a, b) => a - b);
+  let below = 0; // the sum of the columns narrower than the cap, which keep their width
+  for (let i = 0; i < sorted.length; i++) {
+    const cap = Math.floor((room - below) / (sorted.length - i));
+    if (cap <= sorted[i]!) return Math.max(MIN_COLUMN, cap);
+    below += sorted[i]!;
+  }
+  return sorted[sorted.length - 1] ?? MIN_COLUMN;
+}
 
 function fieldRows(rows: readonly [string, string | undefined][], p: Palette): string {
   return rows.map(([k, v]) => `  ${p.dim(k.padEnd(11))}${v === undefined ? p.dim('(none)') : safeInline(clip(v, 400))}`).join('\n') + '\n';
@@ -170,25 +220,35 @@ function hopRow(hop: Hop, boundary: number | undefined, p: Palette): string[] {
   ];
 }
 
-function hopTable(report: Report, p: Palette): string {
+/** from / HELO, by, protocol. */
+const HOP_WRAPPABLE = [1, 3, 4];
+/** domain, receiver said, note. */
+const AUTH_WRAPPABLE = [2, 3, 4];
+
+function hopTable(report: Report, p: Palette, width: number | undefined): string {
   if (report.hops.length === 0) return p.dim('  no Received headers\n');
-  const table = new Table({
-    head: ['#', 'from / HELO', 'IP', 'by', 'protocol', 'time (UTC)', 'delay', 'trust'].map((h) => p.bold(h)),
-    style: TABLE_STYLE,
-  });
+  const head = ['#', 'from / HELO', 'IP', 'by', 'protocol', 'time (UTC)', 'delay', 'trust'].map((h) => p.bold(h));
   const boundary = report.boundary?.hop;
-  for (const row of shownHops(report.hops.length, boundary)) {
-    if (typeof row === 'number') table.push(hopRow(report.hops[row]!, boundary, p));
-    else table.push([{ colSpan: 8, content: p.dim(`… ${row.skipped.toLocaleString('en-US')} hops not shown (--json lists every hop)`) }]);
-  }
+  const rows = shownHops(report.hops.length, boundary);
+  const table = fittedTable({ head, style: TABLE_STYLE }, (t) => {
+    for (const row of rows) {
+      if (typeof row === 'number') t.push(hopRow(report.hops[row]!, boundary, p));
+      else t.push([{ colSpan: 8, content: p.dim(`… ${row.skipped.toLocaleString('en-US')} hops not shown (--json lists every hop)`) }]);
+    }
+  }, width, HOP_WRAPPABLE);
   const total = report.totalDelaySeconds !== undefined ? `  total delay ${formatDuration(report.totalDelaySeconds)}\n` : '';
-  return table.toString() + '\n' + total;
+  return table + '\n' + total;
 }
 
-function authTable(report: Report, p: Palette): string {
+function authTable(report: Report, p: Palette, width: number | undefined): string {
   const a = report.auth;
   if (a.results.length === 0 && a.recorded.length === 0) return p.dim(`  authentication not evaluated (${a.mode})\n`);
-  const table = new Table({ head: ['method', 'result', 'domain', 'receiver said', 'note'].map((h) => p.bold(h)), style: TABLE_STYLE });
+  const head = ['method', 'result', 'domain', 'receiver said', 'note'].map((h) => p.bold(h));
+  return fittedTable({ head, style: TABLE_STYLE }, (table) => authRows(report, p, table), width, AUTH_WRAPPABLE) + '\n';
+}
+
+function authRows(report: Report, p: Palette, table: Table.Table): void {
+  const a = report.auth;
   const methods = ['spf', 'dkim', 'dmarc', 'arc'] as const;
   for (const method of methods) {
     const ours = a.results.filter((r) => r.method === method);
@@ -204,7 +264,6 @@ function authTable(report: Report, p: Palette): string {
       ]);
     }
   }
-  return table.toString() + '\n';
 }
 
 function colourResult(result: string, p: Palette): string {
@@ -284,8 +343,8 @@ export function renderHuman(report: Report, options: HumanOptions): string {
   const p = palette(options.color);
   return [
     headerBlock(report, p),
-    p.bold('Hops') + ' (oldest first)\n' + hopTable(report, p) + boundaryLine(report, p),
-    p.bold('Authentication') + '\n' + authTable(report, p),
+    p.bold('Hops') + ' (oldest first)\n' + hopTable(report, p, options.width) + boundaryLine(report, p),
+    p.bold('Authentication') + '\n' + authTable(report, p, options.width),
     p.bold('Findings') + '\n' + findingsBlock(report, options, p),
     verdictLine(report, p),
   ].join('\n');

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
+import { fittedWidths } from '../../src/render/human.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const tmp = scratchDir('human-report');
@@ -105,4 +107,37 @@ test('a pile of combining marks on one letter is cut to three, the rest escaped;
   assert.doesNotMatch(r.stdout, /\p{M}{4}/u);
   assert.match(r.stdout, /P\u0301\u0300\u0302\\u0301\\u0300\\u0302\\u0301/);
   assert.match(r.stdout, /Subject {4}Vi\u1ec7t Vie\u0302\u0323t \u0e01\u0e34\u0e4a$/m);
+});
+
+test('tables are fitted to $COLUMNS (or the terminal): host names wrap inside their column, IP and time stay whole', () => {
+  // A real route through OVH, improvmx and Proton Mail: its hop table is ~150 columns wide.
+  const route = corpusPath('phishing_pot', 'sample-1289.eml');
+  const natural = runCli(['--offline', route]);
+  const tableLines = (out: string) => out.split('\n').filter((l) => /^[┌│├└]/.test(l));
+  assert.ok(Math.max(...tableLines(natural.stdout).map((l) => l.length)) > 140, 'without a width, the table keeps its natural size');
+  for (const width of [120, 100, 80]) {
+    const r = runCli(['--offline', route], { env: { COLUMNS: String(width) } });
+    assert.equal(r.code, natural.code);
+    const lines = tableLines(r.stdout);
+    assert.ok(lines.length > tableLines(natural.stdout).length, `${width}: rows wrap onto more lines`);
+    for (const line of lines) assert.ok(line.length <= width, `${width}: ${line.length} columns: ${line}`);
+    // Nothing is cut: the wrapped host name's pieces, read down its column, give the name back.
+    const hop5 = r.stdout.slice(r.stdout.indexOf('│ 5 │'));
+    const byColumn = hop5.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[4]!.trim());
+    assert.equal(byColumn.join('').slice(0, 'mailin037.protonmail.ch'.length), 'mailin037.protonmail.ch', `${width}: ${byColumn.join('|')}`);
+    if (width >= 100) assert.match(r.stdout, /│ 51\.255\.220\.188 +│/, `${width}: the IP column is not narrowed`);
+  }
+});
+
+test('fittedWidths: wrappable columns are narrowed to one cap first, every column only when that is not enough', () => {
+  // Natural widths of the hop table above: #, from, IP, by, protocol, time, delay, trust (padding included).
+  const widths = [3, 35, 16, 35, 16, 21, 7, 11];
+  const fit = (room: number) => fittedWidths(widths, room, [1, 3, 4]);
+  assert.deepEqual(fit(200), widths, 'room to spare: unchanged');
+  assert.deepEqual(fit(120 - 9), [3, 18, 16, 18, 16, 21, 7, 11]);
+  const used = fit(120 - 9).reduce((a, b) => a + b);
+  assert.ok(used <= 111 && used >= 111 - 3, `the room is used, but for the cap's rounding: ${used}`);
+  const narrow = fit(80 - 9);
+  assert.ok(narrow.reduce((a, b) => a + b) <= 71, `fits: ${narrow.join(',')}`);
+  assert.ok(narrow.every((w) => w >= 8 || widths.includes(w)), 'no column below the floor unless it was narrower');
 });
