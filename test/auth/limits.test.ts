@@ -1,0 +1,49 @@
+// The authentication stage's bounds on hostile messages, against knot on loopback (test/fixtures/dns): the work
+// mailauth is asked to do per message, and the deadline that ends it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { analyze } from '../../src/analyze.js';
+import { MAX_BODY_HASHES } from '../../src/auth/index.js';
+import type { Report } from '../../src/types.js';
+import { KEY_DIR, knotSession } from '../helpers/knot.js';
+
+const env = knotSession();
+
+const HOP = 'Return-Path: <alice@sender.test>\r\nReceived: from mail.sender.test (mail.sender.test [192.0.2.10])\r\n\tby mx.rcpt.test (Postfix) with ESMTPS id 4AbCdEf\r\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+const content = (body: string) =>
+  `From: Alice <alice@sender.test>\r\nTo: bob@rcpt.test\r\nSubject: limits\r\nDate: Mon, 23 Nov 2026 06:59:58 +0000\r\nMessage-ID: <limits@sender.test>\r\n\r\n${body}`;
+
+/** A real rsa2048 signature by sender.test, with `junk` more signatures that each ask for their own body hash (l=). */
+async function signed(body: string, junk: number): Promise<Buffer> {
+  const raw = content(body);
+  const r = await dkimSign(Buffer.from(raw), { signatureData: [{ signingDomain: 'sender.test', selector: 'rsa2048', privateKey: readFileSync(join(KEY_DIR, 'rsa2048.pem'), 'utf8') }] } as never);
+  const extra = Array.from({ length: junk }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.test; s=rsa2048; l=${1e12 + i}; h=from; bh=AAAA; b=BBBB${i}\r\n`);
+  return Buffer.from(`${HOP}${r.signatures}${extra.join('')}${raw}`);
+}
+
+async function run(raw: Buffer): Promise<{ report: Report; keyQueries: string[] }> {
+  const view = env.session().view();
+  const report = await analyze(raw, { deps: { resolver: view.resolver, dnsLog: view.log }, trust: ['mx.rcpt.test'] });
+  return { report, keyQueries: view.log().filter((e) => e.name.includes('._domainkey.')).map((e) => e.name) };
+}
+
+const of = (r: Report, method: string) => r.auth.results.filter((x) => x.method === method);
+
+test(`more than MAX_BODY_HASHES (${MAX_BODY_HASHES}) distinct body hashes: none computed, no key looked up; SPF and DMARC still judge`, async () => {
+  // At the limit: the real signature and 7 more distinct l= values, all verified as usual.
+  const atLimit = await run(await signed('Hello.\r\n', MAX_BODY_HASHES - 1));
+  assert.equal(of(atLimit.report, 'dkim').filter((d) => d.result === 'pass').length, 1);
+  assert.deepEqual(atLimit.keyQueries, ['rsa2048._domainkey.sender.test']);
+  // One more: each hash is a pass over the whole body (64 of them over 8 MiB were 16 s of CPU), so none is made.
+  const over = await run(await signed('Hello.\r\n', MAX_BODY_HASHES));
+  assert.deepEqual(of(over.report, 'dkim').map((d) => [d.result, d.comment]), [
+    ['permerror', `${MAX_BODY_HASHES + 1} distinct body hashes asked for by c=, a= and l= (more than ${MAX_BODY_HASHES}): none verified, a resource-exhaustion guard`],
+  ]);
+  assert.equal(of(over.report, 'arc')[0]!.result, 'permerror');
+  assert.deepEqual(over.keyQueries, []);
+  assert.equal(of(over.report, 'spf')[0]!.result, 'pass');
+  assert.equal(of(over.report, 'dmarc')[0]!.result, 'pass', 'aligned SPF still passes DMARC');
+});
