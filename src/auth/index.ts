@@ -113,6 +113,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
         strictSpf: input.strictSpf ?? true,
         ...(refused ? { skipSignatures: { headerFrom: input.identity.from.map((m) => m.address).filter(Boolean), fromFields: input.identity.fromFields } } : {}),
         step: (name) => guard.setStep(name),
+        expired: guard.expired,
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('authentication did not finish before the deadline')), outerDeadline);

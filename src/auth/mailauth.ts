@@ -5,6 +5,7 @@
 // mailauth 7 declares that engine). dkim, spf, dmarc and arc load and run on Node 20.18+. mailauth has no
 // exports map, so these paths resolve as plain files.
 // Why lazily: an --offline run, or a run that only renders recorded results, never pays for loading them.
+import type { Readable } from 'node:stream';
 import type { Resolver } from '../types.js';
 
 // Only the parts of mailauth's results we read (its own .d.ts cannot describe MX answers or the hidden props).
@@ -90,7 +91,7 @@ export interface DmarcEvaluation {
 }
 
 export interface MailauthParts {
-  dkimVerify(input: Buffer, opts: { resolver: Resolver; sender?: string; minBitLength?: number; curTime: Date }): Promise<DkimVerifyResult>;
+  dkimVerify(input: Buffer | Readable, opts: { resolver: Resolver; sender?: string; minBitLength?: number; curTime: Date }): Promise<DkimVerifyResult>;
   spf(opts: { sender?: string; ip: string; helo?: string; mta?: string; resolver: Resolver; maxResolveCount?: number; maxVoidCount?: number; maxElapsedTime?: number; strict?: boolean }): Promise<SpfResult>;
   arc(data: unknown, opts: { resolver: Resolver; minBitLength?: number; ip?: string }): Promise<ArcResult>;
   evaluateDmarc(opts: {
