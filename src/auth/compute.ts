@@ -25,7 +25,7 @@ export interface Computation {
 export interface ComputeOptions {
   at: Date;
   /** Called as each step starts, so the caller can tell which DNS queries belonged to which step. */
-  step?: (name: 'dkim' | 'spf' | 'arc' | 'dmarc') => void;
+  step?: (name: 'dkim' | 'spf' | 'spf-helo' | 'arc' | 'dmarc') => void;
   inputs: SpfInputs;
   resolver: Resolver;
   /** RSA keys shorter than this give dkim=policy (RFC 8301: 1024). */
@@ -68,19 +68,23 @@ function stoppable(input: Buffer, expired: () => boolean): Readable {
  *   - MAIL FROM unknown (no Return-Path above the boundary, no envelope-from): only the HELO check; the MAIL FROM
  *     result stays unknown rather than borrowing the HELO's, which DMARC must not align on.
  */
-export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
+export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf' | 'step'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
   const { ip, helo, mailFrom } = o.inputs;
   if (!ip) return {};
   const heloName = heloDomain(helo);
   // mailauth writes a literal HELO as [ip] (RFC 5321 4.1.3 address literal).
   const heloArg = helo ? (isIP(helo) ? `[${helo}]` : helo) : `[${ip}]`;
   const strict = o.strictSpf === true;
-  const check = (sender: string | undefined) => ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
-  const heloCheck = heloName ? () => check(`postmaster@${heloName}`) : undefined;
-  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck() } : {};
-  if (mailFrom === '') return { spf: heloCheck ? await heloCheck() : await check(undefined) };
-  const spf = await check(mailFrom);
-  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck() } : {}) };
+  // Each check names its step, so a replay answer missing for one identity's lookups marks only that result.
+  const check = (sender: string | undefined, step: 'spf' | 'spf-helo') => {
+    o.step?.(step);
+    return ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
+  };
+  const heloCheck = heloName ? (step: 'spf' | 'spf-helo') => check(`postmaster@${heloName}`, step) : undefined;
+  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck('spf-helo') } : {};
+  if (mailFrom === '') return { spf: heloCheck ? await heloCheck('spf') : await check(undefined, 'spf') };
+  const spf = await check(mailFrom, 'spf');
+  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck('spf-helo') } : {}) };
 }
 
 export async function compute(ma: MailauthParts, bytes: Uint8Array, o: ComputeOptions): Promise<Computation> {

@@ -283,7 +283,7 @@ export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] 
     .sort((a, b) => ((a.details?.['header'] as number | undefined) ?? Infinity) - ((b.details?.['header'] as number | undefined) ?? Infinity));
   const spfQueries = ctx.stepQueries.get('spf');
   const spf = spfResult(c.spf, ctx.inputs.mailFrom === '' ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
-  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, spfQueries)] : [];
+  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, ctx.stepQueries.get('spf-helo'))] : [];
   const arc = arcResult(c.arc, ctx);
   const relevant = [spf, ...dkim.filter((d) => d.domain)];
   const dmarc = dmarcResult(c.dmarc, relevant, ctx);
