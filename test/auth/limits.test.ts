@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { analyze } from '../../src/analyze.js';
 import { MAX_BODY_HASHES } from '../../src/auth/index.js';
-import type { Report } from '../../src/types.js';
+import type { Report, Resolver } from '../../src/types.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { buildChain } from '../../src/hops/index.js';
+import { extractIdentity, gatherRelayContext } from '../../src/identity/index.js';
 import { KEY_DIR, knotSession } from '../helpers/knot.js';
 import { authenticateBytes } from './helpers.js';
 
@@ -73,4 +76,41 @@ test('a large body is hashed in stoppable chunks with the same verdict: a 2 MiB 
   const raw = await signed('x'.repeat(998).concat('\r\n').repeat(2048), 0);
   const { report } = await run(raw);
   assert.deepEqual(of(report, 'dkim').map((d) => d.result), ['pass']);
+});
+
+test("the relay SPF check gets what is left of the message's DNS deadline, and stops querying at it", async () => {
+  // A third-party relay hop (mail.evil.test -> relay.openrelay.test -> mx.rcpt.test) for a sender whose SPF is a
+  // chain of 11 includes, each answer 150 ms late: ~1.8 s of lookups, one after the other.
+  const raw = [
+    'Return-Path: <a@permerror-lookups.spf.test>',
+    'Received: from relay.openrelay.test (relay.openrelay.test [198.51.100.3])\n\tby mx.rcpt.test (Postfix) with ESMTP id B79\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 05:43:08 +0000',
+    'Received: from mail.example.test (mail.evil.test [203.0.113.5])\n\tby relay.openrelay.test (Postfix) with ESMTP id B16\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 05:43:08 +0000',
+    'From: <a@permerror-lookups.spf.test>',
+    'To: bob@rcpt.test',
+    'Subject: relayed',
+  ].join('\n') + '\n\nbody\n';
+  const message = parseMessage(Buffer.from(raw));
+  const chain = buildChain(message, { trust: ['mx.rcpt.test'], authservIds: [] });
+  const identity = extractIdentity(message, chain);
+  const view = env.session().view();
+  let calls = 0;
+  const late: Resolver = async (name, type) => {
+    calls++;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return view.resolver(name, type);
+  };
+  // One second left: temperror at that second (it used to take its own 5 s and run the chain to its end).
+  const started = Date.now();
+  const ctx = await gatherRelayContext(identity, chain, late, 1000);
+  const elapsed = Date.now() - started;
+  assert.deepEqual(ctx.spf.map((s) => [s.ip, s.domain, s.result]), [['198.51.100.3', 'permerror-lookups.spf.test', 'temperror']]);
+  assert.ok(elapsed >= 950 && elapsed < 1500, `took ${elapsed} ms`);
+  const atReturn = calls;
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(calls - atReturn, 0, 'no lookups after the result');
+  // Nothing left: no lookup at all, and the rules see why.
+  const none = await gatherRelayContext(identity, chain, late, 0);
+  assert.equal(calls, atReturn);
+  assert.equal(none.mx?.error, 'ETIMEOUT');
+  assert.deepEqual(none.spf.map((s) => [s.result, s.comment]), [['temperror', "no time left of the message's DNS deadline"]]);
 });
