@@ -126,7 +126,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
       list.push(q);
       stepQueries.set(q.step, list);
     }
-    const results = mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted });
+    const results = mapResults(computation, { message: input.message, chain: input.chain, at, inputs, guard, stepQueries, trusted, formatDomain: ma.formatDomain });
     return refused ? withSignaturesRefused(results, refused, signatures.length) : results;
   } catch (err) {
     return unknownResults(`not evaluated: ${(err as Error).message}`, inputs);

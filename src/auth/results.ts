@@ -5,7 +5,7 @@
 //     mailauth's lenient mode says neutral.
 import type { AuthResultValue, Chain, Message, MethodResult } from '../types.js';
 import type { Computation } from './compute.js';
-import type { ArcResult, DkimSignatureResult, DmarcEvaluation, SpfResult } from './mailauth.js';
+import type { ArcResult, DkimSignatureResult, DmarcEvaluation, DmarcResult, SpfResult } from './mailauth.js';
 import { isLookupFailure, isMissing, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
 import { arcSets, pairSignatures, parseTags } from './tags.js';
 import type { HeaderField } from '../types.js';
@@ -29,6 +29,8 @@ export interface MappingContext {
   /** Queries made during each step, in order. */
   stepQueries: Map<string, QueryOutcome[]>;
   trusted: TrustedIds;
+  /** mailauth's domain normalisation (lower case, A-labels, no trailing dot), for the alignment test below. */
+  formatDomain: (domain: string) => string;
 }
 
 function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome | undefined {
@@ -224,6 +226,24 @@ const SKIP_REASONS: Record<NonNullable<DmarcEvaluation['reason']>, string> = {
   'multiple-from-fields': 'more than one From header field: DMARC cannot be evaluated (RFC 7489 6.6.1)',
 };
 
+/**
+ * Could a pass of this SPF or DKIM result have aligned with the From domain (RFC 7489 3.1)? mailauth's own first test:
+ * strict needs the From domain itself, relaxed a name at or under its organisational domain. Only such a result,
+ * undetermined, stands between DMARC and fail: a spoof that adds a signature of its own domain, whose key lookup
+ * it makes time out or SERVFAIL, must not turn the victim's p=reject fail into temperror. An SPF result without a
+ * domain (MAIL FROM unknown) could have been anything.
+ */
+function couldAlign(m: MethodResult, r: DmarcResult, format: (domain: string) => string): boolean {
+  if (!m.domain) return m.method === 'spf';
+  const from = r.status.header?.from;
+  if (!from) return true;
+  const d = format(m.domain);
+  const author = format(from);
+  const strict = (m.method === 'spf' ? r.alignment?.spf?.strict : r.alignment?.dkim?.strict) === true;
+  const org = format(r.domain ?? author);
+  return d === author || (!strict && (d === org || d.endsWith(`.${org}`)));
+}
+
 function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: MappingContext): MethodResult {
   const r = d.response;
   if (!r) {
@@ -238,7 +258,7 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
   let result = asResultValue(r.status.result);
   let comment = r.status.comment;
   const missing = missingIn(ctx.stepQueries.get('dmarc'));
-  const undetermined = dependsOn.find((m) => m.result === 'unknown' || m.result === 'temperror');
+  const undetermined = dependsOn.find((m) => (m.result === 'unknown' || m.result === 'temperror') && couldAlign(m, r, ctx.formatDomain));
   if (missing && result !== 'pass') {
     result = 'unknown';
     comment = `replay has no answer for ${missing.type} ${missing.name}`;
