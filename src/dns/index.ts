@@ -83,6 +83,8 @@ export interface DnsStats {
   failedFast: number;
   /** Most queries on the wire at once. */
   peakInFlight: number;
+  /** Liveness probes (". NS") sent after timeouts in a row, before a server is judged dead (live.ts). */
+  probes: number;
 }
 
 /** A resolver with its own log, sharing the session's cache: one per message, so a report lists its answers. */
@@ -221,7 +223,7 @@ function session(mode: DnsSession['mode'], source: Source, maxAnswers: number, b
     log: () => [...settled.values()],
     view: () => makeView(),
     stats: () => {
-      const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0 };
+      const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0, probes: 0 };
       return { ...counts, unique: cache.size + counts.evicted, ...live };
     },
     close: async () => {

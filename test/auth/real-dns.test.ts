@@ -13,7 +13,7 @@ import { sealMessage } from 'mailauth/lib/arc/index.js';
 import { openDns, type DnsSession } from '../../src/dns/index.js';
 import { analyze } from '../../src/analyze.js';
 import type { MethodResult, Report } from '../../src/types.js';
-import { KEY_DIR, knotSession, silentServer } from '../helpers/knot.js';
+import { KEY_DIR, knotSession, lossyForwarder, silentServer } from '../helpers/knot.js';
 
 const env = knotSession();
 
@@ -220,6 +220,27 @@ describe('DMARC policies and alignment', () => {
       assert.deepEqual([dmarc.result, dmarc.comment], ['fail', 'p=REJECT arc=none']);
       assert.ok(findingIds(r).includes('auth.dmarc-fail:high'), findingIds(r).join());
       assert.equal(r.verdict, 'forged');
+    }
+  });
+
+  test('a spoof whose signatures name key domains that never answer still fails SPF and DMARC', async () => {
+    // Through a resolver that cannot reach *.dead.test: the two key lookups time out, and the resolver is not judged
+    // dead for it (it was: SPF and DMARC failed at once, temperror, and the spoof of p=reject sender.test was 'pass').
+    const lossy = await lossyForwarder(env.knot().server, (name) => name.endsWith('.dead.test'));
+    const session = (await openDns({ servers: [lossy.server] }))!;
+    try {
+      const body = 'Pay the invoice.\r\n';
+      const bh = createHash('sha256').update(body).digest('base64');
+      const junk = ['one', 'two'].map((d) => `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=${d}.dead.test; s=x; h=from; bh=${bh}; b=AAAA\r\n`).join('');
+      const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk };
+      const r = await run(delivered(o, content(o)), { server: session });
+      assert.deepEqual(results(r, 'dkim').map((x) => `${x.domain} ${x.result}`), ['one.dead.test temperror', 'two.dead.test temperror']);
+      assert.equal(one(r, 'spf').result, 'fail');
+      assert.equal(one(r, 'dmarc').result, 'fail');
+      assert.equal(r.verdict, 'forged');
+    } finally {
+      await session.close();
+      await lossy.stop();
     }
   });
 
