@@ -31,7 +31,8 @@ export interface LiveOptions {
   failFastForMs: number;
 }
 
-export type Outcome = { answer: unknown; error?: undefined } | { error: string; answer?: undefined };
+/** `unsent`: the question never reached a server (fail-fast, or its deadline passed while it waited for a slot). */
+export type Outcome = { answer: unknown; error?: undefined; unsent?: undefined } | { error: string; answer?: undefined; unsent?: true };
 
 export interface LiveStats {
   /** Questions handed to c-ares (its own retries are not counted). */
@@ -80,13 +81,15 @@ export class LiveBackend {
     if (this.probing) await this.probing;
     if (Date.now() < this.deadUntil) {
       this.counters.failedFast++;
-      return { error: 'ETIMEOUT' };
+      return { error: 'ETIMEOUT', unsent: true };
     }
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(dnsError('ETIMEOUT', name, rrtype)), this.options.deadlineMs);
     timer.unref();
+    let onTheWire = false;
     try {
       const release = await this.limit.acquire(deadline.signal);
+      onTheWire = true;
       this.counters.sent++;
       // The slot is held until c-ares itself gives up, so the bound is on what is really on the wire.
       const sent = this.resolver.resolve(name, rrtype);
@@ -96,6 +99,8 @@ export class LiveBackend {
       return { answer: tidy(rrtype, answer) };
     } catch (err) {
       const code = errorCode(err);
+      // Slots held by other lookups say nothing about the server.
+      if (!onTheWire) return { error: code, unsent: true };
       if (code === 'ETIMEOUT') this.noteTimeout();
       else if (code !== 'ECANCELLED') this.consecutiveTimeouts = 0; // the server answered (NXDOMAIN, SERVFAIL, ...)
       return { error: code };

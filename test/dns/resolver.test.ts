@@ -298,6 +298,47 @@ describe('bounded concurrency', () => {
       await silent.stop();
     }
   });
+
+  test('a question that never reached the server is not kept: asked again, it is sent and answered', async () => {
+    // Lookups of names whose servers never answer hold the one slot; sender.test's question gives up in the queue.
+    // That used to stay a cached ETIMEOUT for the rest of the run: in a scan, a spoof of sender.test analysed later
+    // had its DMARC record "time out" without a packet sent (dmarc=temperror, verdict suspicious, not forged).
+    const lossy = await lossyForwarder(knot.server, (name) => name.endsWith('.dead.test'));
+    try {
+      await withSession({ servers: [lossy.server], concurrency: 1, tries: 1, timeoutMs: 200, deadlineMs: 300 }, async (dns) => {
+        const codes = await Promise.all([codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), codeOf(dns.resolver('_dmarc.sender.test', 'TXT'))]);
+        assert.deepEqual(codes, ['ETIMEOUT', 'ETIMEOUT']);
+        assert.equal(dns.stats().sent, 1);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // c-ares gives the slot back
+        assert.deepEqual(await dns.resolver('_dmarc.sender.test', 'TXT'), [['v=DMARC1; p=reject; rua=mailto:dmarc@sender.test']]);
+        assert.deepEqual([dns.stats().sent, dns.stats().retried], [2, 1]);
+        assert.deepEqual(dns.log().map((r) => [r.name, r.error ?? 'answer']), [['k._domainkey.one.dead.test', 'ETIMEOUT'], ['_dmarc.sender.test', 'answer']]);
+      });
+    } finally {
+      await lossy.stop();
+    }
+  });
+
+  test('a failure the server gave is kept for failureTtlMs (default 30 s), then asked again', async () => {
+    const lossy = await lossyForwarder(knot.server, (name) => name.endsWith('.dead.test'));
+    try {
+      await withSession({ servers: [lossy.server], tries: 1, timeoutMs: 100, deadlineMs: 150, failureTtlMs: 400 }, async (dns) => {
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('nope.sender.test', 'TXT')), 'ENOTFOUND');
+        assert.deepEqual([dns.stats().sent, lossy.dropped()], [3, 1], 'within the time, from the cache');
+        await new Promise((resolve) => setTimeout(resolve, 450));
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('nope.sender.test', 'TXT')), 'ENOTFOUND');
+        assert.deepEqual([dns.stats().sent, dns.stats().retried, lossy.dropped()], [5, 2, 2], 'failures asked again, NXDOMAIN kept');
+      });
+    } finally {
+      await lossy.stop();
+    }
+  });
 });
 
 describe('record, then replay', () => {
