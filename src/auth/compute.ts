@@ -37,9 +37,16 @@ export interface ComputeOptions {
    * still run, DMARC without any DKIM pass, with the author addresses given here.
    */
   skipSignatures?: { headerFrom: string[]; fromFields: number };
-  /** True once the message's deadline has passed: a large body stops being hashed then (see stoppable). */
-  expired?: () => boolean;
+  /**
+   * True once the DKIM step's share of the deadline has passed: a large body stops being hashed then (see
+   * stoppable), DKIM and ARC are left unverified (`unfinished`), and SPF and DMARC still run for `authors`.
+   */
+  stopHashing?: () => boolean;
+  /** The author addresses, for DMARC when DKIM did not finish. */
+  authors?: { headerFrom: string[]; fromFields: number };
 }
+
+class Unfinished extends Error {}
 
 /** Bodies above this are fed to mailauth in chunks that stop at the deadline; smaller ones as one Buffer (faster). */
 const STOPPABLE_ABOVE = 1024 * 1024;
@@ -47,14 +54,14 @@ const STOPPABLE_ABOVE = 1024 * 1024;
 const CHUNK = 64 * 1024;
 
 /**
- * The message as a stream that fails once `expired()` says the deadline has passed. The caller stops waiting at the
- * deadline, but mailauth hashes a Buffer to its end whatever happens: a 24 MiB body under 64 signatures went on for
- * 28 s after its results had been reported unknown, and in a batch that work ran on beside the next messages.
+ * The message as a stream that fails once `stop()` says so. The caller stopped waiting at the deadline, but
+ * mailauth hashes a Buffer to its end whatever happens: a 24 MiB body under 64 signatures went on for 28 s after
+ * its results had been reported unknown, and in a batch that work ran on beside the next messages.
  */
-function stoppable(input: Buffer, expired: () => boolean): Readable {
+function stoppable(input: Buffer, stop: () => boolean): Readable {
   function* chunks() {
     for (let pos = 0; pos < input.length; pos += CHUNK) {
-      if (expired()) throw new Error('authentication did not finish before the deadline');
+      if (stop()) throw new Unfinished('the body was not hashed to its end before the deadline');
       yield input.subarray(pos, pos + CHUNK);
     }
   }
@@ -90,18 +97,32 @@ export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs'
 export async function compute(ma: MailauthParts, bytes: Uint8Array, o: ComputeOptions): Promise<Computation> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   o.step?.('dkim');
-  const dkim = o.skipSignatures
-    ? { ...o.skipSignatures, results: [] }
-    : await ma.dkimVerify(o.expired && input.length > STOPPABLE_ABOVE ? stoppable(input, o.expired) : input, { resolver: o.resolver, curTime: o.at, minBitLength: o.minBitLength ?? 1024 });
+  const dkim = o.skipSignatures ? { ...o.skipSignatures, results: [] } : await verifyDkim(ma, input, o);
   o.step?.('spf');
   const { spf, spfHelo } = await runSpf(ma, o);
   o.step?.('arc');
-  const arc = o.skipSignatures
+  const arc = o.skipSignatures || dkim.unfinished
     ? { status: { result: 'none' } }
     : await ma.arc(dkim.arc, { resolver: o.resolver, minBitLength: o.minBitLength ?? 1024, ...(o.inputs.ip ? { ip: o.inputs.ip } : {}) });
   o.step?.('dmarc');
   const dmarc = await evaluateDmarc(ma, dkim, spf, arc, o.resolver);
   return { dkim, ...(spf ? { spf } : {}), ...(spfHelo ? { spfHelo } : {}), arc, dmarc };
+}
+
+/**
+ * mailauth's DKIM verification; a body still being hashed when the DKIM step's time is up stops there. The sender
+ * chooses the work (up to MAX_BODY_HASHES passes over a body of up to 256 MiB): it used to run to the message's
+ * deadline, and SPF and DMARC were then never evaluated, so a padded spoof of a p=reject domain was all unknown and
+ * 'pass'. Now DKIM is unfinished and the rest runs.
+ */
+async function verifyDkim(ma: MailauthParts, input: Buffer, o: ComputeOptions): Promise<DkimVerifyResult> {
+  const stop = o.stopHashing;
+  try {
+    return await ma.dkimVerify(stop && input.length > STOPPABLE_ABOVE ? stoppable(input, stop) : input, { resolver: o.resolver, curTime: o.at, minBitLength: o.minBitLength ?? 1024 });
+  } catch (err) {
+    if (!(err instanceof Unfinished) || !o.authors) throw err;
+    return { ...o.authors, results: [], unfinished: true };
+  }
 }
 
 async function evaluateDmarc(ma: MailauthParts, dkim: DkimVerifyResult, spf: SpfResult | undefined, arc: ArcResult, resolver: Resolver): Promise<DmarcEvaluation> {

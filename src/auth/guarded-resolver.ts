@@ -20,8 +20,8 @@ export interface GuardedResolver {
   queries: QueryOutcome[];
   /** The outcome of the last query for (name, type), if one was made. */
   outcome(name: string, type: string): QueryOutcome | undefined;
-  /** True once the deadline has passed. */
-  expired(): boolean;
+  /** True once the deadline has passed, or the named step's share of it (STEP_SHARE). */
+  expired(step?: string): boolean;
   /** Name the step that asks from now on; outcomes carry it. */
   setStep(step: string): void;
 }
@@ -59,6 +59,7 @@ function codedError(code: string, name: string, type: string): NodeJS.ErrnoExcep
 export function guardResolver(inner: Resolver, deadlineMs: number, now: () => number = Date.now): GuardedResolver {
   const start = now();
   const deadline = start + deadlineMs;
+  const limitOf = (s: string | undefined) => (s !== undefined && STEP_SHARE.has(s) ? start + STEP_SHARE.get(s)! * deadlineMs : deadline);
   const queries: QueryOutcome[] = [];
   let step: string | undefined;
   const last = new Map<string, QueryOutcome>();
@@ -71,7 +72,7 @@ export function guardResolver(inner: Resolver, deadlineMs: number, now: () => nu
     const type = String(rawType).toUpperCase();
     const asked = step;
     const note = (o: QueryOutcome) => record(asked !== undefined ? { ...o, step: asked } : o);
-    const left = (asked !== undefined && STEP_SHARE.has(asked) ? start + STEP_SHARE.get(asked)! * deadlineMs : deadline) - now();
+    const left = limitOf(asked) - now();
     if (left <= 0) {
       note({ name, type, error: DEADLINE });
       throw codedError(DEADLINE, name, type);
@@ -96,7 +97,7 @@ export function guardResolver(inner: Resolver, deadlineMs: number, now: () => nu
     resolve,
     queries,
     outcome: (name, type) => last.get(`${type.toUpperCase()} ${normaliseName(name)}`),
-    expired: () => now() >= deadline,
+    expired: (s) => now() >= limitOf(s),
     setStep: (name) => {
       step = name;
     },

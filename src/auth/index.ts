@@ -102,6 +102,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
   const ma = await loadMailauth();
   const at = input.at;
   const outerDeadline = (input.dnsDeadlineMs ?? DEFAULT_DNS_DEADLINE_MS) + 2_000;
+  const authors = { headerFrom: input.identity.from.map((m) => m.address).filter(Boolean), fromFields: input.identity.fromFields };
   let timer: NodeJS.Timeout | undefined;
   try {
     const computation = await Promise.race([
@@ -111,9 +112,10 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
         resolver: guard.resolve,
         ...(input.minBitLength ? { minBitLength: input.minBitLength } : {}),
         strictSpf: input.strictSpf ?? true,
-        ...(refused ? { skipSignatures: { headerFrom: input.identity.from.map((m) => m.address).filter(Boolean), fromFields: input.identity.fromFields } } : {}),
+        ...(refused ? { skipSignatures: authors } : {}),
+        authors,
         step: (name) => guard.setStep(name),
-        expired: guard.expired,
+        stopHashing: () => guard.expired('dkim'),
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('authentication did not finish before the deadline')), outerDeadline);

@@ -49,6 +49,8 @@ export interface DkimVerifyResult {
   results: DkimSignatureResult[];
   /** Non-enumerable: the ARC chain data for arc(). */
   readonly arc?: unknown;
+  /** Ours, not mailauth's: the body was not hashed to its end by the DKIM step's deadline, nothing was verified. */
+  unfinished?: boolean;
 }
 
 export interface SpfResult {

@@ -296,15 +296,32 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 // ---------------------------------------------------------------- all
 
+const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
+
+/** A DKIM-Signature left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test below. */
+function unhashedSignature(field: HeaderField): MethodResult {
+  const tags = parseTags(field.value);
+  return {
+    method: 'dkim',
+    result: 'unknown',
+    ...(tags.get('d') ? { domain: tags.get('d')!.toLowerCase() } : {}),
+    comment: UNFINISHED,
+    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index },
+  };
+}
+
 export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
-  const paired = pairSignatures(ctx.message, c.dkim.results);
-  const dkim = [...c.dkim.results.map((r, i) => dkimResult(r, paired.fields[i], ctx)), ...paired.skipped.map(skippedSignature)]
+  const unhashed = c.dkim.unfinished ? ctx.message.headers.filter((f) => f.key === 'dkim-signature') : [];
+  const paired = c.dkim.unfinished ? { fields: [], skipped: unhashed } : pairSignatures(ctx.message, c.dkim.results);
+  const unpaired = c.dkim.unfinished ? unhashedSignature : skippedSignature;
+  const none: MethodResult[] = c.dkim.unfinished && unhashed.length === 0 ? [{ method: 'dkim', result: 'none', comment: 'message not signed' }] : [];
+  const dkim = [...c.dkim.results.map((r, i) => dkimResult(r, paired.fields[i], ctx)), ...paired.skipped.map(unpaired), ...none]
     .filter((d, _, all) => d.domain !== undefined || d.result !== 'none' || all.length === 1)
     .sort((a, b) => ((a.details?.['header'] as number | undefined) ?? Infinity) - ((b.details?.['header'] as number | undefined) ?? Infinity));
   const spfQueries = ctx.stepQueries.get('spf');
   const spf = spfResult(c.spf, ctx.inputs.mailFrom === '' ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
   const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, ctx.stepQueries.get('spf-helo'))] : [];
-  const arc = arcResult(c.arc, ctx);
+  const arc: MethodResult = c.dkim.unfinished && arcSets(ctx.message).length ? { method: 'arc', result: 'unknown', comment: UNFINISHED } : arcResult(c.arc, ctx);
   const relevant = [spf, ...dkim.filter((d) => d.domain)];
   const dmarc = dmarcResult(c.dmarc, relevant, ctx);
   return [spf, ...spfHelo, ...dkim, dmarc, arc];
