@@ -7,6 +7,7 @@
 // The steps follow mailauth's own authenticate() (lib/mailauth.js), including its final tightening of each DKIM
 // signature's `aligned` once the DMARC record is known.
 import { isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import type { Resolver } from '../types.js';
 import type { ArcResult, DkimVerifyResult, DmarcEvaluation, MailauthParts, SpfResult } from './mailauth.js';
 import { heloDomain, type SpfInputs } from './spf-inputs.js';
@@ -24,7 +25,7 @@ export interface Computation {
 export interface ComputeOptions {
   at: Date;
   /** Called as each step starts, so the caller can tell which DNS queries belonged to which step. */
-  step?: (name: 'dkim' | 'spf' | 'arc' | 'dmarc') => void;
+  step?: (name: 'dkim' | 'spf' | 'spf-helo' | 'arc' | 'dmarc') => void;
   inputs: SpfInputs;
   resolver: Resolver;
   /** RSA keys shorter than this give dkim=policy (RFC 8301: 1024). */
@@ -36,6 +37,35 @@ export interface ComputeOptions {
    * still run, DMARC without any DKIM pass, with the author addresses given here.
    */
   skipSignatures?: { headerFrom: string[]; fromFields: number };
+  /**
+   * True once the DKIM step's share of the deadline has passed: a large body stops being hashed then (see
+   * stoppable), DKIM and ARC are left unverified (`unfinished`), and SPF and DMARC still run for `authors`.
+   */
+  stopHashing?: () => boolean;
+  /** The author addresses, for DMARC when DKIM did not finish. */
+  authors?: { headerFrom: string[]; fromFields: number };
+}
+
+class Unfinished extends Error {}
+
+/** Bodies above this are fed to mailauth in chunks that stop at the deadline; smaller ones as one Buffer (faster). */
+const STOPPABLE_ABOVE = 1024 * 1024;
+/** mailauth's own slice size for a Buffer. */
+const CHUNK = 64 * 1024;
+
+/**
+ * The message as a stream that fails once `stop()` says so. The caller stopped waiting at the deadline, but
+ * mailauth hashes a Buffer to its end whatever happens: a 24 MiB body under 64 signatures went on for 28 s after
+ * its results had been reported unknown, and in a batch that work ran on beside the next messages.
+ */
+function stoppable(input: Buffer, stop: () => boolean): Readable {
+  function* chunks() {
+    for (let pos = 0; pos < input.length; pos += CHUNK) {
+      if (stop()) throw new Unfinished('the body was not hashed to its end before the deadline');
+      yield input.subarray(pos, pos + CHUNK);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }
 
 /**
@@ -45,36 +75,54 @@ export interface ComputeOptions {
  *   - MAIL FROM unknown (no Return-Path above the boundary, no envelope-from): only the HELO check; the MAIL FROM
  *     result stays unknown rather than borrowing the HELO's, which DMARC must not align on.
  */
-export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
+export async function runSpf(ma: MailauthParts, o: Pick<ComputeOptions, 'inputs' | 'resolver' | 'strictSpf' | 'step'>): Promise<{ spf?: SpfResult; spfHelo?: SpfResult }> {
   const { ip, helo, mailFrom } = o.inputs;
   if (!ip) return {};
   const heloName = heloDomain(helo);
   // mailauth writes a literal HELO as [ip] (RFC 5321 4.1.3 address literal).
   const heloArg = helo ? (isIP(helo) ? `[${helo}]` : helo) : `[${ip}]`;
   const strict = o.strictSpf === true;
-  const check = (sender: string | undefined) => ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
-  const heloCheck = heloName ? () => check(`postmaster@${heloName}`) : undefined;
-  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck() } : {};
-  if (mailFrom === '') return { spf: heloCheck ? await heloCheck() : await check(undefined) };
-  const spf = await check(mailFrom);
-  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck() } : {}) };
+  // Each check names its step, so a replay answer missing for one identity's lookups marks only that result.
+  const check = (sender: string | undefined, step: 'spf' | 'spf-helo') => {
+    o.step?.(step);
+    return ma.spf({ ip, helo: heloArg, resolver: o.resolver, mta: 'mailtrace', strict, ...(sender ? { sender } : {}) });
+  };
+  const heloCheck = heloName ? (step: 'spf' | 'spf-helo') => check(`postmaster@${heloName}`, step) : undefined;
+  if (mailFrom === undefined) return heloCheck ? { spfHelo: await heloCheck('spf-helo') } : {};
+  if (mailFrom === '') return { spf: heloCheck ? await heloCheck('spf') : await check(undefined, 'spf') };
+  const spf = await check(mailFrom, 'spf');
+  return { spf, ...(heloCheck && mailFrom.toLowerCase() !== `postmaster@${heloName}` ? { spfHelo: await heloCheck('spf-helo') } : {}) };
 }
 
 export async function compute(ma: MailauthParts, bytes: Uint8Array, o: ComputeOptions): Promise<Computation> {
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   o.step?.('dkim');
-  const dkim = o.skipSignatures
-    ? { ...o.skipSignatures, results: [] }
-    : await ma.dkimVerify(input, { resolver: o.resolver, curTime: o.at, minBitLength: o.minBitLength ?? 1024 });
+  const dkim = o.skipSignatures ? { ...o.skipSignatures, results: [] } : await verifyDkim(ma, input, o);
   o.step?.('spf');
   const { spf, spfHelo } = await runSpf(ma, o);
   o.step?.('arc');
-  const arc = o.skipSignatures
+  const arc = o.skipSignatures || dkim.unfinished
     ? { status: { result: 'none' } }
     : await ma.arc(dkim.arc, { resolver: o.resolver, minBitLength: o.minBitLength ?? 1024, ...(o.inputs.ip ? { ip: o.inputs.ip } : {}) });
   o.step?.('dmarc');
   const dmarc = await evaluateDmarc(ma, dkim, spf, arc, o.resolver);
   return { dkim, ...(spf ? { spf } : {}), ...(spfHelo ? { spfHelo } : {}), arc, dmarc };
+}
+
+/**
+ * mailauth's DKIM verification; a body still being hashed when the DKIM step's time is up stops there. The sender
+ * chooses the work (up to MAX_BODY_HASHES passes over a body of up to 256 MiB): it used to run to the message's
+ * deadline, and SPF and DMARC were then never evaluated, so a padded spoof of a p=reject domain was all unknown and
+ * 'pass'. Now DKIM is unfinished and the rest runs.
+ */
+async function verifyDkim(ma: MailauthParts, input: Buffer, o: ComputeOptions): Promise<DkimVerifyResult> {
+  const stop = o.stopHashing;
+  try {
+    return await ma.dkimVerify(stop && input.length > STOPPABLE_ABOVE ? stoppable(input, stop) : input, { resolver: o.resolver, curTime: o.at, minBitLength: o.minBitLength ?? 1024 });
+  } catch (err) {
+    if (!(err instanceof Unfinished) || !o.authors) throw err;
+    return { ...o.authors, results: [], unfinished: true };
+  }
 }
 
 async function evaluateDmarc(ma: MailauthParts, dkim: DkimVerifyResult, spf: SpfResult | undefined, arc: ArcResult, resolver: Resolver): Promise<DmarcEvaluation> {

@@ -5,6 +5,7 @@
 // mailauth 7 declares that engine). dkim, spf, dmarc and arc load and run on Node 20.18+. mailauth has no
 // exports map, so these paths resolve as plain files.
 // Why lazily: an --offline run, or a run that only renders recorded results, never pays for loading them.
+import type { Readable } from 'node:stream';
 import type { Resolver } from '../types.js';
 
 // Only the parts of mailauth's results we read (its own .d.ts cannot describe MX answers or the hidden props).
@@ -48,6 +49,8 @@ export interface DkimVerifyResult {
   results: DkimSignatureResult[];
   /** Non-enumerable: the ARC chain data for arc(). */
   readonly arc?: unknown;
+  /** Ours, not mailauth's: the body was not hashed to its end by the DKIM step's deadline, nothing was verified. */
+  unfinished?: boolean;
 }
 
 export interface SpfResult {
@@ -90,7 +93,7 @@ export interface DmarcEvaluation {
 }
 
 export interface MailauthParts {
-  dkimVerify(input: Buffer, opts: { resolver: Resolver; sender?: string; minBitLength?: number; curTime: Date }): Promise<DkimVerifyResult>;
+  dkimVerify(input: Buffer | Readable, opts: { resolver: Resolver; sender?: string; minBitLength?: number; curTime: Date }): Promise<DkimVerifyResult>;
   spf(opts: { sender?: string; ip: string; helo?: string; mta?: string; resolver: Resolver; maxResolveCount?: number; maxVoidCount?: number; maxElapsedTime?: number; strict?: boolean }): Promise<SpfResult>;
   arc(data: unknown, opts: { resolver: Resolver; minBitLength?: number; ip?: string }): Promise<ArcResult>;
   evaluateDmarc(opts: {

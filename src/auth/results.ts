@@ -5,7 +5,7 @@
 //     mailauth's lenient mode says neutral.
 import type { AuthResultValue, Chain, Message, MethodResult } from '../types.js';
 import type { Computation } from './compute.js';
-import type { ArcResult, DkimSignatureResult, DmarcEvaluation, SpfResult } from './mailauth.js';
+import type { ArcResult, DkimSignatureResult, DmarcEvaluation, DmarcResult, SpfResult } from './mailauth.js';
 import { isLookupFailure, isMissing, type GuardedResolver, type QueryOutcome } from './guarded-resolver.js';
 import { arcSets, pairSignatures, parseTags } from './tags.js';
 import type { HeaderField } from '../types.js';
@@ -29,6 +29,8 @@ export interface MappingContext {
   /** Queries made during each step, in order. */
   stepQueries: Map<string, QueryOutcome[]>;
   trusted: TrustedIds;
+  /** mailauth's domain normalisation (lower case, A-labels, no trailing dot), for the alignment test below. */
+  formatDomain: (domain: string) => string;
 }
 
 function missingIn(queries: readonly QueryOutcome[] | undefined): QueryOutcome | undefined {
@@ -224,6 +226,24 @@ const SKIP_REASONS: Record<NonNullable<DmarcEvaluation['reason']>, string> = {
   'multiple-from-fields': 'more than one From header field: DMARC cannot be evaluated (RFC 7489 6.6.1)',
 };
 
+/**
+ * Could a pass of this SPF or DKIM result have aligned with the From domain (RFC 7489 3.1)? mailauth's own first test:
+ * strict needs the From domain itself, relaxed a name at or under its organisational domain. Only such a result,
+ * undetermined, stands between DMARC and fail: a spoof that adds a signature of its own domain, whose key lookup
+ * it makes time out or SERVFAIL, must not turn the victim's p=reject fail into temperror. An SPF result without a
+ * domain (MAIL FROM unknown) could have been anything.
+ */
+function couldAlign(m: MethodResult, r: DmarcResult, format: (domain: string) => string): boolean {
+  if (!m.domain) return m.method === 'spf';
+  const from = r.status.header?.from;
+  if (!from) return true;
+  const d = format(m.domain);
+  const author = format(from);
+  const strict = (m.method === 'spf' ? r.alignment?.spf?.strict : r.alignment?.dkim?.strict) === true;
+  const org = format(r.domain ?? author);
+  return d === author || (!strict && (d === org || d.endsWith(`.${org}`)));
+}
+
 function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: MappingContext): MethodResult {
   const r = d.response;
   if (!r) {
@@ -238,7 +258,7 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
   let result = asResultValue(r.status.result);
   let comment = r.status.comment;
   const missing = missingIn(ctx.stepQueries.get('dmarc'));
-  const undetermined = dependsOn.find((m) => m.result === 'unknown' || m.result === 'temperror');
+  const undetermined = dependsOn.find((m) => (m.result === 'unknown' || m.result === 'temperror') && couldAlign(m, r, ctx.formatDomain));
   if (missing && result !== 'pass') {
     result = 'unknown';
     comment = `replay has no answer for ${missing.type} ${missing.name}`;
@@ -276,15 +296,32 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 // ---------------------------------------------------------------- all
 
+const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
+
+/** A DKIM-Signature left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test below. */
+function unhashedSignature(field: HeaderField): MethodResult {
+  const tags = parseTags(field.value);
+  return {
+    method: 'dkim',
+    result: 'unknown',
+    ...(tags.get('d') ? { domain: tags.get('d')!.toLowerCase() } : {}),
+    comment: UNFINISHED,
+    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index },
+  };
+}
+
 export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
-  const paired = pairSignatures(ctx.message, c.dkim.results);
-  const dkim = [...c.dkim.results.map((r, i) => dkimResult(r, paired.fields[i], ctx)), ...paired.skipped.map(skippedSignature)]
+  const unhashed = c.dkim.unfinished ? ctx.message.headers.filter((f) => f.key === 'dkim-signature') : [];
+  const paired = c.dkim.unfinished ? { fields: [], skipped: unhashed } : pairSignatures(ctx.message, c.dkim.results);
+  const unpaired = c.dkim.unfinished ? unhashedSignature : skippedSignature;
+  const none: MethodResult[] = c.dkim.unfinished && unhashed.length === 0 ? [{ method: 'dkim', result: 'none', comment: 'message not signed' }] : [];
+  const dkim = [...c.dkim.results.map((r, i) => dkimResult(r, paired.fields[i], ctx)), ...paired.skipped.map(unpaired), ...none]
     .filter((d, _, all) => d.domain !== undefined || d.result !== 'none' || all.length === 1)
     .sort((a, b) => ((a.details?.['header'] as number | undefined) ?? Infinity) - ((b.details?.['header'] as number | undefined) ?? Infinity));
   const spfQueries = ctx.stepQueries.get('spf');
   const spf = spfResult(c.spf, ctx.inputs.mailFrom === '' ? 'helo' : 'mailfrom', ctx.inputs, spfQueries);
-  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, spfQueries)] : [];
-  const arc = arcResult(c.arc, ctx);
+  const spfHelo = c.spfHelo ? [spfResult(c.spfHelo, 'helo', ctx.inputs, ctx.stepQueries.get('spf-helo'))] : [];
+  const arc: MethodResult = c.dkim.unfinished && arcSets(ctx.message).length ? { method: 'arc', result: 'unknown', comment: UNFINISHED } : arcResult(c.arc, ctx);
   const relevant = [spf, ...dkim.filter((d) => d.domain)];
   const dmarc = dmarcResult(c.dmarc, relevant, ctx);
   return [spf, ...spfHelo, ...dkim, dmarc, arc];

@@ -10,6 +10,7 @@ export async function evaluateSpf(inputs: SpfInputs, resolver: Resolver, options
   const { loadMailauth } = await import('./mailauth.js');
   const { runSpf } = await import('./compute.js');
   const guard = guardResolver(resolver, options.deadlineMs ?? DEFAULT_DNS_DEADLINE_MS);
-  const { spf, spfHelo } = await runSpf(await loadMailauth(), { inputs, resolver: guard.resolve, strictSpf: options.strict ?? true });
-  return [spfResult(spf, inputs.mailFrom === '' ? 'helo' : 'mailfrom', inputs, guard.queries), ...(spfHelo ? [spfResult(spfHelo, 'helo', inputs, guard.queries)] : [])];
+  const { spf, spfHelo } = await runSpf(await loadMailauth(), { inputs, resolver: guard.resolve, strictSpf: options.strict ?? true, step: (name) => guard.setStep(name) });
+  const of = (step: string) => guard.queries.filter((q) => q.step === step);
+  return [spfResult(spf, inputs.mailFrom === '' ? 'helo' : 'mailfrom', inputs, of('spf')), ...(spfHelo ? [spfResult(spfHelo, 'helo', inputs, of('spf-helo'))] : [])];
 }

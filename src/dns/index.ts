@@ -4,14 +4,17 @@
 // Every lookup goes through one cache per run, keyed by (name lower case without the trailing dot, type):
 // DKIM names arrive in the case d= was written, and a batch must never send the same question twice. The
 // cache holds the promise, so concurrent asks for one question share a single query (in-flight
-// de-duplication), and it keeps errors too: a timed-out name is not asked again in the same run.
+// de-duplication). It keeps errors too, but a failure (timeout, SERVFAIL, refused...) only for
+// FAILURE_TTL_MS, and a question that never reached a server (fail-fast, or its deadline passed in the queue)
+// not at all: a scan kept them for the whole run, so one lost packet, a 10 s outage or a moment when other
+// lookups held every slot made that name a temperror for every later message (a spoof's DMARC with it).
 //
 // Where answers come from:
 //   live    node:dns Resolver, the system's servers or --dns-server (live.ts: timeouts, deadline, concurrency)
 //   record  live, and close() writes every answer used, errors included, to a snapshot file (snapshot.ts)
 //   replay  only the snapshot; a question it lacks is 'missing' (replay.ts), never an NXDOMAIN
 import type { DnsAnswerRecord, DnsProvenance, Resolver } from '../types.js';
-import { DnsConfigError, dnsError } from './errors.js';
+import { DnsConfigError, classifyDnsError, dnsError } from './errors.js';
 import { writeTargetProblem } from '../write-target.js';
 // live.ts and servers.ts load node:dns (c-ares) and node:net: ~5 ms of start-up an --offline or replayed run skips.
 import type { LiveBackend, LiveOptions, Outcome } from './live.js';
@@ -55,6 +58,8 @@ export interface DnsOptions {
   replay?: DnsSnapshot;
   /** Answers a live run keeps (default MAX_CACHED_ANSWERS; a recording run keeps all of them). */
   maxCachedAnswers?: number;
+  /** How long a live run keeps a failed lookup before asking again, ms (default FAILURE_TTL_MS). */
+  failureTtlMs?: number;
 }
 
 /**
@@ -65,6 +70,13 @@ export interface DnsOptions {
  * A recording run keeps every answer: they are its snapshot.
  */
 export const MAX_CACHED_ANSWERS = 100_000;
+
+/**
+ * How long a live run keeps a failed lookup (temperror class) before asking again: RFC 9520 section 3.2 has
+ * resolution failures cached for at least 1 s and at most 5 minutes. Long enough that a dead domain in many
+ * messages costs one timeout now and then, short enough that a transient failure does not outlive the moment.
+ */
+export const FAILURE_TTL_MS = 30_000;
 
 export interface DnsStats {
   /** Calls of a resolver, cache hits included. */
@@ -77,12 +89,16 @@ export interface DnsStats {
   cacheHits: number;
   /** Lookups that joined a query still in flight. */
   inFlightJoins: number;
-  /** Questions sent to a server (live modes; 0 in replay). Equals `unique` unless fail-fast skipped some. */
+  /** Questions sent to a server (live modes; 0 in replay). Equals `unique` unless fail-fast skipped some or failures were asked again. */
   sent: number;
+  /** Failed questions asked again once their failure had expired (FAILURE_TTL_MS) or had never reached a server. */
+  retried: number;
   /** Lookups failed at once because the server was judged dead. */
   failedFast: number;
   /** Most queries on the wire at once. */
   peakInFlight: number;
+  /** Liveness probes (". NS") sent after timeouts in a row, before a server is judged dead (live.ts). */
+  probes: number;
 }
 
 /** A resolver with its own log, sharing the session's cache: one per message, so a report lists its answers. */
@@ -158,13 +174,23 @@ export async function openDns(options: DnsOptions): Promise<DnsSession | undefin
     recordPath ? Infinity : positive(options.maxCachedAnswers, MAX_CACHED_ANSWERS, 'DNS cache size'),
     backend,
     recordPath ? (records) => writeSnapshot(recordPath, snapshotOf(records)) : undefined,
+    positive(options.failureTtlMs, FAILURE_TTL_MS, 'DNS failure cache time (ms)', 0),
   );
 }
 
-function session(mode: DnsSession['mode'], source: Source, maxAnswers: number, backend?: LiveBackend, save?: (records: DnsAnswerRecord[]) => void): DnsSession {
+function session(
+  mode: DnsSession['mode'],
+  source: Source,
+  maxAnswers: number,
+  backend?: LiveBackend,
+  save?: (records: DnsAnswerRecord[]) => void,
+  failureTtlMs = FAILURE_TTL_MS,
+): DnsSession {
   const cache = new Map<string, Promise<DnsAnswerRecord>>();
   const settled = new Map<string, DnsAnswerRecord>(); // first-use order; with a bound, least recently used first
-  const counts = { lookups: 0, cacheHits: 0, inFlightJoins: 0, evicted: 0 };
+  /** Failed questions and when they may be asked again (live modes; a replayed failure is the file's answer). */
+  const retryAt = new Map<string, number>();
+  const counts = { lookups: 0, cacheHits: 0, inFlightJoins: 0, evicted: 0, retried: 0 };
   const provenance: DnsProvenance = mode === 'replay' ? 'replayed' : 'live';
 
   const lookup = (rawName: string, rawType: string): Promise<DnsAnswerRecord> => {
@@ -173,6 +199,12 @@ function session(mode: DnsSession['mode'], source: Source, maxAnswers: number, b
     const name = normaliseName(String(rawName));
     const key = `${type} ${name}`;
     counts.lookups++;
+    const retry = retryAt.get(key);
+    if (retry !== undefined && Date.now() >= retry) {
+      retryAt.delete(key);
+      cache.delete(key); // settled keeps the failure until the new outcome replaces it
+      counts.retried++;
+    }
     const known = cache.get(key);
     if (known) {
       const record = settled.get(key);
@@ -188,11 +220,14 @@ function session(mode: DnsSession['mode'], source: Source, maxAnswers: number, b
     }
     const pending = (badName(name) ? Promise.resolve({ provenance, error: 'EBADNAME' } as const) : source(name, type)).then((o): DnsAnswerRecord => {
       const record: DnsAnswerRecord = { name, type, provenance: o.provenance, ...(o.error !== undefined ? { error: o.error } : { answer: o.answer }) };
+      settled.delete(key); // a retried question: its new outcome is the most recent
       settled.set(key, record);
+      if (o.error !== undefined && mode !== 'replay' && classifyDnsError(o.error) === 'temperror') retryAt.set(key, (o as { unsent?: true }).unsent ? 0 : Date.now() + failureTtlMs);
       if (settled.size > maxAnswers) {
         const oldest = settled.keys().next().value!;
         settled.delete(oldest);
         cache.delete(oldest);
+        retryAt.delete(oldest);
         counts.evicted++;
       }
       return record;
@@ -221,7 +256,7 @@ function session(mode: DnsSession['mode'], source: Source, maxAnswers: number, b
     log: () => [...settled.values()],
     view: () => makeView(),
     stats: () => {
-      const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0 };
+      const live = backend?.stats() ?? { sent: 0, failedFast: 0, peakInFlight: 0, probes: 0 };
       return { ...counts, unique: cache.size + counts.evicted, ...live };
     },
     close: async () => {

@@ -5,10 +5,16 @@
 //   1. c-ares per-try timeout and tries (defaults 500 ms, 2: a lost UDP packet is retried once);
 //   2. an overall deadline per lookup (default 1500 ms), queue wait included, after which the lookup fails
 //      with ETIMEOUT whatever c-ares is still doing;
-//   3. fail-fast: after 2 timeouts in a row with no answer in between, the server counts as dead and lookups
-//      fail at once with ETIMEOUT for 10 s, then one is tried again. Without it a batch against a dead server
-//      costs every message several deadlines (DKIM, SPF, ARC and DMARC are looked up one after another).
-// So a dead server costs a message at most about two deadlines (~3 s), and later messages almost nothing.
+//   3. fail-fast: after 2 timeouts in a row with no answer in between, the server is asked about the root (". NS",
+//      which a resolver answers from its cache and an authoritative server refuses at once); only when that goes
+//      unanswered too does it count as dead, and lookups fail at once with ETIMEOUT for 10 s, then one is tried
+//      again. Without it a batch against a dead server costs every message several deadlines (DKIM, SPF, ARC and
+//      DMARC are looked up one after another). Without the probe, two names whose own servers are dead (a lame
+//      delegation, or a spoof's DKIM-Signatures naming key domains that never answer) made a working resolver
+//      "dead": every other lookup of that message and of the next 10 s failed, and a spoof of a p=reject domain
+//      from an unauthorised IP came out spf, dkim and dmarc temperror, verdict pass.
+// So a dead server costs a message at most about two deadlines and a probe (~3.5 s), and later messages almost
+// nothing.
 import { promises as dns } from 'node:dns';
 import { dnsError, errorCode } from './errors.js';
 import { Semaphore } from './limit.js';
@@ -25,7 +31,8 @@ export interface LiveOptions {
   failFastForMs: number;
 }
 
-export type Outcome = { answer: unknown; error?: undefined } | { error: string; answer?: undefined };
+/** `unsent`: the question never reached a server (fail-fast, or its deadline passed while it waited for a slot). */
+export type Outcome = { answer: unknown; error?: undefined; unsent?: undefined } | { error: string; answer?: undefined; unsent?: true };
 
 export interface LiveStats {
   /** Questions handed to c-ares (its own retries are not counted). */
@@ -34,6 +41,8 @@ export interface LiveStats {
   failedFast: number;
   /** Most questions on the wire at once. */
   peakInFlight: number;
+  /** Root questions sent to tell a dead server from dead zones behind a live one (fail-fast). */
+  probes: number;
 }
 
 /** MX order is not guaranteed by servers (BIND gave priority 20 before 10): sort, ties by name. */
@@ -49,7 +58,9 @@ export class LiveBackend {
   private readonly limit: Semaphore;
   private consecutiveTimeouts = 0;
   private deadUntil = 0;
-  private readonly counters = { sent: 0, failedFast: 0 };
+  /** The liveness probe in flight, which lookups wait for before they are sent. */
+  private probing: Promise<void> | undefined;
+  private readonly counters = { sent: 0, failedFast: 0, probes: 0 };
 
   constructor(private readonly options: LiveOptions) {
     this.resolver = new dns.Resolver({ timeout: options.timeoutMs, tries: options.tries });
@@ -67,15 +78,18 @@ export class LiveBackend {
   }
 
   async query(name: string, rrtype: string): Promise<Outcome> {
+    if (this.probing) await this.probing;
     if (Date.now() < this.deadUntil) {
       this.counters.failedFast++;
-      return { error: 'ETIMEOUT' };
+      return { error: 'ETIMEOUT', unsent: true };
     }
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(dnsError('ETIMEOUT', name, rrtype)), this.options.deadlineMs);
     timer.unref();
+    let onTheWire = false;
     try {
       const release = await this.limit.acquire(deadline.signal);
+      onTheWire = true;
       this.counters.sent++;
       // The slot is held until c-ares itself gives up, so the bound is on what is really on the wire.
       const sent = this.resolver.resolve(name, rrtype);
@@ -85,6 +99,8 @@ export class LiveBackend {
       return { answer: tidy(rrtype, answer) };
     } catch (err) {
       const code = errorCode(err);
+      // Slots held by other lookups say nothing about the server.
+      if (!onTheWire) return { error: code, unsent: true };
       if (code === 'ETIMEOUT') this.noteTimeout();
       else if (code !== 'ECANCELLED') this.consecutiveTimeouts = 0; // the server answered (NXDOMAIN, SERVFAIL, ...)
       return { error: code };
@@ -95,9 +111,33 @@ export class LiveBackend {
 
   private noteTimeout(): void {
     this.consecutiveTimeouts++;
-    if (this.options.failFastAfter > 0 && this.consecutiveTimeouts >= this.options.failFastAfter) {
+    if (this.options.failFastAfter > 0 && this.consecutiveTimeouts >= this.options.failFastAfter && !this.probing) {
+      this.probing = this.probe().finally(() => (this.probing = undefined));
+    }
+  }
+
+  /** Timeouts in a row: is it the server, or only the zones asked about? Any reply to ". NS" within one try says alive. */
+  private async probe(): Promise<void> {
+    this.counters.probes++;
+    const sent = this.resolver.resolve('.', 'NS');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(dnsError('ETIMEOUT', '.', 'NS')), this.options.timeoutMs);
+    });
+    let code: string | undefined;
+    try {
+      await Promise.race([sent, timeout]);
+    } catch (err) {
+      code = errorCode(err);
+    } finally {
+      clearTimeout(timer);
+      sent.catch(() => undefined);
+    }
+    if (code === 'ETIMEOUT' || code === 'ECONNREFUSED' || code === 'ECANCELLED') {
       this.deadUntil = Date.now() + this.options.failFastForMs;
       this.consecutiveTimeouts = this.options.failFastAfter - 1; // one more timeout after the pause: dead again
+    } else {
+      this.consecutiveTimeouts = 0; // it answered (even NXDOMAIN or REFUSED): the timeouts were the zones'
     }
   }
 }

@@ -43,7 +43,8 @@ export interface RelayCandidate {
   relayIp?: string;
 }
 
-const LOOKUP_TIMEOUT_MS = 5000;
+/** The relay lookups' own limit, within what is left of the message's DNS deadline. */
+export const LOOKUP_TIMEOUT_MS = 5000;
 const MAX_SPF_CHECKS = 3;
 
 /** The recipient's domain: the envelope recipient first (what the receiver delivered to), else the first To. */
@@ -93,9 +94,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-async function lookupMx(resolver: Resolver, domain: string): Promise<MxAnswer> {
+async function lookupMx(resolver: Resolver, domain: string, ms: number): Promise<MxAnswer> {
+  if (ms <= 0) return { domain, hosts: [], error: 'ETIMEOUT' };
   try {
-    const answer = (await withTimeout(resolver(domain, 'MX'), LOOKUP_TIMEOUT_MS)) as { exchange: string; priority: number }[];
+    const answer = (await withTimeout(resolver(domain, 'MX'), ms)) as { exchange: string; priority: number }[];
     const hosts = [...answer].sort((a, b) => a.priority - b.priority).map((r) => r.exchange.toLowerCase().replace(/\.$/, ''));
     return { domain, hosts };
   } catch (err) {
@@ -103,15 +105,18 @@ async function lookupMx(resolver: Resolver, domain: string): Promise<MxAnswer> {
   }
 }
 
-async function relaySpf(resolver: Resolver, candidate: RelayCandidate, sender: string, mailFrom: string | undefined): Promise<RelaySpf | undefined> {
+async function relaySpf(resolver: Resolver, candidate: RelayCandidate, sender: string, mailFrom: string | undefined, ms: number): Promise<RelaySpf | undefined> {
   if (!candidate.relayIp) return undefined;
+  if (ms <= 0) return { hop: candidate.received.index, ip: candidate.relayIp, domain: sender, result: 'temperror', comment: "no time left of the message's DNS deadline" };
   // The one mailauth loader (deep imports, loaded once, CommonJS interop done right in the bundle too).
   const { loadMailauth } = await import('../auth/mailauth.js');
   const { spf } = await loadMailauth();
   try {
+    // maxElapsedTime: mailauth stops asking at the limit (RFC 7208 4.6.4 temperror); our timer alone only stopped
+    // the waiting, and the include chain went on being queried after the message's report was out.
     const r = await withTimeout(
-      spf({ sender: mailFrom && mailFrom.includes('@') ? mailFrom : `postmaster@${sender}`, ip: candidate.relayIp, helo: candidate.relayHost, resolver, maxResolveCount: 10 }),
-      LOOKUP_TIMEOUT_MS,
+      spf({ sender: mailFrom && mailFrom.includes('@') ? mailFrom : `postmaster@${sender}`, ip: candidate.relayIp, helo: candidate.relayHost, resolver, maxResolveCount: 10, maxElapsedTime: ms }),
+      ms,
     );
     return { hop: candidate.received.index, ip: candidate.relayIp, domain: sender, result: r.status.result, ...(r.status.comment ? { comment: r.status.comment } : {}) };
   } catch (err) {
@@ -119,15 +124,19 @@ async function relaySpf(resolver: Resolver, candidate: RelayCandidate, sender: s
   }
 }
 
-/** Gather the DNS facts the relay rules need. Offline (no resolver): nothing is looked up, and the context says so. */
-export async function gatherRelayContext(identity: Identity, chain: Chain, resolver: Resolver | undefined): Promise<RelayContext> {
+/**
+ * Gather the DNS facts the relay rules need, within `budgetMs` (what authentication left of the message's DNS
+ * deadline; at most LOOKUP_TIMEOUT_MS). Offline (no resolver): nothing is looked up, and the context says so.
+ */
+export async function gatherRelayContext(identity: Identity, chain: Chain, resolver: Resolver | undefined, budgetMs = LOOKUP_TIMEOUT_MS): Promise<RelayContext> {
   const rcpt = recipientDomain(identity);
   if (!resolver) return { mode: 'offline', ...(rcpt ? { recipientDomain: rcpt } : {}), spf: [] };
   const sender = senderDomain(identity);
   const candidates = relayCandidates(chain).slice(0, MAX_SPF_CHECKS);
+  const ms = Math.min(LOOKUP_TIMEOUT_MS, Math.floor(budgetMs));
   const [mx, ...spf] = await Promise.all([
-    rcpt ? lookupMx(resolver, rcpt) : Promise.resolve(undefined),
-    ...(sender ? candidates.map((c) => relaySpf(resolver, c, sender, identity.envelope.mailFrom)) : []),
+    rcpt ? lookupMx(resolver, rcpt, ms) : Promise.resolve(undefined),
+    ...(sender ? candidates.map((c) => relaySpf(resolver, c, sender, identity.envelope.mailFrom, ms)) : []),
   ]);
   return { mode: 'dns', ...(rcpt ? { recipientDomain: rcpt } : {}), ...(mx ? { mx: mx as MxAnswer } : {}), spf: spf.filter((s): s is RelaySpf => s !== undefined) };
 }

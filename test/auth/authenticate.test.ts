@@ -48,6 +48,22 @@ test('SPF uses the boundary hop and the Return-Path above it; a Return-Path belo
   assert.equal(r2.results.find((x) => x.method === 'dmarc')!.result, 'pass');
 });
 
+test('a replay missing only the HELO check\'s answer leaves the MAIL FROM result and DMARC standing', async () => {
+  // The spoof from 203.0.113.66 fails SPF for sender.example and DMARC p=reject; the file has no TXT for the HELO
+  // name. That miss belongs to the HELO check alone: it used to make the MAIL FROM fail "unknown" too, and DMARC
+  // with it ("depends on spf sender.example which is unknown").
+  const s = senderSnapshot();
+  delete s['mail.sender.example'];
+  const raw = msg('Return-Path: <alice@sender.example>\r\n', HOP.replace('[192.0.2.10]', '[203.0.113.66]'), CONTENT);
+  const r = await authenticateBytes(raw, { resolver: replayResolver(s, []) });
+  const rows = r.results.filter((x) => x.method === 'spf' || x.method === 'dmarc').map((x) => [x.method, x.details?.['identity'] ?? '', x.result, x.comment]);
+  assert.deepEqual(rows, [
+    ['spf', 'mailfrom', 'fail', 'mailtrace: domain of alice@sender.example does not designate 203.0.113.66 as permitted sender'],
+    ['spf', 'helo', 'unknown', 'replay has no answer for TXT mail.sender.example'],
+    ['dmarc', '', 'fail', 'p=REJECT arc=none'],
+  ]);
+});
+
 test('a loopback client is never used for SPF: unknown with the reason, end to end and in the guard itself', async () => {
   const local = 'Received: from localhost (localhost [127.0.0.1])\r\n\tby mx.rcpt.example (Postfix) with ESMTP id 1; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
   const raw = msg('Return-Path: <alice@sender.example>\r\n', local, CONTENT);

@@ -5,6 +5,7 @@
 // which is the trust boundary, so SPF runs for that client and the Return-Path above it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
@@ -12,7 +13,8 @@ import { sealMessage } from 'mailauth/lib/arc/index.js';
 import { openDns, type DnsSession } from '../../src/dns/index.js';
 import { analyze } from '../../src/analyze.js';
 import type { MethodResult, Report } from '../../src/types.js';
-import { KEY_DIR, knotSession, silentServer } from '../helpers/knot.js';
+import { KEY_DIR, knotSession, lossyForwarder, silentServer } from '../helpers/knot.js';
+import { authenticateBytes } from './helpers.js';
 
 const env = knotSession();
 
@@ -200,6 +202,93 @@ describe('DMARC policies and alignment', () => {
       assert.ok(findingIds(r).includes(`auth.dmarc-fail:${severity[p]}`), findingIds(r).join());
     });
   }
+
+  test("an undetermined SPF or DKIM result that could never align leaves a spoof's DMARC fail standing", async () => {
+    // The spoof from 203.0.113.66 as alice@sender.test (p=reject) adds what it controls: a signature of its own domain
+    // whose key lookup SERVFAILs (servfail.test), or an envelope sender there. Neither could have aligned with
+    // sender.test, so neither can stand between DMARC and fail (they turned it into temperror: verdict suspicious).
+    const body = 'Pay the invoice.\r\n';
+    const bh = createHash('sha256').update(body).digest('base64');
+    const junk = `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=servfail.test; s=x; h=from; bh=${bh}; b=AAAA\r\n`;
+    for (const o of [
+      { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk },
+      { from: 'alice@sender.test', mailFrom: 'bounce@servfail.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body },
+    ]) {
+      const r = await run(delivered(o, content(o)));
+      const undetermined = r.auth.results.filter((x) => x.result === 'temperror').map((x) => `${x.method} ${x.domain}`);
+      assert.deepEqual(undetermined, [o.senderHeaders ? 'dkim servfail.test' : 'spf servfail.test']);
+      const dmarc = one(r, 'dmarc');
+      assert.deepEqual([dmarc.result, dmarc.comment], ['fail', 'p=REJECT arc=none']);
+      assert.ok(findingIds(r).includes('auth.dmarc-fail:high'), findingIds(r).join());
+      assert.equal(r.verdict, 'forged');
+    }
+  });
+
+  test('a spoof whose signatures name key domains that never answer still fails SPF and DMARC', async () => {
+    // Through a resolver that cannot reach *.dead.test: the two key lookups time out, and the resolver is not judged
+    // dead for it (it was: SPF and DMARC failed at once, temperror, and the spoof of p=reject sender.test was 'pass').
+    const lossy = await lossyForwarder(env.knot().server, (name) => name.endsWith('.dead.test'));
+    const session = (await openDns({ servers: [lossy.server] }))!;
+    try {
+      const body = 'Pay the invoice.\r\n';
+      const bh = createHash('sha256').update(body).digest('base64');
+      const junk = ['one', 'two'].map((d) => `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=${d}.dead.test; s=x; h=from; bh=${bh}; b=AAAA\r\n`).join('');
+      const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk };
+      const r = await run(delivered(o, content(o)), { server: session });
+      assert.deepEqual(results(r, 'dkim').map((x) => `${x.domain} ${x.result}`), ['one.dead.test temperror', 'two.dead.test temperror']);
+      assert.equal(one(r, 'spf').result, 'fail');
+      assert.equal(one(r, 'dmarc').result, 'fail');
+      assert.equal(r.verdict, 'forged');
+    } finally {
+      await session.close();
+      await lossy.stop();
+    }
+  });
+
+  test("signatures whose key lookups time out one after another cannot use up the time DMARC needs", async () => {
+    // Three key domains that never answer cost 1.5 s each, one after another: more than the 4 s this message is given.
+    // DKIM may ask until 60 % of it, SPF until 80 %; DMARC has the rest. (DKIM used it all: SPF and DMARC failed at
+    // once, temperror, and with the 15 s default 11 such signatures made a spoof of p=reject sender.test 'pass'.)
+    const lossy = await lossyForwarder(env.knot().server, (name) => name.endsWith('.dead.test'));
+    const session = (await openDns({ servers: [lossy.server] }))!;
+    try {
+      const body = 'Pay the invoice.\r\n';
+      const bh = createHash('sha256').update(body).digest('base64');
+      const junk = ['one', 'two', 'three'].map((d) => `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=${d}.dead.test; s=x; h=from; bh=${bh}; b=AAAA\r\n`).join('');
+      const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk };
+      const started = Date.now();
+      const r = await authenticateBytes(delivered(o, content(o)), { resolver: session.view().resolver, dnsDeadlineMs: 4000 });
+      const elapsed = Date.now() - started;
+      const of = (m: string) => r.results.filter((x) => x.method === m).map((x) => x.result);
+      assert.deepEqual(of('dkim'), ['temperror', 'temperror', 'temperror']);
+      assert.deepEqual(of('spf'), ['fail', 'none']);
+      assert.deepEqual(of('dmarc'), ['fail']);
+      assert.ok(elapsed < 3500, `took ${elapsed} ms`);
+    } finally {
+      await session.close();
+      await lossy.stop();
+    }
+  });
+
+  test("an undetermined result that could have aligned still keeps DMARC from failing", async () => {
+    // sender.test's own key lookups go to a server that never answers: its signature might have passed.
+    const silent = await silentServer();
+    const dead = (await openDns({ servers: [silent.server], timeoutMs: 100, tries: 1 }))!;
+    try {
+      const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test' };
+      const raw = delivered(o, await sign(content(o), 'sender.test', 'rsa2048', 'rsa2048.pem'));
+      const view = env.session().view();
+      const keyless = dead.view().resolver;
+      const resolver = (name: string, type: string) => (name.toLowerCase().endsWith('._domainkey.sender.test') ? keyless(name, type) : view.resolver(name, type));
+      const r = await analyze(raw, { deps: { resolver, dnsLog: view.log }, trust: ['mx.rcpt.test'] });
+      assert.equal(one(r, 'dkim').result, 'temperror');
+      const dmarc = one(r, 'dmarc');
+      assert.deepEqual([dmarc.result, dmarc.comment], ['temperror', 'depends on dkim sender.test which is temperror']);
+    } finally {
+      await dead.close();
+      await silent.stop();
+    }
+  });
 
   test('two From fields: DMARC is not evaluated, and that is a finding, never a silent no-result', async () => {
     const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', senderHeaders: 'From: ceo@dmarc-reject.test\r\n' };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyDnsError, openDns, type DnsSession } from '../../src/dns/index.js';
 import { ptrName } from '../helpers/ptr-name.js';
-import { closedServer, silentServer, startKnot, type Knot } from '../helpers/knot.js';
+import { closedServer, lossyForwarder, silentServer, startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 let knot: Knot;
@@ -151,15 +151,35 @@ describe('failures map to the codes mailauth reads', () => {
         assert.ok(seen >= 2, `datagrams seen ${seen}`);
         const t1 = Date.now();
         assert.equal(await codeOf(dns.resolver('c.sender.test', 'TXT')), 'ETIMEOUT');
-        assert.ok(Date.now() - t1 < 100, 'after two timeouts in a row the server counts as dead');
+        // After two timeouts in a row, one question about the root, unanswered within a try (500 ms): dead.
+        assert.ok(Date.now() - t1 < 700, 'after two timeouts in a row and an unanswered probe the server counts as dead');
         const stats = dns.stats();
         assert.equal(stats.failedFast, 1);
         assert.equal(stats.sent, 2);
+        assert.equal(stats.probes, 1);
         assert.equal(dns.log()[2]!.error, 'ETIMEOUT');
       });
       assert.ok(silent.received() >= 2);
     } finally {
       await silent.stop();
+    }
+  });
+
+  test('names whose own servers never answer do not make a working resolver dead', async () => {
+    // Two lookups time out in a row, but the resolver answers the probe (knot refuses ". NS" at once): the next
+    // lookup is sent and answered. Judged dead on the two timeouts alone, it failed at once, and so did every other
+    // lookup for 10 s: a spoof naming two such key domains blinded its own SPF and DMARC.
+    const lossy = await lossyForwarder(knot.server, (name) => name.endsWith('.dead.test'));
+    try {
+      await withSession({ servers: [lossy.server] }, async (dns) => {
+        assert.equal(await codeOf(dns.resolver('a._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('b._domainkey.two.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.deepEqual(await dns.resolver('sender.test', 'TXT'), [['v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all']]);
+        const stats = dns.stats();
+        assert.deepEqual([stats.sent, stats.failedFast, stats.probes], [3, 0, 1]);
+      });
+    } finally {
+      await lossy.stop();
     }
   });
 
@@ -276,6 +296,47 @@ describe('bounded concurrency', () => {
       });
     } finally {
       await silent.stop();
+    }
+  });
+
+  test('a question that never reached the server is not kept: asked again, it is sent and answered', async () => {
+    // Lookups of names whose servers never answer hold the one slot; sender.test's question gives up in the queue.
+    // That used to stay a cached ETIMEOUT for the rest of the run: in a scan, a spoof of sender.test analysed later
+    // had its DMARC record "time out" without a packet sent (dmarc=temperror, verdict suspicious, not forged).
+    const lossy = await lossyForwarder(knot.server, (name) => name.endsWith('.dead.test'));
+    try {
+      await withSession({ servers: [lossy.server], concurrency: 1, tries: 1, timeoutMs: 200, deadlineMs: 300 }, async (dns) => {
+        const codes = await Promise.all([codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), codeOf(dns.resolver('_dmarc.sender.test', 'TXT'))]);
+        assert.deepEqual(codes, ['ETIMEOUT', 'ETIMEOUT']);
+        assert.equal(dns.stats().sent, 1);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // c-ares gives the slot back
+        assert.deepEqual(await dns.resolver('_dmarc.sender.test', 'TXT'), [['v=DMARC1; p=reject; rua=mailto:dmarc@sender.test']]);
+        assert.deepEqual([dns.stats().sent, dns.stats().retried], [2, 1]);
+        assert.deepEqual(dns.log().map((r) => [r.name, r.error ?? 'answer']), [['k._domainkey.one.dead.test', 'ETIMEOUT'], ['_dmarc.sender.test', 'answer']]);
+      });
+    } finally {
+      await lossy.stop();
+    }
+  });
+
+  test('a failure the server gave is kept for failureTtlMs (default 30 s), then asked again', async () => {
+    const lossy = await lossyForwarder(knot.server, (name) => name.endsWith('.dead.test'));
+    try {
+      await withSession({ servers: [lossy.server], tries: 1, timeoutMs: 100, deadlineMs: 150, failureTtlMs: 400 }, async (dns) => {
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('nope.sender.test', 'TXT')), 'ENOTFOUND');
+        assert.deepEqual([dns.stats().sent, lossy.dropped()], [3, 1], 'within the time, from the cache');
+        await new Promise((resolve) => setTimeout(resolve, 450));
+        assert.equal(await codeOf(dns.resolver('k._domainkey.one.dead.test', 'TXT')), 'ETIMEOUT');
+        assert.equal(await codeOf(dns.resolver('servfail.test', 'TXT')), 'ESERVFAIL');
+        assert.equal(await codeOf(dns.resolver('nope.sender.test', 'TXT')), 'ENOTFOUND');
+        assert.deepEqual([dns.stats().sent, dns.stats().retried, lossy.dropped()], [5, 2, 2], 'failures asked again, NXDOMAIN kept');
+      });
+    } finally {
+      await lossy.stop();
     }
   });
 });

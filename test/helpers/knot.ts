@@ -217,3 +217,50 @@ export function knotSession(): { knot(): Knot; session(): DnsSession } {
   });
   return { knot: () => knot!, session: () => session! };
 }
+
+/**
+ * A UDP forwarder in front of a real server that never answers questions about some names: what a resolver looks
+ * like when one zone's servers are dead (lame delegations are common in spam, and an attacker can arrange them),
+ * while it answers everything else.
+ */
+export interface LossyForwarder {
+  server: string;
+  /** Questions dropped. */
+  dropped(): number;
+  stop(): Promise<void>;
+}
+
+/** The question name of a DNS message (RFC 1035 4.1.2), lower case, without the trailing dot. */
+function questionName(packet: Buffer): string {
+  const labels: string[] = [];
+  let pos = 12;
+  while (pos < packet.length && packet[pos]! > 0 && packet[pos]! < 64) {
+    labels.push(packet.subarray(pos + 1, pos + 1 + packet[pos]!).toString('latin1'));
+    pos += 1 + packet[pos]!;
+  }
+  return labels.join('.').toLowerCase();
+}
+
+export async function lossyForwarder(upstream: string, drop: (name: string) => boolean): Promise<LossyForwarder> {
+  const [host, port] = [upstream.slice(0, upstream.lastIndexOf(':')), Number(upstream.slice(upstream.lastIndexOf(':') + 1))];
+  const socket = createSocket('udp4');
+  let dropped = 0;
+  socket.on('message', (query, client) => {
+    if (drop(questionName(query))) {
+      dropped++;
+      return;
+    }
+    const out = createSocket('udp4');
+    out.once('message', (answer) => {
+      socket.send(answer, client.port, client.address);
+      out.close();
+    });
+    out.send(query, port, host);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    server: `127.0.0.1:${socket.address().port}`,
+    dropped: () => dropped,
+    stop: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
+}

@@ -1,0 +1,130 @@
+// The authentication stage's bounds on hostile messages, against knot on loopback (test/fixtures/dns): the work
+// mailauth is asked to do per message, and the deadline that ends it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dkimSign } from 'mailauth/lib/dkim/sign.js';
+import { analyze } from '../../src/analyze.js';
+import { MAX_BODY_HASHES } from '../../src/auth/index.js';
+import type { Report, Resolver } from '../../src/types.js';
+import { parseMessage } from '../../src/message/parse.js';
+import { buildChain } from '../../src/hops/index.js';
+import { extractIdentity, gatherRelayContext } from '../../src/identity/index.js';
+import { KEY_DIR, knotSession } from '../helpers/knot.js';
+import { authenticateBytes } from './helpers.js';
+
+const env = knotSession();
+
+const HOP = 'Return-Path: <alice@sender.test>\r\nReceived: from mail.sender.test (mail.sender.test [192.0.2.10])\r\n\tby mx.rcpt.test (Postfix) with ESMTPS id 4AbCdEf\r\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 07:00:05 +0000\r\n';
+const content = (body: string) =>
+  `From: Alice <alice@sender.test>\r\nTo: bob@rcpt.test\r\nSubject: limits\r\nDate: Mon, 23 Nov 2026 06:59:58 +0000\r\nMessage-ID: <limits@sender.test>\r\n\r\n${body}`;
+
+/** A real rsa2048 signature by sender.test, with `junk` more signatures that each ask for their own body hash (l=). */
+async function signed(body: string, junk: number): Promise<Buffer> {
+  const raw = content(body);
+  const r = await dkimSign(Buffer.from(raw), { signatureData: [{ signingDomain: 'sender.test', selector: 'rsa2048', privateKey: readFileSync(join(KEY_DIR, 'rsa2048.pem'), 'utf8') }] } as never);
+  const extra = Array.from({ length: junk }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.test; s=rsa2048; l=${1e12 + i}; h=from; bh=AAAA; b=BBBB${i}\r\n`);
+  return Buffer.from(`${HOP}${r.signatures}${extra.join('')}${raw}`);
+}
+
+async function run(raw: Buffer): Promise<{ report: Report; keyQueries: string[] }> {
+  const view = env.session().view();
+  const report = await analyze(raw, { deps: { resolver: view.resolver, dnsLog: view.log }, trust: ['mx.rcpt.test'] });
+  return { report, keyQueries: view.log().filter((e) => e.name.includes('._domainkey.')).map((e) => e.name) };
+}
+
+const of = (r: Report, method: string) => r.auth.results.filter((x) => x.method === method);
+
+test(`more than MAX_BODY_HASHES (${MAX_BODY_HASHES}) distinct body hashes: none computed, no key looked up; SPF and DMARC still judge`, async () => {
+  // At the limit: the real signature and 7 more distinct l= values, all verified as usual.
+  const atLimit = await run(await signed('Hello.\r\n', MAX_BODY_HASHES - 1));
+  assert.equal(of(atLimit.report, 'dkim').filter((d) => d.result === 'pass').length, 1);
+  assert.deepEqual(atLimit.keyQueries, ['rsa2048._domainkey.sender.test']);
+  // One more: each hash is a pass over the whole body (64 of them over 8 MiB were 16 s of CPU), so none is made.
+  const over = await run(await signed('Hello.\r\n', MAX_BODY_HASHES));
+  assert.deepEqual(of(over.report, 'dkim').map((d) => [d.result, d.comment]), [
+    ['permerror', `${MAX_BODY_HASHES + 1} distinct body hashes asked for by c=, a= and l= (more than ${MAX_BODY_HASHES}): none verified, a resource-exhaustion guard`],
+  ]);
+  assert.equal(of(over.report, 'arc')[0]!.result, 'permerror');
+  assert.deepEqual(over.keyQueries, []);
+  assert.equal(of(over.report, 'spf')[0]!.result, 'pass');
+  assert.equal(of(over.report, 'dmarc')[0]!.result, 'pass', 'aligned SPF still passes DMARC');
+});
+
+const PADDING = 'lorem  ipsum \t dolor   sit amet, consectetur adipiscing elit, sed do eiusmod   \r\n';
+/** 8 body hashes over 12 MiB: ~3 s of hashing here. */
+const padded = () => PADDING.repeat(Math.ceil((12 * 1024 * 1024) / PADDING.length));
+
+test('the deadline ends the body hashing too, at the DKIM step\'s share of it; SPF and DMARC still run', async () => {
+  // With a 200 ms deadline the hashing stops at 120 ms: the signatures are unverified (unknown), SPF and DMARC are
+  // evaluated. The hashing used to run to its end after the results had been reported (the caller only stopped
+  // waiting, 2 s later), and a batch's next message shared the CPU with it.
+  const raw = await signed(padded(), MAX_BODY_HASHES - 1);
+  const started = Date.now();
+  const r = await authenticateBytes(raw, { resolver: env.session().view().resolver, dnsDeadlineMs: 200 });
+  const elapsed = Date.now() - started;
+  const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
+  assert.deepEqual(rows, ['spf pass sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown sender.test'), 'dmarc pass sender.test', 'arc none ']);
+  assert.equal(r.results.find((x) => x.method === 'dkim')!.comment, 'not verified: the body was not hashed to its end before the deadline');
+  assert.ok(elapsed < 1500, `reported after ${elapsed} ms`);
+  const cpu = process.cpuUsage();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = process.cpuUsage(cpu);
+  assert.ok(after.user + after.system < 150_000, `${Math.round((after.user + after.system) / 1000)} ms of CPU after the results`);
+});
+
+test('a large body is hashed in stoppable chunks with the same verdict: a 2 MiB signed message passes', async () => {
+  const raw = await signed('x'.repeat(998).concat('\r\n').repeat(2048), 0);
+  const { report } = await run(raw);
+  assert.deepEqual(of(report, 'dkim').map((d) => d.result), ['pass']);
+});
+
+test("the relay SPF check gets what is left of the message's DNS deadline, and stops querying at it", async () => {
+  // A third-party relay hop (mail.evil.test -> relay.openrelay.test -> mx.rcpt.test) for a sender whose SPF is a
+  // chain of 11 includes, each answer 150 ms late: ~1.8 s of lookups, one after the other.
+  const raw = [
+    'Return-Path: <a@permerror-lookups.spf.test>',
+    'Received: from relay.openrelay.test (relay.openrelay.test [198.51.100.3])\n\tby mx.rcpt.test (Postfix) with ESMTP id B79\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 05:43:08 +0000',
+    'Received: from mail.example.test (mail.evil.test [203.0.113.5])\n\tby relay.openrelay.test (Postfix) with ESMTP id B16\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 05:43:08 +0000',
+    'From: <a@permerror-lookups.spf.test>',
+    'To: bob@rcpt.test',
+    'Subject: relayed',
+  ].join('\n') + '\n\nbody\n';
+  const message = parseMessage(Buffer.from(raw));
+  const chain = buildChain(message, { trust: ['mx.rcpt.test'], authservIds: [] });
+  const identity = extractIdentity(message, chain);
+  const view = env.session().view();
+  let calls = 0;
+  const late: Resolver = async (name, type) => {
+    calls++;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    return view.resolver(name, type);
+  };
+  // One second left: temperror at that second (it used to take its own 5 s and run the chain to its end).
+  const started = Date.now();
+  const ctx = await gatherRelayContext(identity, chain, late, 1000);
+  const elapsed = Date.now() - started;
+  assert.deepEqual(ctx.spf.map((s) => [s.ip, s.domain, s.result]), [['198.51.100.3', 'permerror-lookups.spf.test', 'temperror']]);
+  assert.ok(elapsed >= 950 && elapsed < 1500, `took ${elapsed} ms`);
+  const atReturn = calls;
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.equal(calls - atReturn, 0, 'no lookups after the result');
+  // Nothing left: no lookup at all, and the rules see why.
+  const none = await gatherRelayContext(identity, chain, late, 0);
+  assert.equal(calls, atReturn);
+  assert.equal(none.mx?.error, 'ETIMEOUT');
+  assert.deepEqual(none.spf.map((s) => [s.result, s.comment]), [['temperror', "no time left of the message's DNS deadline"]]);
+});
+
+test('a spoof padded with a body too long to hash in time still fails SPF and DMARC', async () => {
+  // From 203.0.113.66 as alice@sender.test (p=reject), 8 junk signatures of the spoofer's own domain over 12 MiB:
+  // within a 500 ms deadline the body is not hashed. It used to take the whole deadline and leave SPF, DKIM, DMARC
+  // and ARC all unknown, verdict 'pass' (the CLI, 80 MiB, 15 s: exit 0).
+  const junk = Array.from({ length: MAX_BODY_HASHES }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=attacker.test; s=x; l=${1e12 + i}; h=from; bh=AAAA; b=AAAA\r\n`);
+  const spoofHop = HOP.replace('(mail.sender.test [192.0.2.10])', '(mail.attacker.test [203.0.113.66])');
+  const raw = Buffer.from(`${spoofHop}${junk.join('')}${content(padded())}`);
+  const r = await authenticateBytes(raw, { resolver: env.session().view().resolver, dnsDeadlineMs: 500 });
+  const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
+  assert.deepEqual(rows, ['spf fail sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown attacker.test'), 'dmarc fail sender.test', 'arc none ']);
+});
