@@ -60,18 +60,18 @@ test('the deadline ends the body hashing too, at the DKIM step\'s share of it; S
   // With a 200 ms deadline the hashing stops at 120 ms: the signatures are unverified (unknown), SPF and DMARC are
   // evaluated. The hashing used to run to its end after the results had been reported (the caller only stopped
   // waiting, 2 s later), and a batch's next message shared the CPU with it.
+  // (Had the outer deadline, 2 s later, ended it instead, every result would be unknown: the rows say which did.)
   const raw = await signed(padded(), MAX_BODY_HASHES - 1);
-  const started = Date.now();
   const r = await authenticateBytes(raw, { resolver: env.session().view().resolver, dnsDeadlineMs: 200 });
-  const elapsed = Date.now() - started;
   const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
   assert.deepEqual(rows, ['spf pass sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown sender.test'), 'dmarc pass sender.test', 'arc none ']);
   assert.equal(r.results.find((x) => x.method === 'dkim')!.comment, 'not verified: the body was not hashed to its end before the deadline');
-  assert.ok(elapsed < 1500, `reported after ${elapsed} ms`);
+  // A guard, not a timing target: hashing that went on would keep a core busy for the next seconds (~3 s of CPU in
+  // all); stopped, the process idles. Half the window's wall time leaves room for a busy machine's GC and timers.
   const cpu = process.cpuUsage();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
   const after = process.cpuUsage(cpu);
-  assert.ok(after.user + after.system < 150_000, `${Math.round((after.user + after.system) / 1000)} ms of CPU after the results`);
+  assert.ok(after.user + after.system < 750_000, `${Math.round((after.user + after.system) / 1000)} ms of CPU in the 1.5 s after the results`);
 });
 
 test('a large body is hashed in stoppable chunks with the same verdict: a 2 MiB signed message passes', async () => {
@@ -106,7 +106,8 @@ test("the relay SPF check gets what is left of the message's DNS deadline, and s
   const ctx = await gatherRelayContext(identity, chain, late, 1000);
   const elapsed = Date.now() - started;
   assert.deepEqual(ctx.spf.map((s) => [s.ip, s.domain, s.result]), [['198.51.100.3', 'permerror-lookups.spf.test', 'temperror']]);
-  assert.ok(elapsed >= 950 && elapsed < 1500, `took ${elapsed} ms`);
+  // Not before its second (a timer), and well before the 5 s of its own it used to take (a guard, not a target).
+  assert.ok(elapsed >= 950 && elapsed < 4000, `took ${elapsed} ms`);
   const atReturn = calls;
   await new Promise((resolve) => setTimeout(resolve, 600));
   assert.equal(calls - atReturn, 0, 'no lookups after the result');

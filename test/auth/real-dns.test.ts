@@ -256,14 +256,12 @@ describe('DMARC policies and alignment', () => {
       const bh = createHash('sha256').update(body).digest('base64');
       const junk = ['one', 'two', 'three'].map((d) => `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=${d}.dead.test; s=x; h=from; bh=${bh}; b=AAAA\r\n`).join('');
       const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk };
-      const started = Date.now();
+      // Had DKIM used the whole 4 s, SPF and DMARC would be temperror: the results say whether they had time.
       const r = await authenticateBytes(delivered(o, content(o)), { resolver: session.view().resolver, dnsDeadlineMs: 4000 });
-      const elapsed = Date.now() - started;
       const of = (m: string) => r.results.filter((x) => x.method === m).map((x) => x.result);
       assert.deepEqual(of('dkim'), ['temperror', 'temperror', 'temperror']);
       assert.deepEqual(of('spf'), ['fail', 'none']);
       assert.deepEqual(of('dmarc'), ['fail']);
-      assert.ok(elapsed < 3500, `took ${elapsed} ms`);
     } finally {
       await session.close();
       await lossy.stop();
