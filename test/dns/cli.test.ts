@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
-import { startKnot, type Knot } from '../helpers/knot.js';
+import { closedServer, startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const SAMPLE = 'fixtures/sample/message.eml';
@@ -60,4 +60,31 @@ test('a --dns-record file that cannot be written at the end (ulimit -f 0: EFBIG)
   });
   oneLineError({ code: r.status, stderr: r.stderr }, 74, /^mailtrace: --dns-record .*limited\.json: cannot write it \(file too large\)$/);
   assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'the report itself was written');
+});
+
+test('filter: a DNS outage is a failure inside, not a pass: X-Mailtrace-Error, no verdict, 75 with --tempfail-on-error', async () => {
+  // A spoof of sender.test (p=reject) from an address its SPF does not list, received by mx.rcpt.test.
+  const spoof = [
+    'Return-Path: <alice@sender.test>',
+    'Received: from mail.attacker.test (mail.attacker.test [203.0.113.66])\n\tby mx.rcpt.test (Postfix) with ESMTP id 4AbCdEf\n\tfor <bob@rcpt.test>; Mon, 23 Nov 2026 07:00:05 +0000',
+    'From: Alice <alice@sender.test>',
+    'To: bob@rcpt.test',
+    'Subject: invoice',
+    'Date: Mon, 23 Nov 2026 06:59:58 +0000',
+    'Message-ID: <spoof@attacker.test>',
+  ].join('\n') + '\n\nPay it.\n';
+  const filter = (server: string) =>
+    runCli(['filter', '--trust', 'mx.rcpt.test', '--authserv-id', 'mx.rcpt.test', '--dns-server', server, '--dns-timeout', '300', '--tempfail-on-error', '--exit-code'], { input: spoof });
+  // With DNS: forged, exit 2.
+  const judged = filter(knot.server);
+  assert.equal(judged.code, 2, judged.stderr);
+  assert.match(judged.stdout, /^X-Mailtrace-Verdict: forged$/m);
+  // The resolver gone: DMARC is temperror. It used to come out 'X-Mailtrace-Verdict: pass', exit 0, for as long as
+  // the outage lasted.
+  const outage = filter(await closedServer());
+  assert.equal(outage.code, 75, outage.stderr);
+  assert.doesNotMatch(outage.stdout, /^X-Mailtrace-Verdict/m);
+  assert.match(outage.stdout, /^X-Mailtrace-Error: not analysed: DNS failure: DMARC for sender\.test could not\r?\n?\s*be evaluated \(temperror/m);
+  assert.ok(outage.stdout.endsWith(spoof), 'the message itself passes whole');
+  assert.equal(outage.stderr, 'mailtrace filter: not analysed: DNS failure: DMARC for sender.test could not be evaluated (temperror)\n');
 });
