@@ -1,6 +1,8 @@
 // The readable report: header block, hop table, authentication, findings with evidence, verdict.
 // Every string taken from the message goes through safeInline/safeBlock before it is printed.
 import Table from 'cli-table3';
+// cli-table3's own measure of a string's width in terminal columns (string-width, ANSI codes left out).
+import { strlen } from 'cli-table3/src/utils.js';
 import type { ContainerInfo, Finding, Hop, Report, Source, WrapperVerdict } from '../types.js';
 import { RULES_BY_ID } from '../findings/index.js';
 import { palette, type Palette } from './colors.js';
@@ -29,9 +31,17 @@ const MIN_COLUMN = 8;
  * is too wide.
  */
 function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, width: number | undefined, wrappable: readonly number[]): string {
-  const build = (extra: TableOptions) => {
+  const build = (extra: TableOptions, colWidths?: readonly number[]) => {
     const table = new Table({ ...options, ...extra });
     fill(table);
+    if (colWidths) {
+      for (const row of table) {
+        if (!Array.isArray(row)) continue;
+        row.forEach((cell, i) => {
+          if (typeof cell === 'string' && colWidths[i] !== undefined) row[i] = wrapToWidth(cell, colWidths[i]! - 2);
+        });
+      }
+    }
     return table.toString();
   };
   const natural = build({});
@@ -39,7 +49,30 @@ function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, 
   if (width === undefined || top.length <= width) return natural;
   // The top border gives each column's width: "┌───┬──────┐" is a column of 3 and one of 6.
   const widths = top.slice(1, -1).split('┬').map((segment) => segment.length);
-  return build({ colWidths: fittedWidths(widths, width - widths.length - 1, wrappable), wordWrap: true, wrapOnWordBoundary: false });
+  const colWidths = fittedWidths(widths, width - widths.length - 1, wrappable);
+  return build({ colWidths, wordWrap: true, wrapOnWordBoundary: false }, colWidths);
+}
+
+/**
+ * A cell's lines broken to `room` terminal columns. cli-table3 breaks a cell by its length in UTF-16 units and then
+ * cuts each line to the column's width in terminal columns: a line of CJK characters is twice as wide as long, and
+ * half of it went behind a "…". Broken here by the width cli-table3 measures, its lines are never cut.
+ */
+function wrapToWidth(text: string, room: number): string {
+  if (room < 2 || text.includes('\x1b')) return text; // our colours: cli-table3 wraps those, and they are ASCII
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    let current = '';
+    for (const c of line) {
+      if (current && strlen(current + c) > room) {
+        out.push(current);
+        current = '';
+      }
+      current += c;
+    }
+    out.push(current);
+  }
+  return out.join('\n');
 }
 
 /** Column widths that fit in `room`: the wrappable columns narrowed first, all of them when that is not enough. */

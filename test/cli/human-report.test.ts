@@ -141,3 +141,14 @@ test('fittedWidths: wrappable columns are narrowed to one cap first, every colum
   assert.ok(narrow.reduce((a, b) => a + b) <= 71, `fits: ${narrow.join(',')}`);
   assert.ok(narrow.every((w) => w >= 8 || widths.includes(w)), 'no column below the floor unless it was narrower');
 });
+
+test('a fitted table wraps wide characters by the columns they take: none is cut off behind an ellipsis', () => {
+  // cli-table3 wraps a narrowed cell by its length in UTF-16 units and then cuts each line to the column's width in
+  // terminal columns: a line of 10 CJK characters is 20 columns, so 6 of every 10 were dropped for a "…".
+  const host = '中文域名'.repeat(10) + '.example';
+  const path = write('wide.eml', `Received: from ${host} (mail.x.example [192.0.2.10])\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4A; Mon, 23 Nov 2026 07:00:05 +0000\nReceived: from a-very-long-host-name-of-the-sender-that-goes-on.example.com (x [198.51.100.7])\n\tby ${host} (Postfix) with ESMTPS id 1; Mon, 23 Nov 2026 07:00:01 +0000\nFrom: a@x.example\nSubject: t\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', '--color', 'never', path], { env: { COLUMNS: '100' } });
+  const hops = r.stdout.slice(r.stdout.indexOf('Hops'), r.stdout.indexOf('total delay'));
+  assert.doesNotMatch(hops, /…/, hops);
+  assert.equal([...hops].filter((c) => '中文域名'.includes(c)).length, 2 * 40, hops);
+});
