@@ -244,6 +244,8 @@ function couldAlign(m: MethodResult, r: DmarcResult, format: (domain: string) =>
   return d === author || (!strict && (d === org || d.endsWith(`.${org}`)));
 }
 
+const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
+
 function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: MappingContext): MethodResult {
   const r = d.response;
   if (!r) {
@@ -258,10 +260,16 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
   let result = asResultValue(r.status.result);
   let comment = r.status.comment;
   const missing = missingIn(ctx.stepQueries.get('dmarc'));
-  const undetermined = dependsOn.find((m) => (m.result === 'unknown' || m.result === 'temperror') && couldAlign(m, r, ctx.formatDomain));
+  // A signature left unhashed softens nothing: the sender chose how long its body takes to hash (a single 20 MB line
+  // is quadratic in mailauth), so a spoof signing as the From domain itself would turn its p=reject fail into
+  // unknown. As with MAX_BODY_HASHES, DMARC stands on what was verified, and says what was not.
+  const undetermined = dependsOn.find((m) => (m.result === 'unknown' || m.result === 'temperror') && m.comment !== UNFINISHED && couldAlign(m, r, ctx.formatDomain));
+  const unhashed = dependsOn.some((m) => m.comment === UNFINISHED);
   if (missing && result !== 'pass') {
     result = 'unknown';
     comment = `replay has no answer for ${missing.type} ${missing.name}`;
+  } else if (result === 'fail' && !undetermined && unhashed) {
+    comment = `${comment ? `${comment}; ` : ''}dkim ${UNFINISHED}`;
   } else if (result === 'fail' && undetermined) {
     // A fail built on an SPF or DKIM result we could not determine is not a fail.
     result = undetermined.result;
@@ -296,7 +304,6 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 // ---------------------------------------------------------------- all
 
-const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
 
 /** A DKIM-Signature left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test below. */
 function unhashedSignature(field: HeaderField): MethodResult {

@@ -145,3 +145,17 @@ test('body hashes are counted as mailauth reads the tags: a repeated tag counts 
     assert.deepEqual(keyQueries, []);
   }
 });
+
+test("a spoof padded with signatures of the From domain itself still fails DMARC: unhashed signatures soften nothing", async () => {
+  // As above, but the 8 signatures claim d=sender.test, the spoofed domain. Unverified, each "could have aligned",
+  // and DMARC became unknown instead of fail: whoever writes the body chooses how long hashing it takes (8 hashes of
+  // 50 MB, or one of 20 MB on a single line, which mailauth hashes in time quadratic in the line), so a deadline
+  // that stops it must leave DMARC as it would be without those signatures, as MAX_BODY_HASHES does.
+  const junk = Array.from({ length: MAX_BODY_HASHES }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.test; s=rsa2048; l=${1e12 + i}; h=from; bh=AAAA; b=AAAA\r\n`);
+  const spoofHop = HOP.replace('(mail.sender.test [192.0.2.10])', '(mail.attacker.test [203.0.113.66])');
+  const raw = Buffer.from(`${spoofHop}${junk.join('')}${content(padded())}`);
+  const r = await authenticateBytes(raw, { resolver: env.session().view().resolver, dnsDeadlineMs: 1500 });
+  const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
+  assert.deepEqual(rows, ['spf fail sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown sender.test'), 'dmarc fail sender.test', 'arc none ']);
+  assert.match(r.results.find((x) => x.method === 'dmarc')!.comment ?? '', /p=REJECT.*not verified: the body was not hashed/);
+});
