@@ -31,37 +31,48 @@ const MIN_COLUMN = 8;
  * is too wide.
  */
 function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, width: number | undefined, wrappable: readonly number[]): string {
-  const build = (extra: TableOptions, colWidths?: readonly number[]) => {
+  const build = (extra: TableOptions) => {
     const table = new Table({ ...options, ...extra });
     fill(table);
-    if (colWidths) {
-      for (const row of table) {
-        if (!Array.isArray(row)) continue;
-        row.forEach((cell, i) => {
-          if (typeof cell === 'string' && colWidths[i] !== undefined) row[i] = wrapToWidth(cell, colWidths[i]! - 2);
-        });
-      }
-    }
-    return table.toString();
+    return table;
   };
-  const natural = build({});
+  const natural = build({}).toString();
   const top = natural.slice(0, natural.indexOf('\n'));
   if (width === undefined || top.length <= width) return natural;
   // The top border gives each column's width: "┌───┬──────┐" is a column of 3 and one of 6.
   const widths = top.slice(1, -1).split('┬').map((segment) => segment.length);
   const colWidths = fittedWidths(widths, width - widths.length - 1, wrappable);
-  return build({ colWidths, wordWrap: true, wrapOnWordBoundary: false }, colWidths);
+  // Every cell is wrapped here, and cli-table3 wraps none (wordWrap off): it breaks a cell by its length in UTF-16
+  // units, colour codes counted, and cuts each line to the column's width in terminal columns. A CJK name lost half
+  // of each line behind a "…", and a bold header of 80-column colour output was broken mid-code ("[22m" in cells).
+  const room = (i: number, span = 1) => colWidths.slice(i, i + span).reduce((a, b) => a + b, span - 1) - 2;
+  const head = (options?.head ?? []).map((h, i) => wrapToWidth(h, room(i)));
+  const table = build({ head, colWidths, wordWrap: false });
+  for (const row of table) {
+    if (!Array.isArray(row)) continue;
+    let i = 0;
+    row.forEach((cell, k) => {
+      if (typeof cell === 'string') row[k] = wrapToWidth(cell, room(i));
+      else if (cell && typeof cell === 'object' && 'content' in cell && typeof cell.content === 'string') cell.content = wrapToWidth(cell.content, room(i, cell.colSpan ?? 1));
+      i += typeof cell === 'object' && cell && 'colSpan' in cell ? (cell.colSpan ?? 1) : 1;
+    });
+  }
+  return table.toString();
 }
 
+/** Our colours (palette) around a whole cell: the codes before and after its text. */
+const AROUND = /^((?:\x1b\[[0-9;]*m)*)([^\x1b]*)((?:\x1b\[[0-9;]*m)*)$/;
+
 /**
- * A cell's lines broken to `room` terminal columns. cli-table3 breaks a cell by its length in UTF-16 units and then
- * cuts each line to the column's width in terminal columns: a line of CJK characters is twice as wide as long, and
- * half of it went behind a "…". Broken here by the width cli-table3 measures, its lines are never cut.
+ * A cell's lines broken to `room` terminal columns, measured as cli-table3 measures (string-width), each line in the
+ * cell's colour. A cell coloured in parts is left whole (there is none).
  */
 function wrapToWidth(text: string, room: number): string {
-  if (room < 2 || text.includes('\x1b')) return text; // our colours: cli-table3 wraps those, and they are ASCII
+  const parts = AROUND.exec(text);
+  if (room < 2 || !parts) return text;
+  const [, open, plain, close] = parts as unknown as [string, string, string, string];
   const out: string[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of plain.split('\n')) {
     let current = '';
     for (const c of line) {
       if (current && strlen(current + c) > room) {
@@ -72,7 +83,7 @@ function wrapToWidth(text: string, room: number): string {
     }
     out.push(current);
   }
-  return out.join('\n');
+  return out.map((l) => `${open}${l}${close}`).join('\n');
 }
 
 /** Column widths that fit in `room`: the wrappable columns narrowed first, all of them when that is not enough. */
