@@ -13,6 +13,8 @@ export interface QueryOutcome {
   step?: string;
   /** The error code, when the query failed. */
   error?: string;
+  /** The deadline (or the step's share of it) ended the query, or came before it was made: no answer from DNS. */
+  cut?: true;
 }
 
 export interface GuardedResolver {
@@ -74,12 +76,16 @@ export function guardResolver(inner: Resolver, deadlineMs: number, now: () => nu
     const note = (o: QueryOutcome) => record(asked !== undefined ? { ...o, step: asked } : o);
     const left = limitOf(asked) - now();
     if (left <= 0) {
-      note({ name, type, error: DEADLINE });
+      note({ name, type, error: DEADLINE, cut: true });
       throw codedError(DEADLINE, name, type);
     }
     let timer: NodeJS.Timeout | undefined;
+    let cut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(codedError(DEADLINE, name, type)), left);
+      timer = setTimeout(() => {
+        cut = true;
+        reject(codedError(DEADLINE, name, type));
+      }, left);
     });
     try {
       const answer = await Promise.race([inner(name, type), timeout]);
@@ -87,7 +93,7 @@ export function guardResolver(inner: Resolver, deadlineMs: number, now: () => nu
       return answer;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-      note({ name, type, error: code });
+      note({ name, type, error: code, ...(cut ? { cut: true as const } : {}) });
       throw err;
     } finally {
       clearTimeout(timer);

@@ -145,7 +145,7 @@ async function computedResults(input: AuthInput, inputs: SpfInputs, guard: Guard
 function tooManyBodyHashes(signatures: readonly HeaderField[]): string | undefined {
   const keys = new Set<string>();
   for (const f of signatures) {
-    const tags = parseTags(f.value);
+    const tags = parseTags(f.value, true); // the whole field: a tag past 32 KiB is still mailauth's
     const c = tags.get('c')?.toLowerCase();
     const rest = `${tags.get('a')?.toLowerCase() ?? ''} ${tags.get('l') ?? ''}`;
     keys.add(`${c?.split('/')[1] ?? 'simple'} ${rest}`);

@@ -244,6 +244,15 @@ function couldAlign(m: MethodResult, r: DmarcResult, format: (domain: string) =>
   return d === author || (!strict && (d === org || d.endsWith(`.${org}`)));
 }
 
+const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
+
+/** A DKIM result whose key lookup the deadline (DKIM's share of it) ended or forestalled: DNS never answered. */
+function starved(m: MethodResult, ctx: MappingContext): boolean {
+  const selector = m.details?.['selector'];
+  if (m.method !== 'dkim' || !m.domain || typeof selector !== 'string') return false;
+  return ctx.guard.outcome(`${selector}._domainkey.${m.domain}`, 'TXT')?.cut === true;
+}
+
 function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: MappingContext): MethodResult {
   const r = d.response;
   if (!r) {
@@ -258,10 +267,21 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
   let result = asResultValue(r.status.result);
   let comment = r.status.comment;
   const missing = missingIn(ctx.stepQueries.get('dmarc'));
-  const undetermined = dependsOn.find((m) => (m.result === 'unknown' || m.result === 'temperror') && couldAlign(m, r, ctx.formatDomain));
+  // A DKIM signature the sender's own demands left unverified softens nothing: a body that outlasts the hashing (a
+  // single 20 MB line is quadratic in mailauth), or a key lookup that came after other signatures' lookups had used
+  // up DKIM's share (mailauth asks one after another; six key domains that never answer take it all). Else a spoof
+  // signing as the From domain itself turned its p=reject fail into unknown or temperror. As with MAX_BODY_HASHES,
+  // DMARC stands on what was verified, and says what was not.
+  const undecided = dependsOn.filter((m) => (m.result === 'unknown' || m.result === 'temperror') && couldAlign(m, r, ctx.formatDomain));
+  const unverified = (m: MethodResult) => m.comment === UNFINISHED || starved(m, ctx);
+  const undetermined = undecided.find((m) => !unverified(m));
+  const skipped = undecided.find(unverified);
   if (missing && result !== 'pass') {
     result = 'unknown';
     comment = `replay has no answer for ${missing.type} ${missing.name}`;
+  } else if (result === 'fail' && !undetermined && skipped) {
+    const why = skipped.comment === UNFINISHED ? UNFINISHED : "not verified: its key lookup was not made before DKIM's share of the deadline";
+    comment = `${comment ? `${comment}; ` : ''}dkim ${skipped.domain ?? ''} ${why}`;
   } else if (result === 'fail' && undetermined) {
     // A fail built on an SPF or DKIM result we could not determine is not a fail.
     result = undetermined.result;
@@ -296,7 +316,6 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 // ---------------------------------------------------------------- all
 
-const UNFINISHED = 'not verified: the body was not hashed to its end before the deadline';
 
 /** A DKIM-Signature left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test below. */
 function unhashedSignature(field: HeaderField): MethodResult {

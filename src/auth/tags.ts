@@ -6,13 +6,17 @@ import type { HeaderField, Message } from '../types.js';
 /** Tag values longer than this are cut (a b= of a 16384-bit key is ~2,800 characters). */
 const MAX_TAG_LIST = 32 * 1024;
 
-export function parseTags(value: string): Map<string, string> {
+/**
+ * A repeated tag keeps its last value, as mailauth's lenient parser (which does the verifying) reads it: "l=1; ...
+ * l=9" is a signature with l=9 there. `whole` reads past MAX_TAG_LIST, for a count that must not miss a tag.
+ */
+export function parseTags(value: string, whole = false): Map<string, string> {
   const tags = new Map<string, string>();
-  for (const part of value.slice(0, MAX_TAG_LIST).split(';')) {
+  for (const part of (whole ? value : value.slice(0, MAX_TAG_LIST)).split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim().toLowerCase();
-    if (!tags.has(name)) tags.set(name, part.slice(eq + 1).replace(/\s+/g, ''));
+    tags.set(name, part.slice(eq + 1).replace(/\s+/g, ''));
   }
   return tags;
 }

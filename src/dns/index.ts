@@ -188,7 +188,7 @@ function session(
 ): DnsSession {
   const cache = new Map<string, Promise<DnsAnswerRecord>>();
   const settled = new Map<string, DnsAnswerRecord>(); // first-use order; with a bound, least recently used first
-  /** Failed questions and when they may be asked again (live modes; a replayed failure is the file's answer). */
+  /** Failed questions and when they may be asked again (live mode only: a replayed failure is the file's answer). */
   const retryAt = new Map<string, number>();
   const counts = { lookups: 0, cacheHits: 0, inFlightJoins: 0, evicted: 0, retried: 0 };
   const provenance: DnsProvenance = mode === 'replay' ? 'replayed' : 'live';
@@ -222,7 +222,9 @@ function session(
       const record: DnsAnswerRecord = { name, type, provenance: o.provenance, ...(o.error !== undefined ? { error: o.error } : { answer: o.answer }) };
       settled.delete(key); // a retried question: its new outcome is the most recent
       settled.set(key, record);
-      if (o.error !== undefined && mode !== 'replay' && classifyDnsError(o.error) === 'temperror') retryAt.set(key, (o as { unsent?: true }).unsent ? 0 : Date.now() + failureTtlMs);
+      // A recording keeps every failure for the run: its file holds one outcome per question, and a later answer
+      // written over the failure an earlier message met would replay that message differently.
+      if (o.error !== undefined && mode === 'live' && classifyDnsError(o.error) === 'temperror') retryAt.set(key, (o as { unsent?: true }).unsent ? 0 : Date.now() + failureTtlMs);
       if (settled.size > maxAnswers) {
         const oldest = settled.keys().next().value!;
         settled.delete(oldest);

@@ -1,6 +1,8 @@
 // The readable report: header block, hop table, authentication, findings with evidence, verdict.
 // Every string taken from the message goes through safeInline/safeBlock before it is printed.
 import Table from 'cli-table3';
+// cli-table3's own measure of a string's width in terminal columns (string-width, ANSI codes left out).
+import { strlen } from 'cli-table3/src/utils.js';
 import type { ContainerInfo, Finding, Hop, Report, Source, WrapperVerdict } from '../types.js';
 import { RULES_BY_ID } from '../findings/index.js';
 import { palette, type Palette } from './colors.js';
@@ -32,14 +34,56 @@ function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, 
   const build = (extra: TableOptions) => {
     const table = new Table({ ...options, ...extra });
     fill(table);
-    return table.toString();
+    return table;
   };
-  const natural = build({});
+  const natural = build({}).toString();
   const top = natural.slice(0, natural.indexOf('\n'));
   if (width === undefined || top.length <= width) return natural;
   // The top border gives each column's width: "┌───┬──────┐" is a column of 3 and one of 6.
   const widths = top.slice(1, -1).split('┬').map((segment) => segment.length);
-  return build({ colWidths: fittedWidths(widths, width - widths.length - 1, wrappable), wordWrap: true, wrapOnWordBoundary: false });
+  const colWidths = fittedWidths(widths, width - widths.length - 1, wrappable);
+  // Every cell is wrapped here, and cli-table3 wraps none (wordWrap off): it breaks a cell by its length in UTF-16
+  // units, colour codes counted, and cuts each line to the column's width in terminal columns. A CJK name lost half
+  // of each line behind a "…", and a bold header of 80-column colour output was broken mid-code ("[22m" in cells).
+  const room = (i: number, span = 1) => colWidths.slice(i, i + span).reduce((a, b) => a + b, span - 1) - 2;
+  const head = (options?.head ?? []).map((h, i) => wrapToWidth(h, room(i)));
+  const table = build({ head, colWidths, wordWrap: false });
+  for (const row of table) {
+    if (!Array.isArray(row)) continue;
+    let i = 0;
+    row.forEach((cell, k) => {
+      if (typeof cell === 'string') row[k] = wrapToWidth(cell, room(i));
+      else if (cell && typeof cell === 'object' && 'content' in cell && typeof cell.content === 'string') cell.content = wrapToWidth(cell.content, room(i, cell.colSpan ?? 1));
+      i += typeof cell === 'object' && cell && 'colSpan' in cell ? (cell.colSpan ?? 1) : 1;
+    });
+  }
+  return table.toString();
+}
+
+/** Our colours (palette) around a whole cell: the codes before and after its text. */
+const AROUND = /^((?:\x1b\[[0-9;]*m)*)([^\x1b]*)((?:\x1b\[[0-9;]*m)*)$/;
+
+/**
+ * A cell's lines broken to `room` terminal columns, measured as cli-table3 measures (string-width), each line in the
+ * cell's colour. A cell coloured in parts is left whole (there is none).
+ */
+function wrapToWidth(text: string, room: number): string {
+  const parts = AROUND.exec(text);
+  if (room < 2 || !parts) return text;
+  const [, open, plain, close] = parts as unknown as [string, string, string, string];
+  const out: string[] = [];
+  for (const line of plain.split('\n')) {
+    let current = '';
+    for (const c of line) {
+      if (current && strlen(current + c) > room) {
+        out.push(current);
+        current = '';
+      }
+      current += c;
+    }
+    out.push(current);
+  }
+  return out.map((l) => `${open}${l}${close}`).join('\n');
 }
 
 /** Column widths that fit in `room`: the wrappable columns narrowed first, all of them when that is not enough. */

@@ -129,3 +129,33 @@ test('a spoof padded with a body too long to hash in time still fails SPF and DM
   const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
   assert.deepEqual(rows, ['spf fail sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown attacker.test'), 'dmarc fail sender.test', 'arc none ']);
 });
+
+test('body hashes are counted as mailauth reads the tags: a repeated tag counts by its last value, a long field in full', async () => {
+  // mailauth's lenient parser keeps the last of a repeated tag (and reads the whole field): "l=1; ...; l=N" is a
+  // hash of its own for each N. Counted by the first value, 64 such signatures were one hash to us, 64 to mailauth.
+  const raw = content('Hello.\r\n');
+  const r = await dkimSign(Buffer.from(raw), { signatureData: [{ signingDomain: 'sender.test', selector: 'rsa2048', privateKey: readFileSync(join(KEY_DIR, 'rsa2048.pem'), 'utf8') }] } as never);
+  const repeated = Array.from({ length: MAX_BODY_HASHES }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; l=1; d=sender.test; s=rsa2048; l=${1e12 + i}; h=from; bh=AAAA; b=BBBB${i}\r\n`);
+  const long = Array.from({ length: MAX_BODY_HASHES }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.test; s=rsa2048; z=${'x'.repeat(33 * 1024)}; l=${2e12 + i}; h=from; bh=AAAA; b=CCCC${i}\r\n`);
+  for (const extra of [repeated, long]) {
+    const { report, keyQueries } = await run(Buffer.from(`${HOP}${r.signatures}${extra.join('')}${raw}`));
+    assert.deepEqual(of(report, 'dkim').map((d) => [d.result, d.comment]), [
+      ['permerror', `${MAX_BODY_HASHES + 1} distinct body hashes asked for by c=, a= and l= (more than ${MAX_BODY_HASHES}): none verified, a resource-exhaustion guard`],
+    ]);
+    assert.deepEqual(keyQueries, []);
+  }
+});
+
+test("a spoof padded with signatures of the From domain itself still fails DMARC: unhashed signatures soften nothing", async () => {
+  // As above, but the 8 signatures claim d=sender.test, the spoofed domain. Unverified, each "could have aligned",
+  // and DMARC became unknown instead of fail: whoever writes the body chooses how long hashing it takes (8 hashes of
+  // 50 MB, or one of 20 MB on a single line, which mailauth hashes in time quadratic in the line), so a deadline
+  // that stops it must leave DMARC as it would be without those signatures, as MAX_BODY_HASHES does.
+  const junk = Array.from({ length: MAX_BODY_HASHES }, (_, i) => `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.test; s=rsa2048; l=${1e12 + i}; h=from; bh=AAAA; b=AAAA\r\n`);
+  const spoofHop = HOP.replace('(mail.sender.test [192.0.2.10])', '(mail.attacker.test [203.0.113.66])');
+  const raw = Buffer.from(`${spoofHop}${junk.join('')}${content(padded())}`);
+  const r = await authenticateBytes(raw, { resolver: env.session().view().resolver, dnsDeadlineMs: 1500 });
+  const rows = r.results.map((x) => `${x.method} ${x.result} ${x.domain ?? ''}`);
+  assert.deepEqual(rows, ['spf fail sender.test', 'spf none mail.sender.test', ...Array<string>(MAX_BODY_HASHES).fill('dkim unknown sender.test'), 'dmarc fail sender.test', 'arc none ']);
+  assert.match(r.results.find((x) => x.method === 'dmarc')!.comment ?? '', /p=REJECT.*not verified: the body was not hashed/);
+});

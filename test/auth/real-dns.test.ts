@@ -268,6 +268,28 @@ describe('DMARC policies and alignment', () => {
     }
   });
 
+  test("a signature of the From domain whose key lookup the sender's other signatures starved cannot soften DMARC", async () => {
+    // mailauth looks keys up one signature after another. Three key domains that never answer use up DKIM's share
+    // (60 % of 4 s), and the forged d=sender.test signature after them, with a correct bh=, is refused its lookup:
+    // temperror for a domain that "could have aligned", and the spoof's p=reject fail became temperror.
+    const lossy = await lossyForwarder(env.knot().server, (name) => name.endsWith('.dead.test'));
+    const session = (await openDns({ servers: [lossy.server] }))!;
+    try {
+      const body = 'Pay the invoice.\r\n';
+      const bh = createHash('sha256').update(body).digest('base64');
+      const junk = ['one.dead.test', 'two.dead.test', 'three.dead.test', 'sender.test'].map((d) => `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=${d}; s=rsa2048; h=from; bh=${bh}; b=AAAA\r\n`).join('');
+      const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.attacker.test', body, senderHeaders: junk };
+      const r = await authenticateBytes(delivered(o, content(o)), { resolver: session.view().resolver, dnsDeadlineMs: 4000 });
+      assert.deepEqual(r.results.filter((x) => x.method === 'dkim').map((x) => `${x.domain} ${x.result}`), ['one.dead.test temperror', 'two.dead.test temperror', 'three.dead.test temperror', 'sender.test temperror']);
+      const dmarc = r.results.find((x) => x.method === 'dmarc')!;
+      assert.equal(dmarc.result, 'fail', dmarc.comment);
+      assert.match(dmarc.comment ?? '', /^p=REJECT arc=none; dkim sender\.test not verified: its key lookup was not made/);
+    } finally {
+      await session.close();
+      await lossy.stop();
+    }
+  });
+
   test("an undetermined result that could have aligned still keeps DMARC from failing", async () => {
     // sender.test's own key lookups go to a server that never answers: its signature might have passed.
     const silent = await silentServer();

@@ -141,3 +141,29 @@ test('fittedWidths: wrappable columns are narrowed to one cap first, every colum
   assert.ok(narrow.reduce((a, b) => a + b) <= 71, `fits: ${narrow.join(',')}`);
   assert.ok(narrow.every((w) => w >= 8 || widths.includes(w)), 'no column below the floor unless it was narrower');
 });
+
+test('a fitted table wraps wide characters by the columns they take: none is cut off behind an ellipsis', () => {
+  // cli-table3 wraps a narrowed cell by its length in UTF-16 units and then cuts each line to the column's width in
+  // terminal columns: a line of 10 CJK characters is 20 columns, so 6 of every 10 were dropped for a "…".
+  const host = '中文域名'.repeat(10) + '.example';
+  const path = write('wide.eml', `Received: from ${host} (mail.x.example [192.0.2.10])\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4A; Mon, 23 Nov 2026 07:00:05 +0000\nReceived: from a-very-long-host-name-of-the-sender-that-goes-on.example.com (x [198.51.100.7])\n\tby ${host} (Postfix) with ESMTPS id 1; Mon, 23 Nov 2026 07:00:01 +0000\nFrom: a@x.example\nSubject: t\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', '--color', 'never', path], { env: { COLUMNS: '100' } });
+  const hops = r.stdout.slice(r.stdout.indexOf('Hops'), r.stdout.indexOf('total delay'));
+  assert.doesNotMatch(hops, /…/, hops);
+  assert.equal([...hops].filter((c) => '中文域名'.includes(c)).length, 2 * 40, hops);
+});
+
+test('a fitted table in colour keeps its escape codes whole: an 80-column terminal gets no stray "[22m"', () => {
+  // Where every column must narrow (80 columns), cli-table3 broke a bold header such as "#" by its length with the
+  // codes counted, mid-code: a lone ESC at a line's end and "[1m", "22m" in the cells below, on every hop table.
+  const host = 'a-very-long-host-name-of-the-sender-that-goes-on.example.com';
+  const path = write('colour.eml', `Received: from ${host} (mail.x.example [192.0.2.10])\n\tby mx.rcpt.example (Postfix) with ESMTPS id 4A; Mon, 23 Nov 2026 07:00:05 +0000\nReceived: from x (x [198.51.100.7])\n\tby ${host} (Postfix) with ESMTPS id 1; Mon, 23 Nov 2026 07:00:01 +0000\nFrom: a@x.example\nSubject: t\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', '--color', 'always', path], { env: { COLUMNS: '80' } });
+  const tables = r.stdout.split('\n').filter((l) => /^[│┌├└]/.test(l));
+  for (const line of tables) {
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+    assert.doesNotMatch(plain, /\x1b|\[\d*m|\d+m\b/, line);
+    assert.ok([...plain].length <= 80, `${[...plain].length}: ${plain}`);
+  }
+  assert.match(r.stdout, /\x1b\[1m\x1b\[36mbound/, 'the boundary is still drawn in colour');
+});

@@ -357,6 +357,26 @@ describe('record, then replay', () => {
   ];
   const ask = async (dns: DnsSession) => Promise.all(questions.map(([n, t]) => dns.resolver(n, t).then((a) => ({ a }), (e: NodeJS.ErrnoException) => ({ e: e.code }))));
 
+  test('a recording keeps the failure every message saw: one outcome per question, so a replay gives each its own', async () => {
+    // The file holds one outcome per (name, type). Asked again after its failure expired, a question's later answer
+    // replaced the failure in the file: the message that had met the timeout (dkim temperror) replayed as a pass.
+    let drop = true;
+    const lossy = await lossyForwarder(knot.server, (name) => drop && name === 'rsa2048._domainkey.sender.test');
+    const file = join(tmp, 'failure-kept.json');
+    try {
+      await withSession({ servers: [lossy.server], recordPath: file, tries: 1, timeoutMs: 100, deadlineMs: 150, failureTtlMs: 1 }, async (dns) => {
+        assert.equal(await codeOf(dns.resolver('rsa2048._domainkey.sender.test', 'TXT')), 'ETIMEOUT');
+        drop = false;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(await codeOf(dns.resolver('rsa2048._domainkey.sender.test', 'TXT')), 'ETIMEOUT');
+        assert.deepEqual([dns.stats().sent, dns.stats().retried], [1, 0]);
+      });
+      assert.deepEqual(JSON.parse(readFileSync(file, 'utf8'))['rsa2048._domainkey.sender.test'], { TXT: { error: 'ETIMEOUT' } });
+    } finally {
+      await lossy.stop();
+    }
+  });
+
   test('identical answers, provenance live then replayed, the file sorted and editable', async () => {
     const file = join(tmp, 'answers.json');
     const recorded = await withSession({ servers: [knot.server], recordPath: file }, async (dns) => {
