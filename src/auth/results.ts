@@ -102,17 +102,20 @@ function dkimResult(r: DkimSignatureResult, field: HeaderField | undefined, ctx:
   return { method: 'dkim', result, ...(r.signingDomain ? { domain: r.signingDomain } : {}), ...(comment ? { comment } : {}), details };
 }
 
-/** A DKIM-Signature mailauth's lenient mode dropped without a result: unknown c=, unparseable. Never silent. */
-function skippedSignature(field: HeaderField): MethodResult {
+/** A DKIM-Signature with no result of mailauth's, described from its own tags (d=, s=, a=). Never silent. */
+function unverifiedSignature(field: HeaderField, result: 'neutral' | 'unknown', comment: string, skipped: boolean): MethodResult {
   const tags = parseTags(field.value);
   return {
     method: 'dkim',
-    result: 'neutral',
+    result,
     ...(tags.get('d') ? { domain: tags.get('d')!.toLowerCase() } : {}),
-    comment: 'signature could not be processed (unsupported or malformed tags); ignored',
-    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index, skipped: true },
+    comment,
+    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index, ...(skipped ? { skipped: true } : {}) },
   };
 }
+
+/** One mailauth's lenient mode dropped without a result: unknown c=, unparseable. */
+const skippedSignature = (field: HeaderField) => unverifiedSignature(field, 'neutral', 'signature could not be processed (unsupported or malformed tags); ignored', true);
 
 // ---------------------------------------------------------------- SPF
 
@@ -316,18 +319,8 @@ function dmarcResult(d: DmarcEvaluation, dependsOn: MethodResult[], ctx: Mapping
 
 // ---------------------------------------------------------------- all
 
-
-/** A DKIM-Signature left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test below. */
-function unhashedSignature(field: HeaderField): MethodResult {
-  const tags = parseTags(field.value);
-  return {
-    method: 'dkim',
-    result: 'unknown',
-    ...(tags.get('d') ? { domain: tags.get('d')!.toLowerCase() } : {}),
-    comment: UNFINISHED,
-    details: { ...(tags.get('s') ? { selector: tags.get('s') } : {}), ...(tags.get('a') ? { algorithm: tags.get('a') } : {}), aligned: false, header: field.index },
-  };
-}
+/** One left unverified (the body hashing was cut off): unknown, with its d= for the DMARC test. */
+const unhashedSignature = (field: HeaderField) => unverifiedSignature(field, 'unknown', UNFINISHED, false);
 
 export function mapResults(c: Computation, ctx: MappingContext): MethodResult[] {
   const unhashed = c.dkim.unfinished ? ctx.message.headers.filter((f) => f.key === 'dkim-signature') : [];
