@@ -117,17 +117,15 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
 }
 
 /**
- * Why DNS left the verdict undetermined, if it did: DMARC could not be evaluated (a resolver outage, the From
- * domain's servers down, an aligned key or SPF record that did not come). 'pass' then would wave a spoof of a
+ * Why DNS left the verdict undetermined, if it did: auth.dmarc-undetermined (DMARC temperror: a resolver outage, the
+ * From domain's servers down, an aligned key or SPF record that did not come). 'pass' then would wave a spoof of a
  * p=reject domain through for as long as the outage lasts: a DNS outage is a failure inside, said as "not analysed",
  * so that --tempfail-on-error has the MTA retry later. A message forged on other evidence stays forged.
  */
 function undeterminedByDns(report: Report): string | undefined {
-  if (report.auth.mode !== 'computed' || report.verdict === 'forged') return undefined;
-  const dmarc = report.auth.results.find((r) => r.method === 'dmarc');
-  if (dmarc?.result !== 'temperror') return undefined;
-  const why = dmarc.comment ? `: ${dmarc.comment}` : '';
-  return safeInline(`DNS failure: DMARC for ${dmarc.domain ?? 'the From domain'} could not be evaluated (temperror${why})`).slice(0, 300);
+  if (report.verdict === 'forged') return undefined;
+  const finding = report.findings.find((f) => f.id === 'auth.dmarc-undetermined');
+  return finding ? safeInline(`DNS failure: ${finding.title}`).slice(0, 300) : undefined;
 }
 
 /**

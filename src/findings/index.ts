@@ -5,6 +5,7 @@ import { noReceived } from './rules/no-received.js';
 import { unparseableHop } from './rules/unparseable-hop.js';
 import { malformedHeader } from './rules/malformed-header.js';
 import { authDmarcFail } from './rules/auth-dmarc-fail.js';
+import { authDmarcUndetermined } from './rules/auth-dmarc-undetermined.js';
 import { authDmarcFrom } from './rules/auth-dmarc-from.js';
 import { authSpfFail } from './rules/auth-spf-fail.js';
 import { authDkimFail } from './rules/auth-dkim-fail.js';
@@ -69,6 +70,7 @@ export const RULES = [
   // authentication
   authPlantedResults,
   authDmarcFail,
+  authDmarcUndetermined,
   authDmarcFrom,
   authSpfFail,
   authDkimFail,

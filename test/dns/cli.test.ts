@@ -62,7 +62,7 @@ test('a --dns-record file that cannot be written at the end (ulimit -f 0: EFBIG)
   assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'the report itself was written');
 });
 
-test('filter: a DNS outage is a failure inside, not a pass: X-Mailtrace-Error, no verdict, 75 with --tempfail-on-error', async () => {
+test('a DNS outage is no pass: the filter says not analysed (75 with --tempfail-on-error), the report has auth.dmarc-undetermined', async () => {
   // A spoof of sender.test (p=reject) from an address its SPF does not list, received by mx.rcpt.test.
   const spoof = [
     'Return-Path: <alice@sender.test>',
@@ -84,7 +84,11 @@ test('filter: a DNS outage is a failure inside, not a pass: X-Mailtrace-Error, n
   const outage = filter(await closedServer());
   assert.equal(outage.code, 75, outage.stderr);
   assert.doesNotMatch(outage.stdout, /^X-Mailtrace-Verdict/m);
-  assert.match(outage.stdout, /^X-Mailtrace-Error: not analysed: DNS failure: DMARC for sender\.test could not\r?\n?\s*be evaluated \(temperror/m);
+  assert.match(outage.stdout, /^X-Mailtrace-Error: not analysed: DNS failure: DMARC could not be evaluated for\r?\n?\s*sender\.test \(temperror/m);
   assert.ok(outage.stdout.endsWith(spoof), 'the message itself passes whole');
-  assert.equal(outage.stderr, 'mailtrace filter: not analysed: DNS failure: DMARC for sender.test could not be evaluated (temperror)\n');
+  assert.equal(outage.stderr, 'mailtrace filter: not analysed: DNS failure: DMARC could not be evaluated for sender.test (temperror)\n');
+  // The analyst's report: the same spoof is not 'pass' on DMARC's silence; the finding says what could not be done.
+  const analyst = runCli(['--json', '--trust', 'mx.rcpt.test', '--dns-server', await closedServer(), '--dns-timeout', '300', '-'], { input: spoof });
+  const report = JSON.parse(analyst.stdout) as { findings: { id: string; severity: string }[] };
+  assert.deepEqual(report.findings.filter((f) => f.id.startsWith('auth.dmarc')).map((f) => [f.id, f.severity]), [['auth.dmarc-undetermined', 'low']]);
 });
