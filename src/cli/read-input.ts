@@ -13,7 +13,7 @@ export class InputError extends Error {
     readonly path: string,
     message: string,
     /** The error record's code: the input is not there, or cannot be read as a message file. */
-    readonly code: Exclude<InputErrorCode, 'too-large'>,
+    readonly code: Exclude<InputErrorCode, 'too-large' | 'not-a-message'>,
   ) {
     super(message);
   }

@@ -19,9 +19,10 @@ import { expandGlob, hasGlobMagic } from './glob.js';
 import { MAX_PATH, readPathList } from './path-list.js';
 import { readFileShared, releaseShared } from './read.js';
 import { bomLength } from '../message/split.js';
+import { BINARY_DATA, looksBinary } from '../message/parse.js';
 import { closeFile, openFile, readAt, readFileAsync } from './fs-async.js';
 
-export type InputErrorCode = 'no-input' | 'read-error' | 'too-large';
+export type InputErrorCode = 'no-input' | 'read-error' | 'too-large' | 'not-a-message';
 
 export interface InputItem {
   source: Source;
@@ -332,13 +333,23 @@ function mailFollows(rest: string): boolean {
 async function wholeMessage(chunks: AsyncIterable<Buffer>, max: number, source: Source): Promise<InputItem> {
   const parts: Buffer[] = [];
   let size = 0;
+  let judged = false;
   for await (const chunk of chunks) {
     size += chunk.length;
     if (size > max) return { ...errorItem(source, 'too-large', `larger than ${max} bytes`), size };
     parts.push(chunk);
+    // The analysis judges binary data by the first 4 KB: judged here as soon as they are in, the rest is not read.
+    // `mailtrace - < /dev/urandom` read 256 MiB (1.8 s, 320 MB) before it was refused.
+    if (!judged && size >= BINARY_JUDGED_BYTES) {
+      judged = true;
+      if (looksBinary(Buffer.concat(parts, size))) return { ...errorItem(source, 'not-a-message', BINARY_DATA), size };
+    }
   }
   return { source, bytes: Buffer.concat(parts, size), size };
 }
+
+/** What looksBinary reads of a message. */
+const BINARY_JUDGED_BYTES = 4096;
 
 async function* pathItems(path: string, seen: Visited, options: PathOptions): AsyncGenerator<InputItem> {
   if (options.isExcluded?.(path)) return;

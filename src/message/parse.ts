@@ -10,6 +10,9 @@ export class NotAMessageError extends Error {
   override readonly name = 'NotAMessageError';
 }
 
+/** Why binary input is no message (the analysis says it, and a stream read says it before reading on). */
+export const BINARY_DATA = 'binary data, not a mail message';
+
 /** Share of control bytes above which the start of the input is binary, not mail. */
 const BINARY_CONTROL_SHARE = 0.1;
 
@@ -18,7 +21,7 @@ const BINARY_CONTROL_SHARE = 0.1;
  * judged: a body may be 8-bit or binary (RFC 3030 BINARYMIME), and a NUL there used to make the whole message
  * "not mail" (in the filter, a way to dodge the analysis).
  */
-function looksBinary(bytes: Uint8Array): boolean {
+export function looksBinary(bytes: Uint8Array): boolean {
   // Native searches (memchr, a compiled regex) over the first 4 KB instead of a loop over every byte: a worker runs
   // its first thousands of messages in unoptimised code, where that loop cost ~19 µs a message.
   const head = toBuffer(bytes).subarray(0, 4096).toString('latin1');
@@ -66,7 +69,7 @@ export function hasMailField(fields: readonly Pick<HeaderField, 'key'>[]): boole
 export function parseMessage(bytes: Uint8Array, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES, binaryHeader: 'refuse' | 'analyse' = 'refuse'): Message {
   if (bytes.length === 0) throw new NotAMessageError('empty input');
   const binary = looksBinary(bytes);
-  if (binary && binaryHeader === 'refuse') throw new NotAMessageError('binary data, not a mail message');
+  if (binary && binaryHeader === 'refuse') throw new NotAMessageError(BINARY_DATA);
   const split = splitHeader(bytes, maxHeaderBytes);
   if (split.fields.length === 0) {
     throw new NotAMessageError(split.bodyOffset === split.start ? 'no header section (the first line is not a header field)' : 'no header fields');

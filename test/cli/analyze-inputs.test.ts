@@ -2,7 +2,7 @@
 // reports go when stdout fails. Run as a process, on corpus messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
@@ -359,4 +359,29 @@ test('stdout that cannot be written (a full disk): one line and exit 74', () => 
       closeSync(full);
     }
   }
+});
+
+test('binary data on stdin is refused from its first 4 KB, without waiting for the rest (stdin left open)', async () => {
+  // /dev/urandom piped in was read to the 256 MiB cap (1.8 s, 320 MB) before the analysis refused it. Here stdin is
+  // never closed: only a refusal made on the bytes at hand ends the process.
+  const child = spawn(process.execPath, [BIN, '--offline', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  const binary = Buffer.alloc(8192);
+  for (let i = 0; i < binary.length; i++) binary[i] = (i * 131 + 7) % 256; // NULs and control bytes, a 4 KB of them
+  child.stdin.on('error', () => undefined); // the refusal may close the pipe under a pending write
+  child.stdin.write(binary);
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang guard, not a timing target
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(guard);
+  child.stdin.destroy();
+  assert.equal(code, 65, Buffer.concat(err).toString());
+  assert.equal(Buffer.concat(err).toString(), 'mailtrace: (stdin): binary data, not a mail message\n');
+  assert.equal(Buffer.concat(out).length, 0);
+  // A message under 4 KB is judged by the analysis as before: the same words.
+  const small = runCli(['--offline', '-'], { input: binary.subarray(0, 1000) });
+  assert.equal(small.code, 65);
+  assert.equal(small.stderr, 'mailtrace: (stdin): binary data, not a mail message\n');
 });
