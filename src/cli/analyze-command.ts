@@ -43,6 +43,8 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // The explanations are words for the table; JSON carries the finding ids they explain. Both together used to drop
   // the explanations without a word.
   if (args.explain && args.json) throw new ArgumentError('--explain is for the table, not --json (the README explains every finding id)');
+  // A second "-" found stdin already read to its end, and reported it as an empty message.
+  if (files.indexOf('-') !== files.lastIndexOf('-')) throw new ArgumentError('"-" (stdin) can be named only once');
   let setup: AnalysisSetup;
   try {
     setup = await openAnalysis(args);

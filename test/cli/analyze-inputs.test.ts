@@ -385,3 +385,10 @@ test('binary data on stdin is refused from its first 4 KB, without waiting for t
   assert.equal(small.code, 65);
   assert.equal(small.stderr, 'mailtrace: (stdin): binary data, not a mail message\n');
 });
+
+test('"-" named twice is a usage error (64, one line): the second read found stdin at its end, an "empty" message', () => {
+  const r = runCli(['--offline', '-', phish[0]!, '-'], { input: readFileSync(phish[1]!) });
+  assert.equal(r.code, 64);
+  assert.equal(r.stderr, 'mailtrace: "-" (stdin) can be named only once\n');
+  assert.equal(r.stdout, '');
+});
