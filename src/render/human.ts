@@ -76,8 +76,10 @@ function wrapToWidth(text: string, room: number): string {
     let current = '';
     for (const c of line) {
       if (current && strlen(current + c) > room) {
-        out.push(current);
-        current = '';
+        // At a space when the line has one ("2023-09-04" over "05:38:20"), else mid-word (a host name).
+        const space = current.lastIndexOf(' ');
+        out.push(space > 0 ? current.slice(0, space) : current);
+        current = space > 0 ? current.slice(space + 1) : '';
       }
       current += c;
     }
@@ -86,7 +88,11 @@ function wrapToWidth(text: string, room: number): string {
   return out.map((l) => `${open}${l}${close}`).join('\n');
 }
 
-/** Column widths that fit in `room`: the wrappable columns narrowed first, all of them when that is not enough. */
+/**
+ * Column widths that fit in `room`: the wrappable columns narrowed first; when that is not enough, they stay at
+ * MIN_COLUMN and the others share what is left (at 90 columns the time column loses one character, where narrowing
+ * every column alike split the IP and the time of every row).
+ */
 export function fittedWidths(widths: readonly number[], room: number, wrappable: readonly number[]): number[] {
   const kept = widths.reduce((sum, w, i) => (wrappable.includes(i) ? sum : sum + w), 0);
   const flexible = widths.filter((_, i) => wrappable.includes(i));
@@ -94,8 +100,9 @@ export function fittedWidths(widths: readonly number[], room: number, wrappable:
     const cap = sharedCap(flexible, room - kept);
     return widths.map((w, i) => (wrappable.includes(i) ? Math.min(w, cap) : w));
   }
-  const cap = sharedCap(widths, room);
-  return widths.map((w) => Math.min(w, cap));
+  const narrowed = flexible.map((w) => Math.min(w, MIN_COLUMN));
+  const cap = sharedCap(widths.filter((_, i) => !wrappable.includes(i)), room - narrowed.reduce((a, b) => a + b, 0));
+  return widths.map((w, i) => Math.min(w, wrappable.includes(i) ? MIN_COLUMN : cap));
 }
 
 /** The largest cap c for which the columns, each min(w, c) wide, fit in `room`; never below MIN_COLUMN. */

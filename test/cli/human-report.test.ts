@@ -137,9 +137,12 @@ test('fittedWidths: wrappable columns are narrowed to one cap first, every colum
   assert.deepEqual(fit(120 - 9), [3, 18, 16, 18, 16, 21, 7, 11]);
   const used = fit(120 - 9).reduce((a, b) => a + b);
   assert.ok(used <= 111 && used >= 111 - 3, `the room is used, but for the cap's rounding: ${used}`);
+  // 90 columns: the wrappable columns at their floor, and only the time column gives up a character (IP whole).
+  assert.deepEqual(fit(90 - 9), [3, 8, 16, 8, 8, 20, 7, 11]);
   const narrow = fit(80 - 9);
   assert.ok(narrow.reduce((a, b) => a + b) <= 71, `fits: ${narrow.join(',')}`);
   assert.ok(narrow.every((w) => w >= 8 || widths.includes(w)), 'no column below the floor unless it was narrower');
+  assert.deepEqual([narrow[0], narrow[6]], [3, 7], 'columns under the shared cap keep their width');
 });
 
 test('a fitted table wraps wide characters by the columns they take: none is cut off behind an ellipsis', () => {
