@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Warn } from './config.js';
 import { invalidTrustEntry } from '../hops/trust.js';
 import { writeTargetProblem } from '../write-target.js';
 import { safeInline } from '../render/sanitize.js';
+import { isCalendarDay } from '../message/dates.js';
 export interface CommonArgs {
   config?: string;
   trust?: string[];
@@ -43,7 +44,7 @@ function isRealIsoDay(text: string): boolean {
   const m = ISO_DATE_TIME.exec(text);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return year >= 1970 && month >= 1 && month <= 12 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+  return year >= 1970 && isCalendarDay(year, month - 1, day);
 }
 
 /** --skew, else the config's skewSeconds (checked there); a negative or non-finite flag is a usage error. */

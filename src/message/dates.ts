@@ -101,16 +101,17 @@ function utcMs(year: number, month: number, day: number, h: number, mi: number, 
 
 const MONTH_DAYS: readonly number[] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Days in a month of the proleptic Gregorian calendar (month 0-11). */
-function daysIn(year: number, month: number): number {
+/** A day the proleptic Gregorian calendar has (month 0-11): no 31 Feb, 29 Feb only in a leap year. */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 0 || month > 11 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return month === 1 && leap ? 29 : MONTH_DAYS[month]!;
+  return day <= (month === 1 && leap ? 29 : MONTH_DAYS[month]!);
 }
 
 function build(year: number, month: number, day: number, h: number, mi: number, s: number, offset: number | undefined, millis = 0): ParsedDate | undefined {
   // A day the month does not have is no date: Date.UTC rolled "31 Feb 2024" over to March 2nd, and the hop table
   // showed that day as the time the hop was written.
-  if (month < 0 || month > 11 || day < 1 || day > daysIn(year, month) || h > 23 || mi > 59 || s > 60) return undefined;
+  if (!isCalendarDay(year, month, day) || h > 23 || mi > 59 || s > 60) return undefined;
   const ms = utcMs(year, month, day, h, mi, Math.min(s, 59), millis) - (offset ?? 0) * 60_000;
   if (!Number.isFinite(ms)) return undefined;
   const utc = isoFromMs(ms);
