@@ -30,7 +30,7 @@ const MIN_COLUMN = 8;
  * it, mid-word where a name is longer than the column; the others (an IP, a time) keep their size unless even that
  * is too wide.
  */
-function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, width: number | undefined, wrappable: readonly number[]): string {
+function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, width: number | undefined, wrappable: readonly number[], cramped?: () => string): string {
   const build = (extra: TableOptions) => {
     const table = new Table({ ...options, ...extra });
     fill(table);
@@ -42,6 +42,7 @@ function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, 
   // The top border gives each column's width: "┌───┬──────┐" is a column of 3 and one of 6.
   const widths = top.slice(1, -1).split('┬').map((segment) => segment.length);
   const colWidths = fittedWidths(widths, width - widths.length - 1, wrappable);
+  if (cramped && isCramped(widths, colWidths, wrappable)) return cramped();
   // Every cell is wrapped here, and cli-table3 wraps none (wordWrap off): it breaks a cell by its length in UTF-16
   // units, colour codes counted, and cuts each line to the column's width in terminal columns. A CJK name lost half
   // of each line behind a "…", and a bold header of 80-column colour output was broken mid-code ("[22m" in cells).
@@ -60,6 +61,14 @@ function fittedTable(options: TableOptions, fill: (table: Table.Table) => void, 
   return table.toString();
 }
 
+/** A wrappable column narrower than this (padding included) holds 14 characters of a host name a line. */
+const READABLE_COLUMN = 16;
+
+/** Fitting would cut a column that should stay whole (an IP, a time) or leave host names a few letters a line. */
+function isCramped(widths: readonly number[], fitted: readonly number[], wrappable: readonly number[]): boolean {
+  return fitted.some((w, i) => (wrappable.includes(i) ? w < Math.min(widths[i]!, READABLE_COLUMN) : w < widths[i]!));
+}
+
 /** Our colours (palette) around a whole cell: the codes before and after its text. */
 const AROUND = /^((?:\x1b\[[0-9;]*m)*)([^\x1b]*)((?:\x1b\[[0-9;]*m)*)$/;
 
@@ -76,10 +85,20 @@ function wrapToWidth(text: string, room: number): string {
     let current = '';
     for (const c of line) {
       if (current && strlen(current + c) > room) {
-        // At a space when the line has one ("2023-09-04" over "05:38:20"), else mid-word (a host name).
+        // At a space when the line has one ("2023-09-04" over "05:38:20"), else after a host name's dot or hyphen
+        // ("mail30.mxa.infra." over "improvmx.com"), else mid-word.
         const space = current.lastIndexOf(' ');
-        out.push(space > 0 ? current.slice(0, space) : current);
-        current = space > 0 ? current.slice(space + 1) : '';
+        const joint = space > 0 ? -1 : Math.max(current.lastIndexOf('.'), current.lastIndexOf('-'));
+        if (space > 0) {
+          out.push(current.slice(0, space));
+          current = current.slice(space + 1);
+        } else if (joint > 0 && joint < current.length - 1) {
+          out.push(current.slice(0, joint + 1));
+          current = current.slice(joint + 1);
+        } else {
+          out.push(current);
+          current = '';
+        }
       }
       current += c;
     }
@@ -258,14 +277,16 @@ function timeCell(hop: Hop): string {
   return hop.dateRaw ? `? ${safeInline(clip(hop.dateRaw, 30))}` : '';
 }
 
-function hopRow(hop: Hop, boundary: number | undefined, p: Palette): string[] {
+/** A row of the hop table; `stacked`, the date over the time and the protocol over its TLS version. */
+function hopRow(hop: Hop, boundary: number | undefined, p: Palette, stacked = false): string[] {
+  const time = timeCell(hop);
   return [
     String(hop.index + 1),
     fromCell(hop),
     safeInline(clip(hop.from?.ip ?? '', 40)),
     safeInline(clip(hop.by ?? '', 48)),
-    protocolCell(hop),
-    timeCell(hop),
+    stacked ? protocolCell(hop).replace(' ', '\n') : protocolCell(hop),
+    stacked && hop.timestamp ? time.replace(' ', '\n') : time,
     formatDuration(hop.delaySeconds),
     trustCell(hop, boundary, p),
   ];
@@ -281,14 +302,49 @@ function hopTable(report: Report, p: Palette, width: number | undefined): string
   const head = ['#', 'from / HELO', 'IP', 'by', 'protocol', 'time (UTC)', 'delay', 'trust'].map((h) => p.bold(h));
   const boundary = report.boundary?.hop;
   const rows = shownHops(report.hops.length, boundary);
-  const table = fittedTable({ head, style: TABLE_STYLE }, (t) => {
+  const fill = (stacked: boolean) => (t: Table.Table) => {
     for (const row of rows) {
-      if (typeof row === 'number') t.push(hopRow(report.hops[row]!, boundary, p));
-      else t.push([{ colSpan: 8, content: p.dim(`… ${row.skipped.toLocaleString('en-US')} hops not shown (--json lists every hop)`) }]);
+      if (typeof row === 'number') t.push(hopRow(report.hops[row]!, boundary, p, stacked));
+      else t.push([{ colSpan: 8, content: p.dim(skippedLine(row.skipped)) }]);
     }
-  }, width, HOP_WRAPPABLE);
+  };
+  const natural = fittedTable({ head, style: TABLE_STYLE }, fill(false), undefined, HOP_WRAPPABLE);
+  const fits = width === undefined || natural.indexOf('\n') <= width;
+  // Narrowed, the date goes over the time and the TLS version under the protocol before a host name is wrapped;
+  // where even that leaves host names a few letters a line, or would cut an IP, each hop is a block of lines.
+  const table = fits ? natural : fittedTable({ head, style: TABLE_STYLE }, fill(true), width, HOP_WRAPPABLE, () => hopList(report, rows, p, width!));
   const total = report.totalDelaySeconds !== undefined ? `  total delay ${formatDuration(report.totalDelaySeconds)}\n` : '';
-  return table + '\n' + total;
+  return table + (table.endsWith('\n') ? '' : '\n') + total;
+}
+
+const skippedLine = (skipped: number) => `… ${skipped.toLocaleString('en-US')} hops not shown (--json lists every hop)`;
+
+/** Labels of a hop block's lines, and the column their values start at. */
+const LIST_INDENT = 11;
+
+/**
+ * The hops as blocks of labelled lines, for a terminal too narrow for the table (80 columns: the table's eight
+ * columns left host names 5 letters wide and split IPs over two lines):
+ *     2  boundary   2023-09-04 05:38:29  +8s
+ *        from       mail30.mxa.infra.improvmx.com
+ *        IP         51.255.220.188
+ */
+function hopList(report: Report, rows: readonly (number | { skipped: number })[], p: Palette, width: number): string {
+  const room = Math.max(20, width - LIST_INDENT);
+  const line = (label: string, value: string | undefined) =>
+    value ? `${' '.repeat(5)}${label.padEnd(LIST_INDENT - 5)}${wrapToWidth(value, room).split('\n').join(`\n${' '.repeat(LIST_INDENT)}`)}\n` : '';
+  const blocks = rows.map((row) => {
+    if (typeof row !== 'number') return `  ${p.dim(skippedLine(row.skipped))}\n`;
+    const hop = report.hops[row]!;
+    const trust = trustCell(hop, report.boundary?.hop, p);
+    const delay = hop.delaySeconds !== undefined ? `  +${formatDuration(hop.delaySeconds)}` : '';
+    const title = `${String(hop.index + 1).padStart(3)}  ${trust}${' '.repeat(Math.max(1, 11 - strlen(trust)))}${timeCell(hop)}${delay}\n`;
+    const f = hop.from;
+    const from = hop.kind === 'unparseable' ? '(unparseable)' : f ? safeInline(clip(f.helo ?? '', 60)) : hop.kind === 'local' ? '(local)' : '';
+    const rdns = f?.rdns && f.rdns.toLowerCase() !== (f.helo ?? '').toLowerCase() ? safeInline(clip(f.rdns, 58)) : undefined;
+    return title + line('from', from) + line('rdns', rdns) + line('IP', safeInline(clip(f?.ip ?? '', 40))) + line('by', safeInline(clip(hop.by ?? '', 48))) + line('with', protocolCell(hop));
+  });
+  return blocks.join('');
 }
 
 function authTable(report: Report, p: Palette, width: number | undefined): string {

@@ -115,17 +115,39 @@ test('tables are fitted to $COLUMNS (or the terminal): host names wrap inside th
   const natural = runCli(['--offline', route]);
   const tableLines = (out: string) => out.split('\n').filter((l) => /^[┌│├└]/.test(l));
   assert.ok(Math.max(...tableLines(natural.stdout).map((l) => l.length)) > 140, 'without a width, the table keeps its natural size');
-  for (const width of [120, 100, 80]) {
+  for (const width of [120, 100]) {
     const r = runCli(['--offline', route], { env: { COLUMNS: String(width) } });
     assert.equal(r.code, natural.code);
     const lines = tableLines(r.stdout);
     assert.ok(lines.length > tableLines(natural.stdout).length, `${width}: rows wrap onto more lines`);
     for (const line of lines) assert.ok(line.length <= width, `${width}: ${line.length} columns: ${line}`);
     // Nothing is cut: the wrapped host name's pieces, read down its column, give the name back.
-    const hop5 = r.stdout.slice(r.stdout.indexOf('│ 5 │'));
-    const byColumn = hop5.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[4]!.trim());
+    const hop5 = r.stdout.slice(r.stdout.indexOf('│ 5 │'), r.stdout.indexOf('└'));
+    const byColumn = hop5.split('\n').filter((l) => l.startsWith('│')).map((l) => l.split('│')[4]!.trim()).filter(Boolean);
     assert.equal(byColumn.join('').slice(0, 'mailin037.protonmail.ch'.length), 'mailin037.protonmail.ch', `${width}: ${byColumn.join('|')}`);
-    if (width >= 100) assert.match(r.stdout, /│ 51\.255\.220\.188 +│/, `${width}: the IP column is not narrowed`);
+    assert.match(r.stdout, /│ 51\.255\.220\.188 +│/, `${width}: the IP column is not narrowed`);
+    // The date goes over the time before a host name is narrowed; a name breaks after a dot or a hyphen.
+    assert.match(r.stdout, /│ 2023-09-04 │[^\n]*\n[^\n]*│ 05:38:29   │/, `${width}: date over time`);
+    assert.ok(byColumn.slice(0, -1).every((piece) => /[.-]$/.test(piece)), `${width}: ${byColumn.join('|')}`);
+  }
+});
+
+test('on a terminal too narrow for the hop table, each hop is a block of labelled lines, nothing cut', () => {
+  // At 80 columns the eight columns left host names 5 letters a line and split the IPs over two lines.
+  const route = corpusPath('phishing_pot', 'sample-1289.eml');
+  const wide = runCli(['--offline', '--json', route]);
+  const report = JSON.parse(wide.stdout) as { hops: { from?: { helo?: string; ip?: string }; by?: string }[] };
+  for (const width of [80, 60]) {
+    const r = runCli(['--offline', route], { env: { COLUMNS: String(width) } });
+    const hops = r.stdout.slice(r.stdout.indexOf('Hops'), r.stdout.indexOf('  total delay'));
+    assert.doesNotMatch(hops, /[┌│└]/, `${width}: no table`);
+    for (const line of hops.split('\n')) assert.ok(line.length <= width, `${width}: ${line}`);
+    assert.match(hops, /^ {2}5 {2}boundary {3}2023-09-04 05:38:29 {2}\+8s$/m);
+    // Every hop's HELO, IP and receiving host, whole, in order.
+    const values = (label: string) => [...hops.matchAll(new RegExp(`^ {5}${label} +(\\S+)$`, 'gm'))].map((m) => m[1]);
+    assert.deepEqual(values('IP'), report.hops.map((h) => h.from?.ip));
+    assert.deepEqual(values('by'), report.hops.map((h) => h.by));
+    assert.deepEqual(values('from'), report.hops.map((h) => h.from?.helo));
   }
 });
 
