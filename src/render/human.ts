@@ -218,14 +218,23 @@ function headerBlock(report: Report, p: Palette): string {
   return source + (c ? containerBlock(c, p) : '') + fieldRows(rows, p);
 }
 
-function fromCell(hop: Hop): string {
+/** What the client claimed (its HELO), or why there is nothing to show. */
+function heloText(hop: Hop): string {
   if (hop.kind === 'unparseable') return '(unparseable)';
+  if (!hop.from) return hop.kind === 'local' ? '(local)' : '';
+  return safeInline(clip(hop.from.helo ?? '', 60));
+}
+
+/** The client's reverse DNS name as the receiver saw it, when it is not the HELO name. */
+function rdnsText(hop: Hop): string | undefined {
   const f = hop.from;
-  if (!f) return hop.kind === 'local' ? '(local)' : '';
-  const helo = f.helo ?? '';
+  return f?.rdns && f.rdns.toLowerCase() !== (f.helo ?? '').toLowerCase() ? safeInline(clip(f.rdns, 58)) : undefined;
+}
+
+function fromCell(hop: Hop): string {
   // The rdns on a line of its own, joined after escaping: a backslash and an "n" in the name itself stay text.
-  const rdns = f.rdns && f.rdns.toLowerCase() !== helo.toLowerCase() ? `\nrdns ${safeInline(clip(f.rdns, 58))}` : '';
-  return safeInline(clip(helo, 60)) + rdns;
+  const rdns = hop.kind === 'unparseable' ? undefined : rdnsText(hop);
+  return heloText(hop) + (rdns ? `\nrdns ${rdns}` : '');
 }
 
 function protocolCell(hop: Hop): string {
@@ -277,14 +286,17 @@ function timeCell(hop: Hop): string {
   return hop.dateRaw ? `? ${safeInline(clip(hop.dateRaw, 30))}` : '';
 }
 
+const ipText = (hop: Hop) => safeInline(clip(hop.from?.ip ?? '', 40));
+const byText = (hop: Hop) => safeInline(clip(hop.by ?? '', 48));
+
 /** A row of the hop table; `stacked`, the date over the time and the protocol over its TLS version. */
 function hopRow(hop: Hop, boundary: number | undefined, p: Palette, stacked = false): string[] {
   const time = timeCell(hop);
   return [
     String(hop.index + 1),
     fromCell(hop),
-    safeInline(clip(hop.from?.ip ?? '', 40)),
-    safeInline(clip(hop.by ?? '', 48)),
+    ipText(hop),
+    byText(hop),
     stacked ? protocolCell(hop).replace(' ', '\n') : protocolCell(hop),
     stacked && hop.timestamp ? time.replace(' ', '\n') : time,
     formatDuration(hop.delaySeconds),
@@ -339,10 +351,8 @@ function hopList(report: Report, rows: readonly (number | { skipped: number })[]
     const trust = trustCell(hop, report.boundary?.hop, p);
     const delay = hop.delaySeconds !== undefined ? `  +${formatDuration(hop.delaySeconds)}` : '';
     const title = `${String(hop.index + 1).padStart(3)}  ${trust}${' '.repeat(Math.max(1, 11 - strlen(trust)))}${timeCell(hop)}${delay}\n`;
-    const f = hop.from;
-    const from = hop.kind === 'unparseable' ? '(unparseable)' : f ? safeInline(clip(f.helo ?? '', 60)) : hop.kind === 'local' ? '(local)' : '';
-    const rdns = f?.rdns && f.rdns.toLowerCase() !== (f.helo ?? '').toLowerCase() ? safeInline(clip(f.rdns, 58)) : undefined;
-    return title + line('from', from) + line('rdns', rdns) + line('IP', safeInline(clip(f?.ip ?? '', 40))) + line('by', safeInline(clip(hop.by ?? '', 48))) + line('with', protocolCell(hop));
+    const rdns = hop.kind === 'unparseable' ? undefined : rdnsText(hop);
+    return title + line('from', heloText(hop)) + line('rdns', rdns) + line('IP', ipText(hop)) + line('by', byText(hop)) + line('with', protocolCell(hop));
   });
   return blocks.join('');
 }
