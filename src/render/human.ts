@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { strlen } from 'cli-table3/src/utils.js';
 import type { ContainerInfo, Finding, Hop, Report, Source, WrapperVerdict } from '../types.js';
 import { RULES_BY_ID } from '../findings/index.js';
+import { SEVERITY_WEIGHT } from '../verdict/index.js';
 import { palette, type Palette } from './colors.js';
 import { formatDuration } from './duration.js';
 import { clip, safeBlock, safeInline } from './sanitize.js';
@@ -429,7 +430,9 @@ function findingsBlock(report: Report, o: HumanOptions, p: Palette): string {
   for (const f of report.findings) total.set(f.id, (total.get(f.id) ?? 0) + 1);
   const seen = new Map<string, number>();
   const out: string[] = [];
-  for (const f of report.findings) {
+  // Worst first, so the findings that decided the verdict lead; a rule's findings keep their order (a stable sort).
+  const worstFirst = [...report.findings].sort((a, b) => SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity]);
+  for (const f of worstFirst) {
     const n = (seen.get(f.id) ?? 0) + 1;
     seen.set(f.id, n);
     if (n <= MAX_FINDINGS_PER_RULE) out.push(...findingLines(f, o, p));

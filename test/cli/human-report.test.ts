@@ -192,3 +192,17 @@ test('a fitted table in colour keeps its escape codes whole: an 80-column termin
   }
   assert.match(r.stdout, /\x1b\[1m\x1b\[36mbound/, 'the boundary is still drawn in colour');
 });
+
+test('findings are listed worst first, so the ones that decided the verdict lead; the JSON keeps the rules\' order', () => {
+  // A Microsoft 365 phish: the receiver recorded dmarc=fail (high) and dkim=fail (medium); its Reply-To (low) comes
+  // first in the rules' order.
+  const path = corpusPath('phishing_pot', 'sample-101.eml');
+  const json = JSON.parse(runCli(['--offline', '--json', path]).stdout) as { findings: { severity: string }[] };
+  const rank = ['info', 'low', 'medium', 'high'];
+  const jsonOrder = json.findings.map((f) => f.severity);
+  assert.notDeepEqual(jsonOrder, [...jsonOrder].sort((a, b) => rank.indexOf(b) - rank.indexOf(a)), 'the JSON is in the rules\' order');
+  const shown = [...runCli(['--offline', '--color', 'never', path]).stdout.matchAll(/^ {2}(INFO|LOW|MEDIUM|HIGH) /gm)].map((m) => m[1]!.toLowerCase());
+  assert.equal(shown.length, jsonOrder.length);
+  assert.deepEqual(shown, [...jsonOrder].sort((a, b) => rank.indexOf(b) - rank.indexOf(a)));
+  assert.equal(shown[0], 'high');
+});
