@@ -26,6 +26,9 @@ function theirsFor(method: AuthMethod, recorded: RecordedResult[]): RecordedResu
   return pool[0];
 }
 
+/** Our temperror: the lookup failed now, which says nothing about the records the receiver saw. */
+const DNS_FAILURE_NOW = 'a DNS failure now';
+
 function probableReason(method: AuthMethod, ours: MethodResult, theirs: RecordedResult, results: MethodResult[], recorded: RecordedResult[]): string {
   if (ours.result === 'unknown') return ours.comment?.startsWith('replay has no answer') ? 'a replayed DNS answer is missing' : `we could not evaluate it: ${ours.comment ?? 'unknown'}`;
   if (method === 'dkim') {
@@ -35,8 +38,10 @@ function probableReason(method: AuthMethod, ours: MethodResult, theirs: Recorded
     if (ours.comment === 'key revoked (empty p=)') return 'the key was revoked since receipt (empty p= now)';
     if (ours.result === 'fail' && ours.comment === 'body hash did not verify') return 'the body changed after the receiver checked it';
     if (ours.result === 'fail') return 'the key record changed since receipt, or the signed headers were altered after receipt';
-    if (ours.result === 'temperror') return 'a DNS failure now';
+    if (ours.result === 'temperror') return DNS_FAILURE_NOW;
   }
+  // DMARC's own temperror is said below, after the SPF or DKIM difference it usually follows from.
+  if (ours.result === 'temperror' && method !== 'dmarc') return DNS_FAILURE_NOW;
   if (method === 'spf') {
     const theirIp = theirs.properties['smtp.remote-ip'] ?? theirs.properties['smtp.client-ip'];
     const ourIp = ours.details?.['ip'];
@@ -53,6 +58,7 @@ function probableReason(method: AuthMethod, ours: MethodResult, theirs: Recorded
       return o && t && asResultValue(t.result) !== o.result;
     });
     if (differs.length) return `follows from the ${differs.join(' and ')} difference`;
+    if (ours.result === 'temperror') return DNS_FAILURE_NOW;
     return 'the DMARC record changed since receipt, or the SPF/DKIM inputs differ';
   }
   if (method === 'arc') return 'an ARC key rotated since receipt, or the chain was altered after receipt';

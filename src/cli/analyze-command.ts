@@ -13,6 +13,7 @@ import type { InputItem } from '../input/index.js';
 import { ArgumentError, openAnalysis, type AnalysisSetup, type CommonArgs } from './common.js';
 import { describeWriteError } from '../write-target.js';
 import { streamOutput } from './scan/output.js';
+import { standardOutput } from './stdout.js';
 
 export interface AnalyzeArgs extends CommonArgs {
   files?: string[];
@@ -60,7 +61,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const renderHuman = args.json ? undefined : (await import('../render/human.js')).renderHuman;
   // Each report is pushed out, and the pipe's reader keeps up, before the next message is read: an mbox piped into
   // `less` or `jq` must not queue its reports in memory. The reader going away (`| head`) stops the run quietly.
-  const output = streamOutput(process.stdout);
+  const output = streamOutput(standardOutput());
   const json = args.json ? jsonItemsWriter((text) => output.write(text), files.length === 1) : undefined;
   let exit: number = EXIT.pass;
   let printed = 0;

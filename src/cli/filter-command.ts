@@ -13,6 +13,7 @@ import { ArgumentError, openAnalysis } from './common.js';
 import { ConfigError } from './config.js';
 import { safeInline } from '../render/sanitize.js';
 import { DEFAULT_FILTER_MAX_BYTES, type FilterArgs } from './filter-options.js';
+import { standardOutput } from './stdout.js';
 
 /** sysexits.h EX_IOERR: stdin or stdout failed, so the message could not be passed on whole. */
 export const EX_IOERR = EXIT.ioError;
@@ -24,7 +25,7 @@ export interface FilterIo {
   env: NodeJS.ProcessEnv;
 }
 
-const defaultIo = (): FilterIo => ({ stdin: processStdin(), stdout: process.stdout, stderr: process.stderr, env: process.env });
+const defaultIo = (): FilterIo => ({ stdin: processStdin(), stdout: standardOutput(), stderr: process.stderr, env: process.env });
 
 const STDIN_CHUNK = 64 * 1024;
 

@@ -24,6 +24,7 @@ import { loadConfig, type SiteConfig } from './config.js';
 import type { ScanFormat, ScanSettings } from './scan/analyze-one.js';
 import { readCheckpoint, CheckpointError, InputsDigest, type Checkpoint } from './scan/checkpoint.js';
 import { fileOutput, streamOutput, type OutputStop, type ScanOutput } from './scan/output.js';
+import { standardOutput } from './stdout.js';
 import { createProgress, NO_PROGRESS } from './scan/progress.js';
 import { inputKey, ScanRun } from './scan/run.js';
 import { summarise, Tally } from './scan/tally.js';
@@ -180,7 +181,7 @@ export async function runScan(given: ScanArgs): Promise<number> {
   const dns = await openScanDns(args, config);
   let scan: ScanRun | undefined;
   const onStop = (why: OutputStop) => scan?.stop(why);
-  const output = args.out ? openOutputFile(args.out, state?.outputBytes, onStop) : streamOutput(process.stdout, onStop);
+  const output = args.out ? openOutputFile(args.out, state?.outputBytes, onStop) : streamOutput(standardOutput(), onStop);
   if (!state && args.format === 'csv') output.write(csvHeader());
   scan = new ScanRun({
     jobs: args.jobs ?? availableParallelism(),

@@ -361,6 +361,22 @@ test('stdout that cannot be written (a full disk): one line and exit 74', () => 
   }
 });
 
+test('stdout a file that reaches its size limit (ulimit -f) in one write: one line and exit 74, not a cut report', () => {
+  // One report is one write, and the limit makes it short rather than failed: Node's file stdout ignored the short
+  // count, so the report was cut at 2 KiB and the run exited 0 without a word.
+  const sample = 'fixtures/sample/message.eml';
+  for (const args of [['--offline', sample], ['--offline', '--json', sample], ['scan', '--offline', '-q', sample]]) {
+    const out = join(dir, 'limited.out');
+    const r = spawnSync('bash', ['-c', 'ulimit -f 2 && exec "$0" "$@" > "$OUT"', process.execPath, BIN, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', OUT: out },
+    });
+    assert.equal(r.status, 74, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^mailtrace: stdout: cannot write .*\(file too large\)/);
+  }
+});
+
 test('binary data on stdin is refused from its first 4 KB, without waiting for the rest (stdin left open)', async () => {
   // /dev/urandom piped in was read to the 256 MiB cap (1.8 s, 320 MB) before the analysis refused it. Here stdin is
   // never closed: only a refusal made on the bytes at hand ends the process.

@@ -92,3 +92,16 @@ test('a DNS outage is no pass: the filter says not analysed (75 with --tempfail-
   const report = JSON.parse(analyst.stdout) as { findings: { id: string; severity: string }[] };
   assert.deepEqual(report.findings.filter((f) => f.id.startsWith('auth.dmarc')).map((f) => [f.id, f.severity]), [['auth.dmarc-undetermined', 'low']]);
 });
+
+test('with the resolver gone, a difference from the receiver\'s recorded pass is put down to DNS, for SPF as for DKIM', async () => {
+  // The sample's receiver recorded spf, dkim and dmarc pass. SPF's temperror was explained as "the SPF record changed
+  // since receipt, or the receiver saw a different client", sending the analyst after a change that never happened.
+  const r = runCli(['--json', '--dns-server', await closedServer(), '--dns-timeout', '300', SAMPLE]);
+  const report = JSON.parse(r.stdout) as { auth: { comparison: { method: string; ours: string; agree: boolean; reason?: string }[] } };
+  const byMethod = new Map(report.auth.comparison.map((c) => [c.method, c]));
+  for (const method of ['spf', 'dkim']) {
+    const c = byMethod.get(method)!;
+    assert.deepEqual([c.ours, c.agree, c.reason], ['temperror', false, 'a DNS failure now'], method);
+  }
+  assert.match(byMethod.get('dmarc')!.reason!, /^follows from the spf and dkim difference$/);
+});

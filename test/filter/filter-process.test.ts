@@ -2,12 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { runFilter, runFilterAsync } from './run-filter.js';
 import { corpusPath } from '../helpers/corpus.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const SAMPLE = readFileSync('fixtures/sample/message.eml');
 const OURS = ['--offline', '--authserv-id', 'mx.test'];
@@ -181,6 +183,20 @@ test('a bad --timeout or --max-size value: the message passes with X-Mailtrace-E
     assert.equal(r.code, 75, `${flag} ${value}: ${r.stderr}`);
     assert.match(addedPart(r.stdout, SAMPLE), new RegExp(`^X-Mailtrace-Error: not analysed: configuration error:\\s+${flag} must be a\\s+positive`), `${flag} ${value}`);
   }
+});
+
+test('stdout a file that reaches its size limit (ulimit -f): exit 74 and one line, not a message cut short with exit 0', () => {
+  // The message's bytes go out in a write that the limit makes short rather than failed: Node's file stdout ignored
+  // the short count, and a message cut at 2 KiB was handed on with exit 0.
+  const out = join(scratchDir('filter-limit'), 'msg');
+  const r = spawnSync('bash', ['-c', 'ulimit -f 2 && exec "$0" "$@" > "$OUT"', process.execPath, BIN, 'filter', ...OURS], {
+    input: SAMPLE,
+    cwd: ROOT,
+    env: { ...process.env, OUT: out },
+  });
+  assert.equal(r.status, 74, r.stderr.toString());
+  assert.match(r.stderr.toString(), /^mailtrace filter: cannot write the message: .*file too large/);
+  assert.equal(r.stderr.toString().trim().split('\n').length, 1, r.stderr.toString());
 });
 
 test('a reader that goes away (EPIPE): exit 74, one line on stderr, no stack trace', async () => {
