@@ -1,7 +1,7 @@
 // Files a run writes besides its report (--out, --summary, --resume, --dns-record): checked before any work, since a
 // wrong folder found at the end of a long scan would lose the scan, and a failed write told in words a user can act
 // on (a full disk) rather than as an errno.
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Why `path` cannot be written ("is a directory", "cannot write in DIR (no such folder)"...), or undefined. */
@@ -38,4 +38,12 @@ export function describeWriteError(err: NodeJS.ErrnoException): string {
     default:
       return err.code ?? 'write error';
   }
+}
+
+/**
+ * writeSync until the whole chunk is out. A file size limit (ulimit -f) makes a write short rather than failed, and
+ * a single writeSync ignores that; the next write meets the limit itself (EFBIG, or ENOSPC on a full disk) and throws.
+ */
+export function writeFully(fd: number, chunk: Uint8Array): void {
+  for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
 }

@@ -2,8 +2,9 @@
 // with one writeSync and ignores a short count; a file size limit (ulimit -f) makes that write short rather than
 // failed, so the output was cut at the limit while the run reported nothing and exited 0. Written here in full,
 // the next write meets the limit itself (EFBIG) and the command says so, as it does for a full disk.
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { writeFully } from '../write-target.js';
 
 let stdout: NodeJS.WritableStream | undefined;
 
@@ -32,9 +33,4 @@ function fullWriteStream(fd: number): Writable {
       }
     },
   });
-}
-
-/** writeSync until the whole chunk is out: a short write is followed by one that throws (EFBIG, ENOSPC). */
-function writeFully(fd: number, chunk: Uint8Array): void {
-  for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done);
 }

@@ -5,10 +5,11 @@
 // outputBytes) and produced again. Output is in input order, so "the first `done` inputs" is the exact set written;
 // a resume checks that they are still the first `done` inputs by a digest of their keys (InputsDigest).
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { safeInline } from '../../render/sanitize.js';
 import { badTallyField, isCount, type TallyJson } from './tally.js';
+import { writeFully } from '../../write-target.js';
 
 /** 2: `inputs` holds the digest of every input written (version 1 checked only the last one). */
 export const CHECKPOINT_VERSION = 2;
@@ -106,7 +107,8 @@ export function writeCheckpoint(path: string, state: Checkpoint): void {
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, JSON.stringify(state) + '\n');
+    // In full or not at all: a state cut short by a size limit would be renamed over the last good one.
+    writeFully(fd, Buffer.from(JSON.stringify(state) + '\n'));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
