@@ -9,7 +9,7 @@
 //     "TXT": [ [ "v=spf1 ip4:198.51.100.0/24 -all" ] ]
 //   },
 //   "nothing.example.org": { "TXT": { "error": "ENOTFOUND" } }
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { DnsAnswerRecord } from '../types.js';
 
 export type SnapshotEntry = unknown | { error: string };
@@ -134,9 +134,23 @@ function inline(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Write atomically, so an interrupted run never leaves half a file behind. */
+/**
+ * Write the snapshot. A regular file, or a new one, is replaced atomically: written beside it and renamed over it, so
+ * an interrupted or failed write (a full disk) never leaves half a file, nor its temporary file. A symbolic link is
+ * followed, so it stays a link. Anything else (/dev/stdout, a FIFO, `>(jq .)`) is written in place: the rename put
+ * a regular file in its stead, and run as root, --dns-record /dev/stdout or /dev/null replaced the device itself.
+ */
 export function writeSnapshot(path: string, snapshot: DnsSnapshot): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, formatSnapshot(snapshot));
-  renameSync(tmp, path);
+  const text = formatSnapshot(snapshot);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (info && !info.isFile()) return writeFileSync(path, text);
+  const target = info ? realpathSync(path) : path;
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

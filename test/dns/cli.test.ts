@@ -1,9 +1,9 @@
 // The DNS flags of the built CLI, run as a process: one-line errors and the documented exit codes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { closedServer, startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -60,6 +60,35 @@ test('a --dns-record file that cannot be written at the end (ulimit -f 0: EFBIG)
   });
   oneLineError({ code: r.status, stderr: r.stderr }, 74, /^mailtrace: --dns-record .*limited\.json: cannot write it \(file too large\)$/);
   assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'the report itself was written');
+  assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('limited.json')), [], 'no temporary file is left behind');
+});
+
+test('--dns-record into a FIFO writes through it and leaves it a FIFO (it was renamed over: /dev/stdout became a file)', async () => {
+  const fifo = join(tmp, 'snapshot.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // The reader runs beside the CLI; `timeout` ends it should no writer ever open the FIFO.
+  const reader = spawn('timeout', ['20', 'cat', fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let read = '';
+  reader.stdout.on('data', (d: Buffer) => (read += d.toString()));
+  const done = new Promise((resolve) => reader.once('close', resolve));
+  const r = runCli(['--json', '--dns-server', knot.server, '--dns-record', fifo, SAMPLE]);
+  const stillFifo = statSync(fifo).isFIFO();
+  if (!stillFifo) reader.kill();
+  await done;
+  assert.ok(stillFifo, 'the FIFO is still a FIFO');
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.ok(Object.keys(JSON.parse(read)).length > 0, 'the reader got the snapshot');
+});
+
+test('--dns-record through a symbolic link writes the file it points to; the link stays a link', () => {
+  const real = join(tmp, 'real.json');
+  const link = join(tmp, 'link.json');
+  writeFileSync(real, '{}\n');
+  symlinkSync(real, link);
+  const r = runCli(['--json', '--dns-server', knot.server, '--dns-record', link, SAMPLE]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.ok(Object.keys(JSON.parse(readFileSync(real, 'utf8'))).length > 0, 'the snapshot is in the file the link points to');
 });
 
 test('a DNS outage is no pass: the filter says not analysed (75 with --tempfail-on-error), the report has auth.dmarc-undetermined', async () => {
