@@ -37,6 +37,13 @@ test('a missing --dns-replay file is "no input" (66); a malformed one is a usage
   oneLineError(runCli(['--dns-replay', bad, SAMPLE]), 64, /"example.org" TXT: expected a list of records/);
 });
 
+test('an empty --dns-replay or --dns-record name is a usage error (64): it was no option at all, a replay went live', () => {
+  for (const command of [[], ['scan']]) {
+    oneLineError(runCli([...command, '--dns-replay', '', SAMPLE]), 64, /^mailtrace: --dns-replay needs a file name$/);
+    oneLineError(runCli([...command, '--dns-server', knot.server, '--dns-record=', SAMPLE]), 64, /^mailtrace: --dns-record needs a file name$/);
+  }
+});
+
 test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
   oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
 });
