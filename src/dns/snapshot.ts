@@ -9,7 +9,7 @@
 //     "TXT": [ [ "v=spf1 ip4:198.51.100.0/24 -all" ] ]
 //   },
 //   "nothing.example.org": { "TXT": { "error": "ENOTFOUND" } }
-import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { DnsAnswerRecord } from '../types.js';
 
 export type SnapshotEntry = unknown | { error: string };
@@ -57,16 +57,43 @@ function answerProblem(type: string, answer: unknown): string | undefined {
   }
 }
 
-/** Read and validate a snapshot file; keys are normalised, so a hand-edited file may use any case. */
-export function loadSnapshot(path: string): DnsSnapshot {
-  let text: string;
+/**
+ * The largest snapshot file read: far above any recording (100,000 answers, the most a live run keeps, are tens of
+ * MB), below what a JavaScript string can hold (512 MiB). Without it, --dns-replay /dev/zero or an endless pipe was
+ * read until memory ran out (8 GB in 20 s here), and a 3 GB file took 17 s and 4 GB before "cannot read".
+ */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+
+/** The file's text, or undefined when it holds more than `max` bytes; reads no further than that (a device, a pipe). */
+function readUpTo(path: string, max: number): string | undefined {
+  const fd = openSync(path, 'r');
   try {
-    text = readFileSync(path, 'utf8');
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, max + 1 - total), null);
+      if (n === 0) return Buffer.concat(chunks, total).toString('utf8');
+      chunks.push(Buffer.from(buffer.subarray(0, n))); // a copy: a pipe gives 64 KiB a read, each kept its 4 MiB buffer
+      total += n;
+      if (total > max) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read and validate a snapshot file; keys are normalised, so a hand-edited file may use any case. */
+export function loadSnapshot(path: string, maxBytes = MAX_SNAPSHOT_BYTES): DnsSnapshot {
+  let text: string | undefined;
+  try {
+    text = readUpTo(path, maxBytes);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.code === 'EACCES' ? 'permission denied' : `cannot read (${e.code ?? e.message})`;
     throw new SnapshotError(`${path}: ${why}`, 'missing');
   }
+  if (text === undefined) throw new SnapshotError(`${path}: larger than ${maxBytes / 1024 / 1024} MiB, more than a snapshot can be`, 'invalid');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -44,6 +44,10 @@ test('an empty --dns-replay or --dns-record name is a usage error (64): it was n
   }
 });
 
+test('a --dns-replay file is read up to 256 MiB: /dev/zero is refused (64), where it was read until memory ran out', () => {
+  oneLineError(runCli(['--dns-replay', '/dev/zero', SAMPLE]), 64, /^mailtrace: \/dev\/zero: larger than 256 MiB, more than a snapshot can be$/);
+});
+
 test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
   oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
 });
