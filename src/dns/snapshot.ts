@@ -103,18 +103,26 @@ export function loadSnapshot(path: string, maxBytes = MAX_SNAPSHOT_BYTES): DnsSn
   return parseSnapshot(data, path);
 }
 
+/** A name from the file as an error message quotes it: escaped as JSON, and a key of megabytes cut short. */
+function quoted(key: string): string {
+  return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}...` : key);
+}
+
+/** A record type as an error message shows it: TXT as is, anything odd quoted like a name. */
+const typeLabel = (type: string) => (/^[A-Z0-9]{1,10}$/.test(type) ? type : quoted(type));
+
 /** Validate snapshot data (from a file or built in memory). */
 export function parseSnapshot(data: unknown, label = 'snapshot'): DnsSnapshot {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SnapshotError(`${label}: must be a JSON object of names`, 'invalid');
   const out: DnsSnapshot = Object.create(null);
   for (const [name, types] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${label}: "${name}" must map record types to answers`, 'invalid');
+    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${label}: ${quoted(name)} must map record types to answers`, 'invalid');
     const key = normaliseName(name);
     const entry: Record<string, SnapshotEntry> = out[key] ?? Object.create(null);
     for (const [rawType, answer] of Object.entries(types as Record<string, unknown>)) {
       const type = rawType.toUpperCase();
       const problem = answerProblem(type, answer);
-      if (problem) throw new SnapshotError(`${label}: "${name}" ${type}: ${problem}`, 'invalid');
+      if (problem) throw new SnapshotError(`${label}: ${quoted(name)} ${typeLabel(type)}: ${problem}`, 'invalid');
       entry[type] = answer;
     }
     out[key] = entry;

@@ -48,6 +48,22 @@ test('a --dns-replay file is read up to 256 MiB: /dev/zero is refused (64), wher
   oneLineError(runCli(['--dns-replay', '/dev/zero', SAMPLE]), 64, /^mailtrace: \/dev\/zero: larger than 256 MiB, more than a snapshot can be$/);
 });
 
+test('a hostile --dns-replay file: its names reach stderr escaped and cut short, on one line, in every command', () => {
+  const hostile = join(tmp, 'hostile.json');
+  writeFileSync(hostile, JSON.stringify({ [`\u001b]0;owned\u0007\u001b[2J${'a'.repeat(100_000)}\nforged: pass`]: 5 }));
+  const notJson = join(tmp, 'not-json.json');
+  writeFileSync(notJson, '{"x": \u001b[2J}');
+  for (const file of [hostile, notJson]) {
+    for (const run of [runCli(['--dns-replay', file, SAMPLE]), runCli(['scan', '--dns-replay', file, SAMPLE]), runCli(['filter', '--dns-replay', file], { input: readFileSync(join(ROOT, SAMPLE)) })]) {
+      const lines = run.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, run.stderr.slice(0, 500));
+      assert.doesNotMatch(run.stderr, /[\u0000-\u0009\u000b-\u001f]/, 'no control character reaches the terminal');
+      assert.ok(run.stderr.length < 400, `a short line: ${run.stderr.length} characters`);
+      assert.match(lines[0]!, /^mailtrace( filter: not analysed: configuration error)?: .*(hostile|not-json)\.json: /);
+    }
+  }
+});
+
 test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
   oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
 });
