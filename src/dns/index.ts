@@ -160,7 +160,7 @@ export async function openDns(options: DnsOptions): Promise<DnsSession | undefin
   if (replay) return session('replay', async (name, type) => replayLookup(replay, name, type), Infinity);
 
   if (options.recordPath) checkRecordPath(options.recordPath);
-  const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, 'DNS timeout (ms)');
+  const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, '--dns-timeout (ms)');
   const [{ LiveBackend }, { resolveServers }] = await Promise.all([import('./live.js'), import('./servers.js')]);
   const live: LiveOptions = {
     servers: await resolveServers(options.servers ?? []),

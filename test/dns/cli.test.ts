@@ -64,6 +64,17 @@ test('a hostile --dns-replay file: its names reach stderr escaped and cut short,
   }
 });
 
+test('--dns-server or --dns-timeout beside --dns-replay or --offline is a usage error (64): it was ignored, garbage too', () => {
+  const replay = ['--dns-replay', join(ROOT, 'fixtures/sample/dns.json')];
+  for (const [mode, flag] of [[replay, ['--dns-server', 'x!']], [replay, ['--dns-timeout', 'abc']], [['--offline'], ['--dns-timeout', '5']]]) {
+    for (const command of [[], ['scan']]) {
+      const r = runCli([...command, ...mode!, ...flag!, SAMPLE]);
+      assert.equal(r.code, 64, `${[...command, ...mode!, ...flag!].join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^mailtrace: Arguments (dns-replay|offline) and dns-(server|timeout) are mutually exclusive$/m);
+    }
+  }
+});
+
 test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
   oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
 });
