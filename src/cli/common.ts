@@ -89,8 +89,8 @@ export async function openAnalysis(args: CommonArgs, warn?: Warn): Promise<Analy
     : await openDns({
         ...(args.dnsServer ?? config.dnsServers ? { servers: args.dnsServer ?? config.dnsServers } : {}),
         ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
-        ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
-        ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+        ...(args.dnsRecord !== undefined ? { recordPath: args.dnsRecord } : {}),
+        ...(args.dnsReplay !== undefined ? { replayPath: args.dnsReplay } : {}),
       } satisfies DnsOptions);
   const base: AnalyzeOptions = {
     trust: trustEntries(config, args),

@@ -12,7 +12,8 @@ export async function exitCodeOf(command: () => Promise<number | undefined>): Pr
     return await command();
   } catch (err) {
     if (err instanceof ArgumentError || err instanceof ConfigError) {
-      process.stderr.write(`mailtrace: ${err.message}\n`);
+      // They may quote a file's content: a --dns-replay file's names, a config key.
+      process.stderr.write(`mailtrace: ${safeInline(err.message)}\n`);
       return EXIT.usage;
     }
     // A library's message may quote what it was given: a header's text, a host name from a message.

@@ -95,7 +95,7 @@ interface Outcome {
 /** Analyse within the deadline. */
 async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: string, io: FilterIo): Promise<Outcome> {
   const failed = (reason: string): Outcome => {
-    io.stderr.write(`mailtrace filter: not analysed: ${reason}\n`);
+    io.stderr.write(`mailtrace filter: not analysed: ${safeInline(reason)}\n`);
     return { added: (eol) => errorHeader(`not analysed: ${reason}`, eol), exit: args.tempfailOnError ? EXIT.tempFail : EXIT.pass };
   };
   const invalid = invalidOption(args, authservId);
@@ -107,7 +107,7 @@ async function analyseForFilter(raw: Buffer, args: FilterArgs, authservId: strin
     // Not a message (binary, no header field of mail...): still rewritten when it has header fields at all, for a
     // field a sender planted must go whether or not we could analyse the rest (one NUL byte made it "binary").
     if (err instanceof NotAMessageError) {
-      io.stderr.write(`mailtrace filter: not analysed: ${err.message}\n`);
+      io.stderr.write(`mailtrace filter: not analysed: ${safeInline(err.message)}\n`);
       return { added: (eol) => errorHeader(`not analysed: ${err.message}`, eol), exit: EXIT.pass, onlyWithFields: true };
     }
     return failed(reasonFor(err));

@@ -30,10 +30,13 @@ export const COMMON_OPTIONS = {
   at: { type: 'string', describe: 'evaluate as of this time (default: the boundary hop time)' },
 } as const satisfies OptionTable;
 
-/** Options pairs that exclude each other: [option, options it conflicts with]. */
+/**
+ * Options pairs that exclude each other: [option, options it conflicts with]. A replayed or offline run asks no
+ * server, so a --dns-server or --dns-timeout beside it was ignored without a word, garbage ("--dns-server x!") too.
+ */
 export const CONFLICTS: readonly [string, readonly string[]][] = [
-  ['dns-replay', ['dns-record']],
-  ['offline', ['dns-replay', 'dns-record', 'dns-server']],
+  ['dns-replay', ['dns-record', 'dns-server', 'dns-timeout']],
+  ['offline', ['dns-replay', 'dns-record', 'dns-server', 'dns-timeout']],
 ];
 
 /** Reports and forwards: analyse the original inside (the default command and scan alike; never the filter). */

@@ -73,15 +73,15 @@ async function openScanDns(args: ScanArgs, config: SiteConfig): Promise<{ sessio
     session = await openDns({
       ...(servers ? { servers } : {}),
       ...(args.dnsTimeout !== undefined ? { timeoutMs: args.dnsTimeout } : {}),
-      ...(args.dnsRecord ? { recordPath: args.dnsRecord } : {}),
-      ...(args.dnsReplay ? { replayPath: args.dnsReplay } : {}),
+      ...(args.dnsRecord !== undefined ? { recordPath: args.dnsRecord } : {}),
+      ...(args.dnsReplay !== undefined ? { replayPath: args.dnsReplay } : {}),
     });
   } catch (err) {
     // A bad --dns-* option or snapshot file is a usage error (dns/ throws SnapshotError, DnsConfigError).
     if (err instanceof Error && /(Snapshot|Config)Error$/.test(err.name)) throw new ArgumentError(err.message);
     throw err;
   }
-  return session ? { session, mode: args.dnsReplay ? 'replay' : 'live' } : { mode: false };
+  return session ? { session, mode: session.mode === 'replay' ? 'replay' : 'live' } : { mode: false };
 }
 
 /** What a resume state belongs to: the same inputs, output and analysis settings. */

@@ -150,12 +150,17 @@ function checkRecordPath(path: string): void {
 
 /** Open the run's DNS. Throws DnsConfigError or SnapshotError (one-line messages) for bad options or files. */
 export async function openDns(options: DnsOptions): Promise<DnsSession | undefined> {
+  // An empty name (`--dns-replay ""`, a variable left unset) was taken as no option at all: a replay became a live
+  // run, queries and all, and a recording saved nothing.
+  for (const [option, path] of [['--dns-replay', options.replayPath], ['--dns-record', options.recordPath]] as const) {
+    if (path === '') throw new DnsConfigError(`${option} needs a file name`);
+  }
   const replay = options.replay ? parseSnapshot(options.replay) : options.replayPath ? loadSnapshot(options.replayPath) : undefined;
   if (replay && options.recordPath) throw new DnsConfigError('--dns-record and --dns-replay cannot be used together');
   if (replay) return session('replay', async (name, type) => replayLookup(replay, name, type), Infinity);
 
   if (options.recordPath) checkRecordPath(options.recordPath);
-  const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, 'DNS timeout (ms)');
+  const timeoutMs = positive(options.timeoutMs, DNS_DEFAULTS.timeoutMs, '--dns-timeout (ms)');
   const [{ LiveBackend }, { resolveServers }] = await Promise.all([import('./live.js'), import('./servers.js')]);
   const live: LiveOptions = {
     servers: await resolveServers(options.servers ?? []),

@@ -9,7 +9,7 @@
 //     "TXT": [ [ "v=spf1 ip4:198.51.100.0/24 -all" ] ]
 //   },
 //   "nothing.example.org": { "TXT": { "error": "ENOTFOUND" } }
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { DnsAnswerRecord } from '../types.js';
 
 export type SnapshotEntry = unknown | { error: string };
@@ -57,16 +57,43 @@ function answerProblem(type: string, answer: unknown): string | undefined {
   }
 }
 
-/** Read and validate a snapshot file; keys are normalised, so a hand-edited file may use any case. */
-export function loadSnapshot(path: string): DnsSnapshot {
-  let text: string;
+/**
+ * The largest snapshot file read: far above any recording (100,000 answers, the most a live run keeps, are tens of
+ * MB), below what a JavaScript string can hold (512 MiB). Without it, --dns-replay /dev/zero or an endless pipe was
+ * read until memory ran out (8 GB in 20 s here), and a 3 GB file took 17 s and 4 GB before "cannot read".
+ */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+
+/** The file's text, or undefined when it holds more than `max` bytes; reads no further than that (a device, a pipe). */
+function readUpTo(path: string, max: number): string | undefined {
+  const fd = openSync(path, 'r');
   try {
-    text = readFileSync(path, 'utf8');
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, Math.min(buffer.length, max + 1 - total), null);
+      if (n === 0) return Buffer.concat(chunks, total).toString('utf8');
+      chunks.push(Buffer.from(buffer.subarray(0, n))); // a copy: a pipe gives 64 KiB a read, each kept its 4 MiB buffer
+      total += n;
+      if (total > max) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read and validate a snapshot file; keys are normalised, so a hand-edited file may use any case. */
+export function loadSnapshot(path: string, maxBytes = MAX_SNAPSHOT_BYTES): DnsSnapshot {
+  let text: string | undefined;
+  try {
+    text = readUpTo(path, maxBytes);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.code === 'EACCES' ? 'permission denied' : `cannot read (${e.code ?? e.message})`;
     throw new SnapshotError(`${path}: ${why}`, 'missing');
   }
+  if (text === undefined) throw new SnapshotError(`${path}: larger than ${maxBytes / 1024 / 1024} MiB, more than a snapshot can be`, 'invalid');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -76,18 +103,26 @@ export function loadSnapshot(path: string): DnsSnapshot {
   return parseSnapshot(data, path);
 }
 
+/** A name from the file as an error message quotes it: escaped as JSON, and a key of megabytes cut short. */
+function quoted(key: string): string {
+  return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}...` : key);
+}
+
+/** A record type as an error message shows it: TXT as is, anything odd quoted like a name. */
+const typeLabel = (type: string) => (/^[A-Z0-9]{1,10}$/.test(type) ? type : quoted(type));
+
 /** Validate snapshot data (from a file or built in memory). */
 export function parseSnapshot(data: unknown, label = 'snapshot'): DnsSnapshot {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SnapshotError(`${label}: must be a JSON object of names`, 'invalid');
   const out: DnsSnapshot = Object.create(null);
   for (const [name, types] of Object.entries(data as Record<string, unknown>)) {
-    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${label}: "${name}" must map record types to answers`, 'invalid');
+    if (typeof types !== 'object' || types === null || Array.isArray(types)) throw new SnapshotError(`${label}: ${quoted(name)} must map record types to answers`, 'invalid');
     const key = normaliseName(name);
     const entry: Record<string, SnapshotEntry> = out[key] ?? Object.create(null);
     for (const [rawType, answer] of Object.entries(types as Record<string, unknown>)) {
       const type = rawType.toUpperCase();
       const problem = answerProblem(type, answer);
-      if (problem) throw new SnapshotError(`${label}: "${name}" ${type}: ${problem}`, 'invalid');
+      if (problem) throw new SnapshotError(`${label}: ${quoted(name)} ${typeLabel(type)}: ${problem}`, 'invalid');
       entry[type] = answer;
     }
     out[key] = entry;
@@ -134,9 +169,23 @@ function inline(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Write atomically, so an interrupted run never leaves half a file behind. */
+/**
+ * Write the snapshot. A regular file, or a new one, is replaced atomically: written beside it and renamed over it, so
+ * an interrupted or failed write (a full disk) never leaves half a file, nor its temporary file. A symbolic link is
+ * followed, so it stays a link. Anything else (/dev/stdout, a FIFO, `>(jq .)`) is written in place: the rename put
+ * a regular file in its stead, and run as root, --dns-record /dev/stdout or /dev/null replaced the device itself.
+ */
 export function writeSnapshot(path: string, snapshot: DnsSnapshot): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, formatSnapshot(snapshot));
-  renameSync(tmp, path);
+  const text = formatSnapshot(snapshot);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (info && !info.isFile()) return writeFileSync(path, text);
+  const target = info ? realpathSync(path) : path;
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

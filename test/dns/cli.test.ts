@@ -1,9 +1,9 @@
 // The DNS flags of the built CLI, run as a process: one-line errors and the documented exit codes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { closedServer, startKnot, type Knot } from '../helpers/knot.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -37,6 +37,44 @@ test('a missing --dns-replay file is "no input" (66); a malformed one is a usage
   oneLineError(runCli(['--dns-replay', bad, SAMPLE]), 64, /"example.org" TXT: expected a list of records/);
 });
 
+test('an empty --dns-replay or --dns-record name is a usage error (64): it was no option at all, a replay went live', () => {
+  for (const command of [[], ['scan']]) {
+    oneLineError(runCli([...command, '--dns-replay', '', SAMPLE]), 64, /^mailtrace: --dns-replay needs a file name$/);
+    oneLineError(runCli([...command, '--dns-server', knot.server, '--dns-record=', SAMPLE]), 64, /^mailtrace: --dns-record needs a file name$/);
+  }
+});
+
+test('a --dns-replay file is read up to 256 MiB: /dev/zero is refused (64), where it was read until memory ran out', () => {
+  oneLineError(runCli(['--dns-replay', '/dev/zero', SAMPLE]), 64, /^mailtrace: \/dev\/zero: larger than 256 MiB, more than a snapshot can be$/);
+});
+
+test('a hostile --dns-replay file: its names reach stderr escaped and cut short, on one line, in every command', () => {
+  const hostile = join(tmp, 'hostile.json');
+  writeFileSync(hostile, JSON.stringify({ [`\u001b]0;owned\u0007\u001b[2J${'a'.repeat(100_000)}\nforged: pass`]: 5 }));
+  const notJson = join(tmp, 'not-json.json');
+  writeFileSync(notJson, '{"x": \u001b[2J}');
+  for (const file of [hostile, notJson]) {
+    for (const run of [runCli(['--dns-replay', file, SAMPLE]), runCli(['scan', '--dns-replay', file, SAMPLE]), runCli(['filter', '--dns-replay', file], { input: readFileSync(join(ROOT, SAMPLE)) })]) {
+      const lines = run.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, run.stderr.slice(0, 500));
+      assert.doesNotMatch(run.stderr, /[\u0000-\u0009\u000b-\u001f]/, 'no control character reaches the terminal');
+      assert.ok(run.stderr.length < 400, `a short line: ${run.stderr.length} characters`);
+      assert.match(lines[0]!, /^mailtrace( filter: not analysed: configuration error)?: .*(hostile|not-json)\.json: /);
+    }
+  }
+});
+
+test('--dns-server or --dns-timeout beside --dns-replay or --offline is a usage error (64): it was ignored, garbage too', () => {
+  const replay = ['--dns-replay', join(ROOT, 'fixtures/sample/dns.json')];
+  for (const [mode, flag] of [[replay, ['--dns-server', 'x!']], [replay, ['--dns-timeout', 'abc']], [['--offline'], ['--dns-timeout', '5']]]) {
+    for (const command of [[], ['scan']]) {
+      const r = runCli([...command, ...mode!, ...flag!, SAMPLE]);
+      assert.equal(r.code, 64, `${[...command, ...mode!, ...flag!].join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^mailtrace: Arguments (dns-replay|offline) and dns-(server|timeout) are mutually exclusive$/m);
+    }
+  }
+});
+
 test('--dns-record into a folder that does not exist is refused before analysing (64)', () => {
   oneLineError(runCli(['--dns-record', join(tmp, 'nope', 'x.json'), SAMPLE]), 64, /cannot write in/);
 });
@@ -60,6 +98,35 @@ test('a --dns-record file that cannot be written at the end (ulimit -f 0: EFBIG)
   });
   oneLineError({ code: r.status, stderr: r.stderr }, 74, /^mailtrace: --dns-record .*limited\.json: cannot write it \(file too large\)$/);
   assert.equal(JSON.parse(r.stdout).schemaVersion, 1, 'the report itself was written');
+  assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('limited.json')), [], 'no temporary file is left behind');
+});
+
+test('--dns-record into a FIFO writes through it and leaves it a FIFO (it was renamed over: /dev/stdout became a file)', async () => {
+  const fifo = join(tmp, 'snapshot.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // The reader runs beside the CLI; `timeout` ends it should no writer ever open the FIFO.
+  const reader = spawn('timeout', ['20', 'cat', fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let read = '';
+  reader.stdout.on('data', (d: Buffer) => (read += d.toString()));
+  const done = new Promise((resolve) => reader.once('close', resolve));
+  const r = runCli(['--json', '--dns-server', knot.server, '--dns-record', fifo, SAMPLE]);
+  const stillFifo = statSync(fifo).isFIFO();
+  if (!stillFifo) reader.kill();
+  await done;
+  assert.ok(stillFifo, 'the FIFO is still a FIFO');
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.ok(Object.keys(JSON.parse(read)).length > 0, 'the reader got the snapshot');
+});
+
+test('--dns-record through a symbolic link writes the file it points to; the link stays a link', () => {
+  const real = join(tmp, 'real.json');
+  const link = join(tmp, 'link.json');
+  writeFileSync(real, '{}\n');
+  symlinkSync(real, link);
+  const r = runCli(['--json', '--dns-server', knot.server, '--dns-record', link, SAMPLE]);
+  assert.ok([0, 1, 2].includes(r.code!), r.stderr);
+  assert.ok(lstatSync(link).isSymbolicLink(), 'the link is still a link');
+  assert.ok(Object.keys(JSON.parse(readFileSync(real, 'utf8'))).length > 0, 'the snapshot is in the file the link points to');
 });
 
 test('a DNS outage is no pass: the filter says not analysed (75 with --tempfail-on-error), the report has auth.dmarc-undetermined', async () => {

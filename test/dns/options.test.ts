@@ -35,7 +35,7 @@ test('openDns rejects bad options before any lookup', async () => {
   await assert.rejects(openDns({ servers: ['127.0.0.1:99999'] }), DnsConfigError);
   await assert.rejects(openDns({ timeoutMs: -1 }), DnsConfigError);
   // Beyond what node:dns and timers take: a configuration error, not "internal error: out of range".
-  await assert.rejects(openDns({ timeoutMs: 1e12 }), /DNS timeout \(ms\) must be a number from 1 to 600000/);
+  await assert.rejects(openDns({ timeoutMs: 1e12 }), /--dns-timeout \(ms\) must be a number from 1 to 600000/);
   await assert.rejects(openDns({ servers: ['no-such-host.invalid'] }), /cannot resolve host name/);
   await assert.rejects(openDns({ recordPath: join(tmp, 'no', 'such', 'dir', 'x.json') }), /cannot write/);
   await assert.rejects(openDns({ recordPath: tmp }), /is a directory/);
