@@ -111,6 +111,7 @@ function validate(args: ScanArgs): string[] {
   if (args.out) checkWritableFile('--out', args.out);
   if (args.summary) checkWritableFile('--summary', args.summary);
   if (args.resume) checkWritableFile('--resume', args.resume);
+  if (args.resume && !isFileOrNew(args.resume)) throw new ArgumentError(`--resume needs a regular file (${safeInline(args.resume)} is none: the state is read back and replaced)`);
   return inputs;
 }
 

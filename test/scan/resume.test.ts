@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputsDigest } from '../../src/cli/scan/checkpoint.js';
@@ -337,4 +337,30 @@ test('a damaged resume state is refused (64) with one line naming the file and t
     assert.equal(r.code, 64, r.stderr);
     assert.equal(r.stderr, `mailtrace: ${state}: not a mailtrace scan resume state\n`);
   }
+});
+
+test('--resume through a symbolic link keeps the link and writes its file; a FIFO or a device is refused (64)', () => {
+  const d = scratchDir('resume-link');
+  for (const n of [1, 2]) writeFileSync(join(d, `${n}.eml`), `From: a${n}@example.com\nSubject: ${n}\n\nbody\n`);
+  mkdirSync(join(d, 'states'), { recursive: true });
+  const real = join(d, 'states', 'state.json');
+  const link = join(d, 'state-link.json');
+  symlinkSync(real, link); // dangling until the first checkpoint
+  const args = (state: string) => ['scan', '--offline', '-q', '--at', '2024-01-02T00:00Z', '--resume', state, '--out', join(d, 'out.ndjson'), join(d, '1.eml'), join(d, '2.eml')];
+  assert.equal(runCli(args(link)).code, 0);
+  // The checkpoint was renamed over the link itself, which became a regular file, and the file it named stayed empty.
+  assert.ok(lstatSync(link).isSymbolicLink(), 'still a link');
+  assert.equal(JSON.parse(readFileSync(real, 'utf8')).done, 2);
+  const again = runCli(args(link));
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /this scan is already complete \(2 messages\)/);
+  // A FIFO hung (the state is read back first); /dev/null would have been replaced, run as root.
+  const fifo = join(d, 'state.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  for (const state of [fifo, '/dev/null']) {
+    const r = runCli(args(state));
+    assert.equal(r.code, 64, r.stderr);
+    assert.equal(r.stderr, `mailtrace: --resume needs a regular file (${state} is none: the state is read back and replaced)\n`);
+  }
+  assert.ok(lstatSync('/dev/null').isCharacterDevice());
 });

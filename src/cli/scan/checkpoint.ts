@@ -5,8 +5,8 @@
 // outputBytes) and produced again. Output is in input order, so "the first `done` inputs" is the exact set written;
 // a resume checks that they are still the first `done` inputs by a digest of their keys (InputsDigest).
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { safeInline } from '../../render/sanitize.js';
 import { badTallyField, isCount, type TallyJson } from './tally.js';
 import { writeFully } from '../../write-target.js';
@@ -90,6 +90,16 @@ function badField(state: Record<string, unknown>): string | undefined {
   return badTallyField(state.tally);
 }
 
+function linkTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // Not there yet, or a link to a state not written yet: the file the link names.
+    const info = lstatSync(path, { throwIfNoEntry: false });
+    return info?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : path;
+  }
+}
+
 function fsyncDir(path: string): void {
   try {
     const fd = openSync(dirname(path), 'r');
@@ -103,13 +113,18 @@ function fsyncDir(path: string): void {
   }
 }
 
-export function writeCheckpoint(path: string, state: Checkpoint): void {
+export function writeCheckpoint(named: string, state: Checkpoint): void {
+  // Through a symbolic link to its file: renamed over, the link itself became a regular file.
+  const path = linkTarget(named);
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
   try {
     // In full or not at all: a state cut short by a size limit would be renamed over the last good one.
     writeFully(fd, Buffer.from(JSON.stringify(state) + '\n'));
     fsyncSync(fd);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   } finally {
     closeSync(fd);
   }
