@@ -134,12 +134,26 @@ const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
 
 const HELO_COMMENT = /^(?:HELO|EHLO)\s/i;
 
-/** The receiver's TCP-info comment: the last one with an "[ip]" that does not quote the client's HELO, and its match. */
-function tcpInfoComment(comments: readonly string[]): { index: number; match: RegExpExecArray } | undefined {
+// Exim names the client by its address when it has no verified name, and then the comment holds only what the client
+// said, which may be an address literal too:
+//   Received: from [102.69.139.111] (port=52874 helo=[192.168.88.181]) by host4.ns.co.th with esmtpa (Exim 4.96) ...
+// "[192.168.88.181]" is the HELO, not the address the receiver saw (102.69.139.111), so it is cut before the search.
+const HELO_WORD = /(?:^|\s)helo=\S{0,255}/gi;
+
+/** The comment without an Exim "helo=<name>" word: what the receiver wrote about the connection. */
+function withoutHeloWord(comment: string): string {
+  return comment.length > 5 && /helo=/i.test(comment) ? comment.replace(HELO_WORD, ' ') : comment;
+}
+
+/**
+ * The receiver's TCP-info comment: the last one with an "[ip]" that does not quote the client's HELO, its match and
+ * the text matched (the comment without an Exim "helo=" word).
+ */
+function tcpInfoComment(comments: readonly string[]): { index: number; match: RegExpExecArray; text: string } | undefined {
   for (let i = comments.length - 1; i >= 0; i--) {
-    const c = comments[i]!;
-    const match = HELO_COMMENT.test(c) ? null : BRACKET_IP.exec(c);
-    if (match) return { index: i, match };
+    const text = withoutHeloWord(comments[i]!);
+    const match = HELO_COMMENT.test(text) ? null : BRACKET_IP.exec(text);
+    if (match) return { index: i, match, text };
   }
   return undefined;
 }
@@ -178,7 +192,7 @@ function commentFacts(comments: string[]): CommentFacts {
     if (bracketIp) {
       f.ip = bracketIp;
       if (br![2]) f.port = Number(br![2]);
-      const name = NAME_BEFORE_BRACKET.exec(c);
+      const name = NAME_BEFORE_BRACKET.exec(tcpInfo!.text);
       if (name?.[1]) f.ident = name[1];
       // RFC 5321 4.4 TCP-info: "[ip]" alone, or the verified name before it ("unknown" in Postfix). Either way the
       // receiver wrote the outcome of its lookup, unlike the bare "(ip)" of Exchange and qmail.

@@ -124,6 +124,22 @@ const ROWS: Row[] = [
     expect: { kind: 'local', from: { rdns: 'localhost', helo: 'server.kenspensetc.com', ip: '127.0.0.1', port: 34236, rdnsLooked: true } },
   },
   {
+    name: 'exim "[ip] (port= helo=[literal])": the HELO literal is not the client address (phishing_pot/sample-1012, envelope-from anonymised)',
+    received:
+      'from [102.69.139.111] (port=52874 helo=[192.168.88.181]) by host4.ns.co.th with esmtpa (Exim 4.96) (envelope-from <anon@suksapan.or.th>) id 1qRBGp-0006S0-33; Wed, 02 Aug 2023 19:48:06 +0700',
+    expect: { kind: 'relay', dialect: 'exim', from: { ip: '102.69.139.111', port: 52874, helo: '[192.168.88.181]' } },
+  },
+  {
+    name: 'exim "helo=[127.0.0.1]" from a public client is a relay, not a local step (phishing_pot/sample-137, envelope-from anonymised)',
+    received: `from [82.180.146.137] (port=53544 helo=[127.0.0.1])
+\tby ecres231.servconfig.com with esmtpsa  (TLS1.2) tls TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+\t(Exim 4.95)
+\t(envelope-from <anon@noble-school.net>)
+\tid 1p02Ic-003fT1-5B;
+\tTue, 29 Nov 2022 10:13:30 -0500`,
+    expect: { kind: 'relay', from: { ip: '82.180.146.137', port: 53544, helo: '[127.0.0.1]' }, protocol: 'ESMTPSA', tlsVersion: 'TLS1.2' },
+  },
+  {
     name: 'exim local submission names the user (kernel-list)',
     received:
       'from dave by dread.disaster.area with local (Exim 4.96) (envelope-from <david@fromorbit.com>) id 1qfSUe-00DWBA-0u; Mon, 11 Sep 2023 08:01:24 +1000',
