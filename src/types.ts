@@ -106,6 +106,7 @@ export type Protocol =
   | 'HTTPS'
   | 'MAPI'
   | 'IMAP'
+  | 'POP3'
   | 'LOCAL'
   | 'QMQP'
   | 'UUCP'

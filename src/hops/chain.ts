@@ -144,6 +144,7 @@ function internalOrigin(hops: Hop[]): number | undefined {
 /** Why this hop's client is one of the receiving side's machines, or undefined when it is not. */
 function clientIsOurs(hop: Hop, ours: Ours): string | undefined {
   if (hop.kind === 'unparseable') return 'unparseable, but written by a trusted server; its client is unknown, so the walk goes on';
+  if (hop.kind === 'local' && (hop.protocol === 'POP3' || hop.protocol === 'IMAP')) return `a retrieval of the recipient's own mailbox over ${hop.protocol} (fetchmail): its server is the receiving side's`;
   if (hop.kind === 'local') return 'a local step on a trusted server (no network client: submission, content filter or delivery)';
   const f = hop.from;
   const ip = f?.ip;

@@ -285,7 +285,7 @@ function hostIp(by: Clause): string | undefined {
 // RFC 3848 keywords and their relatives as MTAs write them (case varies: Exim writes "esmtpsa").
 const PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([
   ...(
-    ['SMTP', 'ESMTP', 'ESMTPS', 'ESMTPA', 'ESMTPSA', 'LMTP', 'LMTPS', 'LMTPA', 'LMTPSA', 'UTF8SMTP', 'UTF8SMTPS', 'UTF8SMTPA', 'UTF8SMTPSA', 'HTTP', 'HTTPS', 'MAPI', 'IMAP', 'LOCAL', 'QMQP', 'UUCP'] as const
+    ['SMTP', 'ESMTP', 'ESMTPS', 'ESMTPA', 'ESMTPSA', 'LMTP', 'LMTPS', 'LMTPA', 'LMTPSA', 'UTF8SMTP', 'UTF8SMTPS', 'UTF8SMTPA', 'UTF8SMTPSA', 'HTTP', 'HTTPS', 'MAPI', 'IMAP', 'POP3', 'LOCAL', 'QMQP', 'UUCP'] as const
   ).map((p) => [p, p] as const),
   ['SMTPS', 'ESMTPS'], // Gmail: "with SMTPS id" (SMTP over TLS)
   ['SMTPSA', 'ESMTPSA'],
@@ -385,6 +385,11 @@ function kindOf(split: SplitReceived, peer: HopPeer | undefined, protocol: Proto
   }
   if (!from) return 'local'; // "by host (Postfix, from userid 0) id X", Gmail's "by 2002:... with SMTP id"
   if (protocol === 'LOCAL' || protocol === 'MAPI') return 'local';
+  // A mailbox retrieval, not an SMTP hand-off: fetchmail writes the server it fetched the user's own mailbox from.
+  //   Received: from mail.webnote.net [193.120.211.219] by localhost with POP3 (fetchmail-5.9.0) for jm@localhost (single-drop); ...
+  //   Received: from fastmail.fm [209.61.183.86] by localhost with IMAP (fetchmail-5.9.0) for nice@localhost (single-drop); ...
+  // The message entered the receiving side where that mailbox's server accepted it, further down the chain.
+  if (protocol === 'POP3' || protocol === 'IMAP') return 'local';
   if (isPickupWords(from.words)) return 'local';
   if (comments.some((c) => /\bfrom userid \d+|\binvoked by uid\b/i.test(c))) return 'local';
   // A content filter or mailbox store on the same machine: amavis, LMTP over loopback.

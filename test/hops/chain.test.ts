@@ -34,6 +34,28 @@ test('a HELO naming the receiver\'s organisation from an outside address does no
   assert.equal(chain.hops[0]!.trust, 'untrusted');
 });
 
+// spamassassin/spam-2/00005.eml (recipient anonymised): fetchmail fetched the mailbox at webnote.net over POP3 and
+// handed it to the local Postfix. The mailbox's server is the recipient's own: the message entered where webnote.net's
+// Sendmail accepted it from 66.60.167.66, not where fetchmail fetched it.
+const FETCHMAIL_POP3 = [
+  'from localhost (localhost [127.0.0.1]) by phobos.labs.netnoteinc.com (Postfix) with ESMTP id 8399C44126 for <user@localhost>; Tue,  6 Aug 2002 05:55:17 -0400 (EDT)',
+  'from mail.webnote.net [193.120.211.219] by localhost with POP3 (fetchmail-5.9.0) for user@localhost (single-drop); Tue, 06 Aug 2002 10:55:17 +0100 (IST)',
+  'from ns1.snaapp.com (066.dsl6660167.bstatic.surewest.net [66.60.167.66]) by webnote.net (8.9.3/8.9.3) with ESMTP id BAA09623 for <user@netnoteinc.com>; Sun, 4 Aug 2002 01:37:55 +0100',
+  'from html ([199.35.244.221]) by ns1.snaapp.com (Post.Office MTA v3.1.2 release (PO205-101c) ID# 0-47762U100L2S100) with SMTP id ABD354; Sat, 3 Aug 2002 17:32:59 -0700',
+];
+
+test('a fetchmail POP3 retrieval is the recipient\'s own step: the boundary is where the mailbox\'s server accepted the message', () => {
+  const chain = chainOf(FETCHMAIL_POP3);
+  const fetch = chain.hops[2]!;
+  assert.equal(fetch.kind, 'local');
+  assert.equal(fetch.protocol, 'POP3');
+  assert.equal(fetch.trust, 'trusted');
+  assert.match(fetch.trustReason, /retrieval/);
+  assert.equal(chain.boundary, 1);
+  assert.equal(chain.hops[1]!.from?.ip, '66.60.167.66');
+  assert.deepEqual(chain.hops.map((h) => h.trust), ['untrusted', 'boundary', 'trusted', 'trusted']);
+});
+
 // phishing_pot/sample-433.eml: two LMTP hops inside the provider on private addresses, then the Postfix MX.
 const LMTP_ON_TOP = [
   'from director-prod-uolhost-4 ([10.81.8.104]) by backend-m5ad-prod-uolhost-21 with LMTP id SJA/Bo7jAWSZegAACrM/MQ (envelope-from <mygesta@mygesta.com>) for <sergio+Quarentena@karismarep1.dominiotemporario.com>; Fri, 03 Mar 2023 12:09:50 +0000',

@@ -252,6 +252,14 @@ const ROWS: Row[] = [
     received: 'from sonic.gate.mail.ne1.yahoo.com by sonic307.consmr.mail.ne1.yahoo.com with HTTP; Tue, 17 Mar 2020 12:07:27 +0000',
     expect: { dialect: 'yahoo', kind: 'relay', from: { helo: 'sonic.gate.mail.ne1.yahoo.com' } },
   },
+  // ---------------------------------------------------------------- fetchmail
+  {
+    name: 'fetchmail IMAP retrieval from a remote mailbox is a local step (spamassassin/hard-ham-1/00212, recipient anonymised)',
+    received: `from fastmail.fm [209.61.183.86]
+	by localhost with IMAP (fetchmail-5.9.0)
+	for user@localhost (single-drop); Sun, 15 Sep 2002 00:00:52 -0400 (EDT)`,
+    expect: { kind: 'local', protocol: 'IMAP', from: { helo: 'fastmail.fm', ip: '209.61.183.86' }, by: 'localhost', for: 'user@localhost' },
+  },
   // ---------------------------------------------------------------- amavis, LMTP, Dovecot, ZMailer, IronPort
   {
     name: 'amavisd-new re-injection over loopback (phishing_pot)',
