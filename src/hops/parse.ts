@@ -303,7 +303,8 @@ function protocolOf(w: Clause): Protocol | undefined {
   const text = w.words.join(' ');
   if (!text) return undefined;
   // "Microsoft SMTP Server (version=TLS1_2, ...)", "Microsoft SMTPSVC(5.0.2195.2966)"
-  if (/^Microsoft\b/i.test(text)) return w.comments.some((c) => /version=TLS|cipher=/i.test(c)) || /version=TLS/i.test(text) ? 'ESMTPS' : 'ESMTP';
+  // Exchange 2010-2016 write only "(TLS)": "with Microsoft SMTP Server (TLS) id 14.3.439.0"
+  if (/^Microsoft\b/i.test(text)) return w.comments.some((c) => /version=TLS|cipher=|^TLS$/i.test(c)) || /version=TLS/i.test(text) ? 'ESMTPS' : 'ESMTP';
   // The first word that is a protocol name: "esmtps", "IBM ESMTP SMTP Gateway", "smtp.notes.na.collabserv.com ESMTP"
   for (let i = 0; i < w.words.length; i++) {
     // Cisco IronPort writes the TLS cipher into the word: "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384"
@@ -318,6 +319,11 @@ function protocolOf(w: Clause): Protocol | undefined {
 
 // "(authenticated bits=0)" Sendmail, "(Authenticated sender: x)" Postfix, "(authenticated as x)", "auth=pass"
 const AUTH_COMMENT = /^authenticated\b|^Authenticated sender:|\bauth=pass\b|^authenticated as\b/i;
+
+// TLS said in a word, without version or cipher:
+//   Received: from mimecast-mx01.redhat.com (mimecast-mx01.redhat.com [209.132.183.4]) (Using TLS) by relay.mimecast.com with ESMTP id ...
+//   Received: from dggeme762-chm.china.huawei.com (10.3.19.108) by DGGEMM403-HUB.china.huawei.com (10.3.20.211) with Microsoft SMTP Server (TLS) id 14.3.439.0; ...
+const TLS_WORD_COMMENT = /^(?:Using )?TLS$/i;
 
 function tlsOf(withText: string, comments: string[], protocol: Protocol | undefined): { used: boolean; version?: string; cipher?: string } {
   let version: string | undefined;
@@ -346,7 +352,12 @@ function tlsOf(withText: string, comments: string[], protocol: Protocol | undefi
     version = inVersion[1];
     cipher = inVersion[2]!.replace(/[,;]$/, '');
   }
-  const used = version !== undefined || cipher !== undefined || /^(?:E?SMTPS|ESMTPSA|LMTPSA?|LMTPS|UTF8SMTPSA?|HTTPS)$/.test(protocol ?? '') || comments.includes('Google Transport Security');
+  const used =
+    version !== undefined ||
+    cipher !== undefined ||
+    /^(?:E?SMTPS|ESMTPSA|LMTPSA?|LMTPS|UTF8SMTPSA?|HTTPS)$/.test(protocol ?? '') ||
+    comments.includes('Google Transport Security') ||
+    comments.some((c) => TLS_WORD_COMMENT.test(c));
   return { used, version: version ? version.replace(/,$/, '') : undefined, cipher: cipher || undefined };
 }
 

@@ -180,6 +180,13 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: 'Exchange 2010-2016 "with Microsoft SMTP Server (TLS)": TLS without version or cipher (kernel-list/00111)',
+    received: `from dggeme762-chm.china.huawei.com (10.3.19.108) by
+ DGGEMM403-HUB.china.huawei.com (10.3.20.211) with Microsoft SMTP Server (TLS)
+ id 14.3.439.0; Wed, 11 Dec 2019 15:12:01 +0800`,
+    expect: { dialect: 'exchange', protocol: 'ESMTPS', tls: true, tlsVersion: undefined, from: { helo: 'dggeme762-chm.china.huawei.com', ip: '10.3.19.108' }, byIp: '10.3.20.211', id: '14.3.439.0' },
+  },
+  {
     name: 'Exchange mapi with link-local IPv6 and a zone index (phishing_pot)',
     received:
       'from SA0PR04MB7370.namprd04.prod.outlook.com ([fe80::fc67:fd76:bf25:a3f7]) by SA0PR04MB7370.namprd04.prod.outlook.com ([fe80::fc67:fd76:bf25:a3f7%7]) with mapi id 15.20.6178.019; Thu, 9 Mar 2023 17:26:49 +0000',
@@ -284,6 +291,13 @@ const ROWS: Row[] = [
     received:
       'from szxga07-in.huawei.com ([45.249.212.35]:41652 "EHLO huawei.com" rhost-flags-OK-OK-OK-FAIL) by vger.kernel.org with ESMTP id S1726063AbfE0NTD (ORCPT <rfc822;ecryptfs@vger.kernel.org>); Mon, 27 May 2019 09:19:03 -0400',
     expect: { dialect: 'zmailer', from: { rdns: 'szxga07-in.huawei.com', helo: 'huawei.com', ip: '45.249.212.35', port: 41652, rdnsLooked: true } },
+  },
+  {
+    name: 'Mimecast "(Using TLS)" after the client (kernel-list/00226)',
+    received: `from mimecast-mx01.redhat.com (mimecast-mx01.redhat.com
+ [209.132.183.4]) (Using TLS) by relay.mimecast.com with ESMTP id
+ us-mta-513-n3G_ZfGUONug8wkjJytxqA-1; Mon, 15 Jun 2020 14:40:12 -0400`,
+    expect: { tls: true, protocol: 'ESMTP', from: { helo: 'mimecast-mx01.redhat.com', rdns: 'mimecast-mx01.redhat.com', ip: '209.132.183.4', rdnsLooked: true }, by: 'relay.mimecast.com', id: 'us-mta-513-n3G_ZfGUONug8wkjJytxqA-1' },
   },
   {
     name: 'IronPort "with ESMTP/TLS/<cipher>" (kernel-list)',
