@@ -197,8 +197,10 @@ function commentFacts(comments: string[]): CommentFacts {
       // RFC 5321 4.4 TCP-info: "[ip]" alone, or the verified name before it ("unknown" in Postfix). Either way the
       // receiver wrote the outcome of its lookup, unlike the bare "(ip)" of Exchange and qmail.
       f.rdnsLooked = true;
-      // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no name.
-      if (name?.[2] && !/^unknown$/i.test(name[2]) && !normalizeIp(name[2])) {
+      // "unknown" (Postfix, no PTR) and an address in the name's place ("(127.0.0.1 [127.0.0.1])", MailEnable) are no
+      // name, and nor is the "unverified" that EMWAC/Vircom SMTPRS and Rockliffe SMTPRA write in the name's place:
+      //   Received: from mxs.mail.ru (unverified [200.35.86.229]) by server2.luciano.co.kr (EMWAC SMTPRS 0.83) with SMTP id ...
+      if (name?.[2] && !/^(?:unknown|unverified)$/i.test(name[2]) && !normalizeIp(name[2])) {
         const rdns = name[2].replace(/\.$/, '');
         if (comments.some((other) => MAY_BE_FORGED.test(other))) f.rdnsUnconfirmed = rdns;
         else f.rdns = rdns;

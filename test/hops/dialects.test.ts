@@ -326,6 +326,14 @@ const ROWS: Row[] = [
     received: 'from 217.160.10.139:13012 by cmpweb26.aul.t-online.de with HTTP/1.1 (Lisa V7-5-5-0.0 on API V5-51-3-2); Thu, 07 Sep 23 14:07:33 +0200',
     expect: { kind: 'relay', from: { helo: '217.160.10.139:13012', ip: '217.160.10.139', port: 13012 }, by: 'cmpweb26.aul.t-online.de', with: 'HTTP/1.1', protocol: 'HTTP', timestamp: '2023-09-07T12:07:33.000Z' },
   },
+  // ---------------------------------------------------------------- SMTPRS
+  {
+    name: 'EMWAC SMTPRS "(unverified [ip])": "unverified" is no reverse-DNS name (spamassassin/spam-1/00139)',
+    received: `from mxs.mail.ru (unverified [200.35.86.229]) by server2.luciano.co.kr
+ (EMWAC SMTPRS 0.83) with SMTP id <B0000326345@server2.luciano.co.kr>;
+ Mon, 05 Aug 2002 22:53:28 +0900`,
+    expect: { kind: 'relay', from: { helo: 'mxs.mail.ru', ip: '200.35.86.229', rdnsLooked: true }, by: 'server2.luciano.co.kr', protocol: 'SMTP', timestamp: '2002-08-05T13:53:28.000Z' },
+  },
   // ---------------------------------------------------------------- broken and hostile (hand-written unless named)
   {
     name: '"([])": an empty address literal (spamassassin/spam, Merak)',
