@@ -130,7 +130,10 @@ const BRACKET_IP = /[[?]((?:IPv6:)?[0-9A-Fa-f:.]{2,45}(?:%[0-9A-Za-z]{1,16})?)[\
 // vger.kernel.org's ZMailer: '([45.249.212.35]:41652 "EHLO huawei.com" rhost-flags-OK-OK-OK-FAIL)'
 const HELO_IN_COMMENT = /(?:^|\s)helo=([^\s)]{1,255})|^(?:HELO|EHLO)\s+(\S{1,255})|"(?:HELO|EHLO)\s+([^"\s]{1,255})"/i;
 // "root@localhost [127.0.0.1]" (Sendmail ident), "relay.kernel.org [52.25.139.140]", "unknown [1.2.3.4]"
-const NAME_BEFORE_BRACKET = /^(?:(\S{1,64})@)?([^\s@[\]()]{1,255})\s+[[?]/;
+// Sendmail writes the ident user without a name when the address has none, and Red Hat's builds label it "IDENT:":
+//   Received: from einstein.ssz.com (cpunks@[207.200.56.4]) by hq.pro-ns.net (8.12.5/8.12.5) with ESMTP id ...
+//   Received: from aztec.zanshin.com (IDENT:schaefer@aztec.zanshin.com [167.160.213.132]) by moonbase.zanshin.com (8.11.0/8.11.0) ...
+const NAME_BEFORE_BRACKET = /^(?:(?:IDENT:)?([^\s@[\]()]{1,64})@)?(?:([^\s@[\]()]{1,255})\s+)?[[?]/i;
 
 const HELO_COMMENT = /^(?:HELO|EHLO)\s/i;
 

@@ -68,6 +68,28 @@ const ROWS: Row[] = [
     expect: { kind: 'local', dialect: 'sendmail', from: { helo: 'lugh', rdns: 'localhost', ip: '127.0.0.1', ident: 'root', rdnsLooked: true }, id: 'QAA07692' },
   },
   {
+    name: 'sendmail "user@[ip]": an ident user and no reverse-DNS name (spamassassin/spam-2/01025)',
+    received: `from einstein.ssz.com (cpunks@[207.200.56.4])
+	by hq.pro-ns.net (8.12.5/8.12.5) with ESMTP id g6O9h8hX077500
+	for <cypherpunks@ds.pro-ns.net>; Wed, 24 Jul 2002 04:43:23 -0500 (CDT)
+	(envelope-from cpunks@einstein.ssz.com)`,
+    expect: { dialect: 'sendmail', from: { helo: 'einstein.ssz.com', ip: '207.200.56.4', ident: 'cpunks', rdnsLooked: true }, envelopeFrom: 'cpunks@einstein.ssz.com' },
+  },
+  {
+    name: 'sendmail "IDENT:user@[ip]": Red Hat\'s label is not part of the ident (spamassassin/spam-1/00135)',
+    received: `from yahoo.com (IDENT:squid@[211.57.23.142]) by
+    dogma.slashnull.org (8.11.6/8.11.6) with SMTP id g7RJLTZ22353 for
+    <webmaster@efi.ie>; Tue, 27 Aug 2002 20:21:30 +0100`,
+    expect: { from: { helo: 'yahoo.com', ip: '211.57.23.142', ident: 'squid', rdnsLooked: true } },
+  },
+  {
+    name: 'sendmail "IDENT:user@name [ip]" (spamassassin/easy-ham-1/01427, ident anonymised)',
+    received: `from aztec.zanshin.com (IDENT:someone@aztec.zanshin.com
+    [167.160.213.132]) by moonbase.zanshin.com (8.11.0/8.11.0) with ESMTP id
+    g82M0JJ08146; Mon, 2 Sep 2002 15:00:19 -0700`,
+    expect: { from: { helo: 'aztec.zanshin.com', rdns: 'aztec.zanshin.com', ip: '167.160.213.132', ident: 'someone', rdnsLooked: true } },
+  },
+  {
     name: 'sendmail TLS comment after id and envelope-from after the date (spamassassin)',
     received: `from locust.minder.net (locust.minder.net [66.92.53.74]) by hq.pro-ns.net (8.12.5/8.12.5) with ESMTP id g6MCkfhY009115
 \t(version=TLSv1/SSLv3 cipher=EDH-DSS-DES-CBC3-SHA bits=168 verify=NO) for <cypherpunks@ds.pro-ns.net>;
