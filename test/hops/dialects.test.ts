@@ -68,6 +68,12 @@ const ROWS: Row[] = [
     expect: { kind: 'local', dialect: 'sendmail', from: { helo: 'lugh', rdns: 'localhost', ip: '127.0.0.1', ident: 'root', rdnsLooked: true }, id: 'QAA07692' },
   },
   {
+    name: 'sendmail with the "postfix" ident user is no Postfix line (spamassassin/easy-ham-1/00111, recipient anonymised)',
+    received:
+      'from lugh.tuatha.org (postfix@lugh.tuatha.org [194.125.145.45]) by dogma.slashnull.org (8.11.6/8.11.6) with ESMTP id g979YRK26044 for <user@spamassassin.taint.org>; Mon, 7 Oct 2002 10:34:27 +0100',
+    expect: { dialect: 'sendmail', from: { helo: 'lugh.tuatha.org', rdns: 'lugh.tuatha.org', ip: '194.125.145.45', ident: 'postfix', rdnsLooked: true } },
+  },
+  {
     name: 'sendmail "user@[ip]": an ident user and no reverse-DNS name (spamassassin/spam-2/01025)',
     received: `from einstein.ssz.com (cpunks@[207.200.56.4])
 	by hq.pro-ns.net (8.12.5/8.12.5) with ESMTP id g6O9h8hX077500

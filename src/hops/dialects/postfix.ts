@@ -7,8 +7,10 @@ import { anyComment } from './types.js';
 //     (No client certificate requested) by dfw.source.kernel.org (Postfix) with ESMTPS id 6E68B64364; Wed, 9 Aug 2023 17:59:34 +0000 (UTC)
 // Postfix pickup (a local submission, no network peer):
 //   Received: by ubuntu-s-1vcpu-512mb-10gb-sfo3-01 (Postfix, from userid 0) id 58C9B80930; Thu, 13 Jul 2023 18:55:58 +0000 (UTC)
+// A Sendmail line whose client runs as the "postfix" user is no Postfix line: the comment is an ident, not the marker.
+//   Received: from lugh.tuatha.org (postfix@lugh.tuatha.org [194.125.145.45]) by dogma.slashnull.org (8.11.6/8.11.6) with ESMTP id ...
 export const postfix: Dialect = {
   name: 'postfix',
-  matches: (i) => anyComment(i, /^Postfix\b/i) || /\bPostfix\b/.test(i.by?.words.slice(1).join(' ') ?? ''),
+  matches: (i) => anyComment(i, /^Postfix\b(?!@)/i) || /\bPostfix\b/.test(i.by?.words.slice(1).join(' ') ?? ''),
   fromWordIs: 'helo',
 };
