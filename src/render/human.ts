@@ -351,7 +351,7 @@ function hopList(report: Report, rows: readonly (number | { skipped: number })[]
     const hop = report.hops[row]!;
     const trust = trustCell(hop, report.boundary?.hop, p);
     const delay = hop.delaySeconds !== undefined ? `  +${formatDuration(hop.delaySeconds)}` : '';
-    const title = `${String(hop.index + 1).padStart(3)}  ${trust}${' '.repeat(Math.max(1, 11 - strlen(trust)))}${timeCell(hop)}${delay}\n`;
+    const title = `${String(hop.index + 1).padStart(3)}  ${trust}${' '.repeat(Math.max(1, 11 - strlen(trust)))}${timeCell(hop)}${delay}`.trimEnd() + '\n';
     const rdns = hop.kind === 'unparseable' ? undefined : rdnsText(hop);
     return title + line('from', heloText(hop)) + line('rdns', rdns) + line('IP', ipText(hop)) + line('by', byText(hop)) + line('with', protocolCell(hop));
   });

@@ -149,6 +149,14 @@ test('on a terminal too narrow for the hop table, each hop is a block of labelle
     assert.deepEqual(values('by'), report.hops.map((h) => h.by));
     assert.deepEqual(values('from'), report.hops.map((h) => h.from?.helo));
   }
+  // A hop with no time, one that is unparseable and an IPv6 client: the blocks still read whole, no trailing blanks.
+  const odd = write('odd-hops.eml', `Received: by mx.example.net (Postfix, from userid 1000)\n\tid 4AbC; Mon, 23 Nov 2026 07:00:05 +0000\nReceived: garbage garbage garbage\nReceived: from mail.x.example (x.example [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff])\n\tby mx.example.net with ESMTPS id 1; Mon, 23 Nov 2026 07:00:01 +0000\nFrom: a@x.example\nSubject: t\n${HEADER}\nbody\n`);
+  const r = runCli(['--offline', odd], { env: { COLUMNS: '50' } });
+  const hops = r.stdout.slice(r.stdout.indexOf('Hops'), r.stdout.indexOf('  total delay'));
+  assert.match(hops, /^ {5}IP {4}2001:db8:ffff:ffff:ffff:ffff:ffff:ffff$/m);
+  assert.match(hops, /^ {2}2 {2}trusted\n {5}from {2}\(unparseable\)$/m);
+  assert.match(hops, /^ {5}from {2}\(local\)$/m);
+  for (const line of hops.split('\n')) assert.ok(line.length <= 50 && !line.endsWith(' '), JSON.stringify(line));
 });
 
 test('fittedWidths: wrappable columns are narrowed to one cap first, every column only when that is not enough', () => {
