@@ -244,3 +244,87 @@ test("offline: Exchange Online's action=oreject is read as p=reject", async () =
   const r = await analyze(msg(ar, HOP, CONTENT), { offline: true });
   assert.equal(r.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
 });
+
+// Real receivers' fields (anonymised: people and their domains, never the receiver's own names), each with how every
+// recorded result is judged and the auth findings that follow, offline. One row per mistake found in an audit.
+const GMAIL_FORWARD = [
+  'Received: by 2002:a4a:8e45:0:0:0:0:0 with SMTP id z5csp2532955ook;\r\n        Mon, 26 Oct 2020 05:43:29 -0700 (PDT)\r\n',
+  'ARC-Seal: i=2; a=rsa-sha256; t=1603716209; cv=pass;\r\n        d=google.com; s=arc-20160816; b=VhOA==\r\n',
+  'ARC-Authentication-Results: i=2; mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       arc=pass (i=1 spf=pass spfdomain=sender.example dkim=pass dkdomain=sender.example);\r\n       spf=neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) smtp.mailfrom="alice+caf_=bob=gmail.com@fwd.example"\r\n',
+  'Return-Path: <alice+caf_=bob=gmail.com@fwd.example>\r\n',
+  'Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41])\r\n        by mx.google.com with SMTPS id p13sor3668128ljj.40.2020.10.26.05.43.29\r\n        for <bob@gmail.com>\r\n        (Google Transport Security);\r\n        Mon, 26 Oct 2020 05:43:29 -0700 (PDT)\r\n',
+  'Received-SPF: neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) client-ip=209.85.220.41;\r\n',
+  'Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       arc=pass (i=1 spf=pass spfdomain=sender.example dkim=pass dkdomain=sender.example);\r\n       spf=neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) smtp.mailfrom="alice+caf_=bob=gmail.com@fwd.example"\r\n',
+  'X-Forwarded-To: bob@gmail.com\r\n',
+  'Received: by 2002:a19:cb97:0:0:0:0:0 with SMTP id b145csp2707879lfg;\r\n        Mon, 26 Oct 2020 05:43:28 -0700 (PDT)\r\n',
+  'ARC-Seal: i=1; a=rsa-sha256; t=1603716206; cv=none;\r\n        d=google.com; s=arc-20160816; b=NXqQ==\r\n',
+  'ARC-Authentication-Results: i=1; mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       spf=pass (google.com: domain of alice@sender.example designates 192.0.2.33 as permitted sender) smtp.mailfrom=alice@sender.example\r\n',
+  'Return-Path: <alice@sender.example>\r\n',
+  'Received: from mail.sender.example (mail.sender.example. [192.0.2.33])\r\n        by mx.google.com with ESMTP id l14si4417145lji.270.2020.10.26.05.43.26\r\n        for <alice@fwd.example>;\r\n        Mon, 26 Oct 2020 05:43:26 -0700 (PDT)\r\n',
+  'From: Alice <alice@sender.example>\r\nTo: alice@fwd.example\r\nSubject: ARC test\r\nDate: Mon, 26 Oct 2020 14:43:26 +0200\r\n\r\nHello.\r\n',
+];
+
+/** "authserv-id i=N method=result trusted|sealed:d|untrusted", per recorded result, top first. */
+const judged = (r: Awaited<ReturnType<typeof analyze>>) =>
+  r.auth.recorded.map((x) => `${x.authservId || '-'}${x.instance !== undefined ? ` i=${x.instance}` : ''} ${x.method}=${x.result} ${x.trusted ? 'trusted' : x.arcSealer ? `sealed:${x.arcSealer}` : 'untrusted'}`);
+const authFindings = (r: Awaited<ReturnType<typeof analyze>>) => r.findings.filter((f) => f.id.startsWith('auth.')).map((f) => `${f.id}[${f.severity}]`);
+
+test("recorded results on real receivers' fields: trust decisions and the findings that follow (offline)", async () => {
+  const table: { name: string; raw: string; recorded: string[]; findings: string[] }[] = [
+    {
+      // Gmail forwarding to Gmail: the first delivery's ARC set i=1 (sealed by google.com, validated by the final
+      // receiver's arc=pass) was read as a pass planted in mx.google.com's name, "contradicted" by the forwarder's
+      // spf=neutral for another MAIL FROM: high, and a forged verdict on genuine mail.
+      name: 'Gmail: an earlier ARC set of its own, below the boundary',
+      raw: GMAIL_FORWARD.join(''),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=pass trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=pass trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass sealed:google.com',
+        'mx.google.com i=1 spf=pass sealed:google.com',
+      ],
+      findings: [],
+    },
+    {
+      // The same set sealed by another domain: anyone can seal a set claiming mx.google.com; still a planted claim.
+      name: 'an earlier ARC set in the receiver\'s name, sealed by someone else',
+      raw: GMAIL_FORWARD.join('').replace('cv=none;\r\n        d=google.com', 'cv=none;\r\n        d=sender.example'),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=pass trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=pass trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass untrusted',
+        'mx.google.com i=1 spf=pass untrusted',
+      ],
+      findings: ['auth.planted-results[high]', 'auth.planted-results[low]'],
+    },
+    {
+      // No arc=pass from the receiver: nothing validated the seal.
+      name: 'an earlier ARC set of the receiver\'s, with no arc=pass recorded',
+      raw: GMAIL_FORWARD.join('').replaceAll('arc=pass (i=1', 'arc=fail (i=1'),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=fail trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=fail trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass untrusted',
+        'mx.google.com i=1 spf=pass untrusted',
+      ],
+      findings: ['auth.planted-results[high]', 'auth.planted-results[low]', 'auth.arc-fail[low]'],
+    },
+  ];
+  for (const row of table) {
+    const r = await analyze(Buffer.from(row.raw), { offline: true });
+    assert.deepEqual(judged(r), row.recorded, row.name);
+    assert.deepEqual(authFindings(r), row.findings, row.name);
+  }
+});
