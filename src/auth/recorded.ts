@@ -25,6 +25,8 @@ export interface TrustedIds {
   ids: Set<string>;
   /** Organisational domains of the receiving side. */
   orgs: Set<string>;
+  /** The receiving operator's authserv-ids outside its organisation (OPERATOR_IDS): its own above the boundary only. */
+  operatorIds: Set<string>;
   orgDomain: OrgDomain;
 }
 
@@ -47,13 +49,34 @@ export function trustedIds(chain: Chain, configured: readonly string[], orgDomai
   const b = boundary !== undefined ? chain.hops[boundary] : undefined;
   if (b?.by && b.by.includes('.')) orgs.add(orgDomain(b.by));
   for (const id of configured) if (id.includes('.')) orgs.add(orgDomain(id));
-  return { ids, orgs, orgDomain };
+  const operatorIds = new Set<string>();
+  for (const org of orgs) for (const id of OPERATOR_IDS.get(org) ?? []) operatorIds.add(id);
+  return { ids, orgs, operatorIds, orgDomain };
 }
+
+/**
+ * Operators whose authserv-id lies outside the domain their servers are named in. Exchange Online's Received lines
+ * name *.protection.outlook.com, *.prod.outlook.com and *.outlook.office365.com hosts, and its own ARC set says:
+ *   ARC-Authentication-Results: i=2; mx.microsoft.com 1; spf=pass (sender ip is 52.100.156.204)
+ *          smtp.rcpttodomain=example.com smtp.mailfrom=sender.example; ...; arc=pass (0 oda=0 ltdi=1)
+ *   ARC-Seal: i=2; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=pass; b=...
+ * Above its own Received lines it is the receiver's, not a foreign id. Below them it is not a claim in the receiver's
+ * name: every Exchange Online organisation seals its outbound mail with that id too (a sending tenant's i=1 set).
+ */
+const OPERATOR_IDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['outlook.com', ['mx.microsoft.com']],
+  ['office365.com', ['mx.microsoft.com']],
+]);
 
 /** Does this authserv-id (or sealer domain) belong to the receiving side, wherever it sits? */
 export function belongsToReceiver(id: string, trusted: TrustedIds): boolean {
   if (id === '') return false;
   return trusted.ids.has(id) || (id.includes('.') && trusted.orgs.has(trusted.orgDomain(id)));
+}
+
+/** The field's authserv-id is the receiving side's: always, or (an operator id) when it sits above the boundary. */
+function isReceiverId(field: HeaderField, id: string, boundary: Hop | undefined, trusted: TrustedIds): boolean {
+  return belongsToReceiver(id, trusted) || (boundary !== undefined && field.index <= boundary.header && trusted.operatorIds.has(id));
 }
 
 /** Header indexes of the trace block directly under the boundary Received (see the top of the file). */
@@ -76,7 +99,7 @@ function judge(field: HeaderField, authservId: string, place: Placement, trusted
   const b = place.boundary;
   if (!b) return { trusted: false, reason: 'no trust boundary in the Received chain, so no position can be trusted' };
   const above = field.index <= b.header;
-  const idOk = belongsToReceiver(authservId, trusted);
+  const idOk = isReceiverId(field, authservId, b, trusted);
   // Every field trusted above the boundary is seen first (fields come top first): one of the same kind and id below
   // it is then the sender's, whatever its place ("only the first per id" below).
   const key = `${field.key}\u0000${authservId}`;
@@ -122,7 +145,7 @@ export function recordedResults(message: Message, chain: Chain, trusted: Trusted
     const field = fields[i]!;
     const parsed = parseAuthResults(field.value, field.key === 'arc-authentication-results');
     const verdict = judge(field, parsed.authservId, place, trusted, seen);
-    const receiverId = belongsToReceiver(parsed.authservId, trusted);
+    const receiverId = isReceiverId(field, parsed.authservId, boundary, trusted);
     for (let k = 0; k < parsed.results.length; k++) out.push(recordedRow(field, parsed, parsed.results[k]!, receiverId, verdict));
   }
   markEarlierArcSets(message, out, trusted);
