@@ -289,7 +289,7 @@ const judged = (r: Awaited<ReturnType<typeof analyze>>) =>
 const authFindings = (r: Awaited<ReturnType<typeof analyze>>) => r.findings.filter((f) => f.id.startsWith('auth.')).map((f) => `${f.id}[${f.severity}]`);
 
 test("recorded results on real receivers' fields: trust decisions and the findings that follow (offline)", async () => {
-  const table: { name: string; raw: string; recorded: string[]; findings: string[]; arc?: string }[] = [
+  const table: { name: string; raw: string; recorded: string[]; findings: string[]; arc?: string; results?: string[] }[] = [
     {
       // Gmail forwarding to Gmail: the first delivery's ARC set i=1 (sealed by google.com, validated by the final
       // receiver's arc=pass) was read as a pass planted in mx.google.com's name, "contradicted" by the forwarder's
@@ -364,11 +364,24 @@ test("recorded results on real receivers' fields: trust decisions and the findin
       findings: [],
       arc: 'pass',
     },
+    {
+      // Exchange Online, an unsigned message: "header.d=none" was reported as a DKIM result for a domain "none".
+      name: 'Exchange Online: header.d=none is no domain',
+      raw: [
+        'Authentication-Results: spf=none (sender IP is 203.0.113.204)\r\n smtp.helo=ip203-0-113-204.cloudhost.example; dkim=none (message not signed)\r\n header.d=none;dmarc=none action=none header.from=;\r\n',
+        HOP,
+        CONTENT,
+      ].join(''),
+      recorded: ['- spf=none trusted', '- dkim=none trusted', '- dmarc=none trusted'],
+      findings: [],
+      results: ['spf=none ip203-0-113-204.cloudhost.example', 'dkim=none', 'dmarc=none', 'arc=unknown'],
+    },
   ];
   for (const row of table) {
     const r = await analyze(Buffer.from(row.raw), { offline: true });
     assert.deepEqual(judged(r), row.recorded, row.name);
     assert.deepEqual(authFindings(r), row.findings, row.name);
     if (row.arc) assert.equal(r.auth.results.find((m) => m.method === 'arc')!.result, row.arc, row.name);
+    if (row.results) assert.deepEqual(r.auth.results.map((m) => `${m.method}=${m.result}${m.domain ? ` ${m.domain}` : ''}`), row.results, row.name);
   }
 });
