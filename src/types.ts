@@ -275,6 +275,12 @@ export interface RecordedResult {
   /** Trusted only when the authserv-id belongs to the trusted side and the header sits at or above the boundary. */
   trusted: boolean;
   trustReason: string;
+  /**
+   * An earlier ARC set's ARC-Authentication-Results below the boundary, in the receiving operator's name: the d= of
+   * the ARC-Seal that signed it, a seal the receiver's own trusted arc=pass validated. Not this delivery's result
+   * (so not trusted), and not planted either.
+   */
+  arcSealer?: string;
 }
 
 export interface AuthReport {

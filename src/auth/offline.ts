@@ -14,9 +14,14 @@ function recordedFor(method: AuthMethod, recorded: RecordedResult[]): RecordedRe
   return pool.filter((r) => r.header === top);
 }
 
+/**
+ * The domain a recorded result is about. Exchange Online fills header.d with the word "none" when nothing was signed
+ * ("dkim=none (message not signed) header.d=none"): no domain, not a domain named none.
+ */
 function domainOf(r: RecordedResult): string | undefined {
   const p = r.properties;
-  const v = p['header.d'] ?? p['header.i'] ?? p['header.from'] ?? p['smtp.mailfrom'] ?? p['smtp.helo'];
+  const d = p['header.d'] !== undefined && p['header.d'].toLowerCase() === 'none' ? undefined : p['header.d'];
+  const v = d ?? p['header.i'] ?? p['header.from'] ?? p['smtp.mailfrom'] ?? p['smtp.helo'];
   if (!v) return undefined;
   return v.slice(v.lastIndexOf('@') + 1).toLowerCase() || undefined;
 }

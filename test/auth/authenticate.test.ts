@@ -244,3 +244,144 @@ test("offline: Exchange Online's action=oreject is read as p=reject", async () =
   const r = await analyze(msg(ar, HOP, CONTENT), { offline: true });
   assert.equal(r.auth.results.find((m) => m.method === 'dmarc')!.details?.['policy'], 'reject');
 });
+
+// Real receivers' fields (anonymised: people and their domains, never the receiver's own names), each with how every
+// recorded result is judged and the auth findings that follow, offline. One row per mistake found in an audit.
+const GMAIL_FORWARD = [
+  'Received: by 2002:a4a:8e45:0:0:0:0:0 with SMTP id z5csp2532955ook;\r\n        Mon, 26 Oct 2020 05:43:29 -0700 (PDT)\r\n',
+  'ARC-Seal: i=2; a=rsa-sha256; t=1603716209; cv=pass;\r\n        d=google.com; s=arc-20160816; b=VhOA==\r\n',
+  'ARC-Authentication-Results: i=2; mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       arc=pass (i=1 spf=pass spfdomain=sender.example dkim=pass dkdomain=sender.example);\r\n       spf=neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) smtp.mailfrom="alice+caf_=bob=gmail.com@fwd.example"\r\n',
+  'Return-Path: <alice+caf_=bob=gmail.com@fwd.example>\r\n',
+  'Received: from mail-sor-f41.google.com (mail-sor-f41.google.com. [209.85.220.41])\r\n        by mx.google.com with SMTPS id p13sor3668128ljj.40.2020.10.26.05.43.29\r\n        for <bob@gmail.com>\r\n        (Google Transport Security);\r\n        Mon, 26 Oct 2020 05:43:29 -0700 (PDT)\r\n',
+  'Received-SPF: neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) client-ip=209.85.220.41;\r\n',
+  'Authentication-Results: mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       arc=pass (i=1 spf=pass spfdomain=sender.example dkim=pass dkdomain=sender.example);\r\n       spf=neutral (google.com: 209.85.220.41 is neither permitted nor denied by best guess record for domain of alice+caf_=bob=gmail.com@fwd.example) smtp.mailfrom="alice+caf_=bob=gmail.com@fwd.example"\r\n',
+  'X-Forwarded-To: bob@gmail.com\r\n',
+  'Received: by 2002:a19:cb97:0:0:0:0:0 with SMTP id b145csp2707879lfg;\r\n        Mon, 26 Oct 2020 05:43:28 -0700 (PDT)\r\n',
+  'ARC-Seal: i=1; a=rsa-sha256; t=1603716206; cv=none;\r\n        d=google.com; s=arc-20160816; b=NXqQ==\r\n',
+  'ARC-Authentication-Results: i=1; mx.google.com;\r\n       dkim=pass header.i=@sender.example header.s=default header.b=TXuCNlsq;\r\n       spf=pass (google.com: domain of alice@sender.example designates 192.0.2.33 as permitted sender) smtp.mailfrom=alice@sender.example\r\n',
+  'Return-Path: <alice@sender.example>\r\n',
+  'Received: from mail.sender.example (mail.sender.example. [192.0.2.33])\r\n        by mx.google.com with ESMTP id l14si4417145lji.270.2020.10.26.05.43.26\r\n        for <alice@fwd.example>;\r\n        Mon, 26 Oct 2020 05:43:26 -0700 (PDT)\r\n',
+  'From: Alice <alice@sender.example>\r\nTo: alice@fwd.example\r\nSubject: ARC test\r\nDate: Mon, 26 Oct 2020 14:43:26 +0200\r\n\r\nHello.\r\n',
+];
+
+// Exchange Online receiving from another Exchange Online tenant (phishing_pot sample-108, the sender anonymised).
+const EXO_TENANT_TO_TENANT = [
+  'Received: from SJ1PR19MB6257.namprd19.prod.outlook.com (::1) by\r\n MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Mon, 7 Nov 2022 09:45:36\r\n +0000\r\n',
+  'Received: from SL2P216CA0195.KORP216.PROD.OUTLOOK.COM (2603:1096:101:1a::11)\r\n by SJ1PR19MB6257.namprd19.prod.outlook.com (2603:10b6:a03:45c::10) with\r\n Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5791.23; Mon, 7 Nov\r\n 2022 09:45:35 +0000\r\n',
+  'Received: from SEYPR03MB6796.apcprd03.prod.outlook.com (2603:1096:101:1a:cafe::6b) by\r\n SL2P216CA0195.outlook.office365.com (2603:1096:101:1a::11) with Microsoft SMTP\r\n Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.5791.26 via Frontend Transport; Mon, 7 Nov 2022 09:45:32 +0000\r\n',
+  'ARC-Seal: i=2; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=pass;\r\n b=j4o6/bGK==\r\n',
+  'ARC-Authentication-Results: i=2; mx.microsoft.com 1; spf=pass (sender ip is\r\n 52.100.156.204) smtp.rcpttodomain=hotmail.com\r\n smtp.mailfrom=tenant.onmicrosoft.com; dmarc=none action=none\r\n header.from=sender.example; dkim=pass (signature was verified)\r\n header.d=tenant.onmicrosoft.com; arc=pass (0 oda=0 ltdi=1)\r\n',
+  'Received: from DU2PR04CA0294.eurprd04.prod.outlook.com (2603:10a6:10:28c::29)\r\n by SEYPR03MB6796.apcprd03.prod.outlook.com (2603:1096:101:8b::5) with\r\n Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5791.26; Mon, 7 Nov\r\n 2022 09:45:31 +0000\r\n',
+  'Received: from DB8EUR05FT020.eop-eur05.prod.protection.outlook.com\r\n (2603:10a6:10:28c:cafe::b2) by DU2PR04CA0294.outlook.office365.com\r\n (2603:10a6:10:28c::29) with Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5791.22 via Frontend\r\n Transport; Mon, 7 Nov 2022 09:45:29 +0000\r\n',
+  'Authentication-Results: spf=pass (sender IP is 52.100.156.204)\r\n smtp.mailfrom=tenant.onmicrosoft.com; dkim=pass (signature was verified)\r\n header.d=tenant.onmicrosoft.com;dmarc=none action=none\r\n header.from=sender.example;compauth=fail reason=001\r\n',
+  'Received-SPF: Pass (protection.outlook.com: domain of tenant.onmicrosoft.com\r\n designates 52.100.156.204 as permitted sender)\r\n receiver=protection.outlook.com; client-ip=52.100.156.204;\r\n helo=NAM10-DM6-obe.outbound.protection.outlook.com; pr=C\r\n',
+  'Received: from NAM10-DM6-obe.outbound.protection.outlook.com (52.100.156.204)\r\n by DB8EUR05FT020.mail.protection.outlook.com (10.233.238.136) with Microsoft\r\n SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.5791.20 via Frontend Transport; Mon, 7 Nov 2022 09:45:28 +0000\r\n',
+  'ARC-Seal: i=1; a=rsa-sha256; s=arcselector9901; d=microsoft.com; cv=none;\r\n b=NIs1S2cT==\r\n',
+  'ARC-Authentication-Results: i=1; mx.microsoft.com 1; spf=pass\r\n smtp.mailfrom=sender.example; dmarc=pass action=none header.from=sender.example;\r\n dkim=pass header.d=sender.example; arc=none\r\n',
+  'Received: from BN8NAM11FT111.eop-nam11.prod.protection.outlook.com\r\n (2603:10b6:408:13f:cafe::98) by BN9PR03CA0804.outlook.office365.com\r\n (2603:10b6:408:13f::29) with Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.5791.26 via Frontend\r\n Transport; Mon, 7 Nov 2022 09:45:25 +0000\r\n',
+  'Received: from mail.sender.example (192.0.2.61) by\r\n BN8NAM11FT111.mail.protection.outlook.com (10.13.177.54) with Microsoft SMTP\r\n Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id\r\n 15.20.5791.20 via Frontend Transport; Mon, 7 Nov 2022 09:45:25 +0000\r\n',
+  'From: Alice <alice@sender.example>\r\nTo: bob@hotmail.com\r\nSubject: hi\r\nDate: Mon, 7 Nov 2022 09:45:20 +0000\r\n\r\nHello.\r\n',
+];
+
+/** "authserv-id i=N method=result trusted|sealed:d|untrusted", per recorded result, top first. */
+const judged = (r: Awaited<ReturnType<typeof analyze>>) =>
+  r.auth.recorded.map((x) => `${x.authservId || '-'}${x.instance !== undefined ? ` i=${x.instance}` : ''} ${x.method}=${x.result} ${x.trusted ? 'trusted' : x.arcSealer ? `sealed:${x.arcSealer}` : 'untrusted'}`);
+const authFindings = (r: Awaited<ReturnType<typeof analyze>>) => r.findings.filter((f) => f.id.startsWith('auth.')).map((f) => `${f.id}[${f.severity}]`);
+
+test("recorded results on real receivers' fields: trust decisions and the findings that follow (offline)", async () => {
+  const table: { name: string; raw: string; recorded: string[]; findings: string[]; arc?: string; results?: string[] }[] = [
+    {
+      // Gmail forwarding to Gmail: the first delivery's ARC set i=1 (sealed by google.com, validated by the final
+      // receiver's arc=pass) was read as a pass planted in mx.google.com's name, "contradicted" by the forwarder's
+      // spf=neutral for another MAIL FROM: high, and a forged verdict on genuine mail.
+      name: 'Gmail: an earlier ARC set of its own, below the boundary',
+      raw: GMAIL_FORWARD.join(''),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=pass trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=pass trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass sealed:google.com',
+        'mx.google.com i=1 spf=pass sealed:google.com',
+      ],
+      findings: [],
+    },
+    {
+      // The same set sealed by another domain: anyone can seal a set claiming mx.google.com; still a planted claim.
+      name: 'an earlier ARC set in the receiver\'s name, sealed by someone else',
+      raw: GMAIL_FORWARD.join('').replace('cv=none;\r\n        d=google.com', 'cv=none;\r\n        d=sender.example'),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=pass trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=pass trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass untrusted',
+        'mx.google.com i=1 spf=pass untrusted',
+      ],
+      findings: ['auth.planted-results[high]', 'auth.planted-results[low]'],
+    },
+    {
+      // No arc=pass from the receiver: nothing validated the seal.
+      name: 'an earlier ARC set of the receiver\'s, with no arc=pass recorded',
+      raw: GMAIL_FORWARD.join('').replaceAll('arc=pass (i=1', 'arc=fail (i=1'),
+      recorded: [
+        'mx.google.com i=2 dkim=pass trusted',
+        'mx.google.com i=2 arc=fail trusted',
+        'mx.google.com i=2 spf=neutral trusted',
+        'mx.google.com dkim=pass trusted',
+        'mx.google.com arc=fail trusted',
+        'mx.google.com spf=neutral trusted',
+        'mx.google.com i=1 dkim=pass untrusted',
+        'mx.google.com i=1 spf=pass untrusted',
+      ],
+      findings: ['auth.planted-results[high]', 'auth.planted-results[low]', 'auth.arc-fail[low]'],
+    },
+    {
+      // Exchange Online's own ARC-Authentication-Results (authserv-id mx.microsoft.com, sealed d=microsoft.com) above
+      // its own Received lines (*.outlook.com, *.office365.com) was "a foreign authserv-id": its arc=pass unread,
+      // arc unknown offline. Below the boundary the same id is the sending tenant's set: neither trusted nor a
+      // claim in the receiver's name (no planted-results for it).
+      name: 'Exchange Online: its own ARC set above the boundary',
+      raw: EXO_TENANT_TO_TENANT.join(''),
+      recorded: [
+        'mx.microsoft.com i=2 spf=pass trusted',
+        'mx.microsoft.com i=2 dmarc=none trusted',
+        'mx.microsoft.com i=2 dkim=pass trusted',
+        'mx.microsoft.com i=2 arc=pass trusted',
+        '- spf=pass trusted',
+        '- dkim=pass trusted',
+        '- dmarc=none trusted',
+        '- compauth=fail trusted',
+        'mx.microsoft.com i=1 spf=pass untrusted',
+        'mx.microsoft.com i=1 dmarc=pass untrusted',
+        'mx.microsoft.com i=1 dkim=pass untrusted',
+        'mx.microsoft.com i=1 arc=none untrusted',
+      ],
+      findings: [],
+      arc: 'pass',
+    },
+    {
+      // Exchange Online, an unsigned message: "header.d=none" was reported as a DKIM result for a domain "none".
+      name: 'Exchange Online: header.d=none is no domain',
+      raw: [
+        'Authentication-Results: spf=none (sender IP is 203.0.113.204)\r\n smtp.helo=ip203-0-113-204.cloudhost.example; dkim=none (message not signed)\r\n header.d=none;dmarc=none action=none header.from=;\r\n',
+        HOP,
+        CONTENT,
+      ].join(''),
+      recorded: ['- spf=none trusted', '- dkim=none trusted', '- dmarc=none trusted'],
+      findings: [],
+      results: ['spf=none ip203-0-113-204.cloudhost.example', 'dkim=none', 'dmarc=none', 'arc=unknown'],
+    },
+  ];
+  for (const row of table) {
+    const r = await analyze(Buffer.from(row.raw), { offline: true });
+    assert.deepEqual(judged(r), row.recorded, row.name);
+    assert.deepEqual(authFindings(r), row.findings, row.name);
+    if (row.arc) assert.equal(r.auth.results.find((m) => m.method === 'arc')!.result, row.arc, row.name);
+    if (row.results) assert.deepEqual(r.auth.results.map((m) => `${m.method}=${m.result}${m.domain ? ` ${m.domain}` : ''}`), row.results, row.name);
+  }
+});

@@ -26,7 +26,8 @@ export const authPlantedResults = defineRule({
   explain:
     'Receivers record their checks in Authentication-Results. A sender who writes "dmarc=pass" in the receiver\'s name hopes that a mail client or filter trusts it. A genuine receiver adds its results at or above its own Received line (RFC 8601 5) and removes copies of its own id; a pass there that the real checks contradict is forged.',
   check: ({ auth, message }) => {
-    const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && r.receiverId === true);
+    // An earlier ARC set sealed by the receiver's operator and validated by its arc=pass is that operator's, not planted.
+    const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && r.receiverId === true && r.arcSealer === undefined);
     const proven = planted.map((r) => ({ r, why: contradiction(r, auth) }));
     const high = proven.filter((p) => p.why);
     const unconfirmed = proven.filter((p) => !p.why);
