@@ -28,9 +28,11 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
   const boundary = r.boundary;
   const fromDomain = r.identity.from[0]?.domain;
   // A report whose container is forged says nothing true about who reported what: its reporter and feedback type
-  // are not counted (a forged ARF report would put any name it likes at the top of the reporters).
-  const believed = r.container?.wrapper?.verdict !== 'forged';
-  const reporter = believed ? r.container?.reporter : undefined;
+  // are not counted (a forged ARF report would put any name it likes at the top of the reporters). A report that holds
+  // no original (redacted) is the message analysed, so its own verdict is the container's: it has no `wrapper`.
+  const container = r.container;
+  const believed = container?.wrapper?.verdict !== 'forged' && !(container?.embedded === 'none' && r.verdict === 'forged');
+  const reporter = believed ? container?.reporter : undefined;
   // One shape for every report's fact, an absent value undefined (the tally skips those): cheaper to build and to
   // clone across the worker boundary than an object grown key by key.
   return {
@@ -42,7 +44,7 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
     dmarcFailDomain: fromDomain && authOutcome(r, 'dmarc') === 'fail' ? fromDomain : undefined,
     relays: boundary ? relaysBelow(r.hops, boundary.hop) : undefined,
     reporter: reporter ? reporter.toLowerCase() : undefined,
-    feedbackType: (believed && r.container?.feedbackType) || undefined,
+    feedbackType: (believed && container?.feedbackType) || undefined,
   };
 }
 

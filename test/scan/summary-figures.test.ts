@@ -1,0 +1,47 @@
+// The scan summary's figures against the records they summarise, as a user runs the scan: each figure recounted from
+// the NDJSON by the definition the README gives (Batch scans, Summary).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { scratchDir } from '../helpers/scratch.js';
+
+const records = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
+
+/** Scan a folder offline; the records and the JSON summary. */
+function scan(dir: string, args: string[] = []): { recs: Record<string, any>[]; summary: Record<string, any>; stderr: string } {
+  const out = join(dir, 'out.ndjson');
+  const summary = join(dir, 'summary.json');
+  const r = runCli(['scan', '--offline', '--at', '2026-01-01T00:00:00Z', '--out', out, '--summary', summary, ...args, dir]);
+  assert.equal(r.code, 0, r.stderr);
+  return { recs: records(readFileSync(out, 'utf8')), summary: JSON.parse(readFileSync(summary, 'utf8')), stderr: r.stderr };
+}
+
+/** An ARF report (RFC 5965) whose original part was redacted: it holds no header field, so the report is analysed itself. */
+const redactedReport = (n: number, fromFields: string) =>
+  `Received: from fbl.isp.example (fbl.isp.example [192.0.2.10])\n\tby mx.desk.example (Postfix) with ESMTP id A${n}\n\tfor <abuse@desk.example>; Mon, 01 Jan 2024 10:00:0${n} +0000\n` +
+  `${fromFields}To: abuse@desk.example\nSubject: Abuse report ${n}\nDate: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <r${n}@isp.example>\n` +
+  'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="b1"\n\n' +
+  '--b1\nContent-Type: text/plain\n\nAn abuse report.\n\n' +
+  '--b1\nContent-Type: message/feedback-report\n\nFeedback-Type: fraud\nUser-Agent: test/1.0\nVersion: 1\n\n' +
+  '--b1\nContent-Type: message/rfc822\n\nREDACTED\n\n--b1--\n';
+
+test('a forged report analysed as itself (its original redacted): its reporter and feedback type are not counted', () => {
+  const dir = scratchDir('summary-forged-report');
+  // Two From fields: the reader sees one author, DMARC checks another (identity.ambiguous-from, high).
+  writeFileSync(join(dir, '1-forged.eml'), redactedReport(1, 'From: <abuse@bank.example>\nFrom: Feedback Loop <fbl@isp.example>\n'));
+  writeFileSync(join(dir, '2-plain.eml'), redactedReport(2, 'From: Feedback Loop <fbl@isp.example>\n'));
+  const { recs, summary } = scan(dir);
+  assert.deepEqual(
+    recs.map((r) => [r.container?.kind, r.container?.embedded, r.container?.reporter, r.verdict]),
+    [
+      ['arf', 'none', 'abuse@bank.example', 'forged'],
+      ['arf', 'none', 'fbl@isp.example', recs[1]!.verdict],
+    ],
+  );
+  assert.notEqual(recs[1]!.verdict, 'forged');
+  // The forged one keeps its metadata in its record, but the summary believes only the other.
+  assert.deepEqual(summary.top.reporters, [{ key: 'fbl@isp.example', count: 1 }]);
+  assert.deepEqual(summary.top.feedbackTypes, [{ key: 'fraud', count: 1 }]);
+});
