@@ -45,3 +45,21 @@ test('a forged report analysed as itself (its original redacted): its reporter a
   assert.deepEqual(summary.top.reporters, [{ key: 'fbl@isp.example', count: 1 }]);
   assert.deepEqual(summary.top.feedbackTypes, [{ key: 'fraud', count: 1 }]);
 });
+
+const dated = (n: number, date: string) =>
+  `Received: from mail.sender.example (mail.sender.example [192.0.2.${n}])\n\tby mx.receiver.example (Postfix) with ESMTP id A${n}\n\tfor <u@receiver.example>; ${date}\n` +
+  `From: a@sender.example\nTo: u@receiver.example\nSubject: t${n}\nDate: Mon, 01 Jan 2024 10:00:00 +0000\nMessage-ID: <${n}@sender.example>\n\nbody\n`;
+
+test('time span: the earliest and the latest boundary time, also past the years 0-9999 (a signed six-digit ISO year)', () => {
+  const dir = scratchDir('summary-time-span');
+  // Dates a hostile header can write: in UTC they fall in the year 10000 and the year -1.
+  const dates = ['Fri, 31 Dec 9999 23:59:59 -1200', 'Mon, 01 Jan 2024 10:00:00 +0000', 'Sat, 01 Jan 0000 00:30:00 +0200', 'Sat, 01 Jan 0000 00:30:00 +0100'];
+  dates.forEach((d, i) => writeFileSync(join(dir, `${i + 1}.eml`), dated(i + 1, d)));
+  const { recs, summary, stderr } = scan(dir);
+  const times = recs.map((r) => r.hops[r.boundary.hop].timestamp as string);
+  assert.deepEqual(times, ['+010000-01-01T11:59:59.000Z', '2024-01-01T10:00:00.000Z', '-000001-12-31T22:30:00.000Z', '-000001-12-31T23:30:00.000Z']);
+  const byInstant = [...times].sort((a, b) => Date.parse(a) - Date.parse(b));
+  assert.deepEqual(summary.timeSpan, { first: byInstant[0], last: byInstant.at(-1) });
+  assert.deepEqual(summary.timeSpan, { first: '-000001-12-31T22:30:00.000Z', last: '+010000-01-01T11:59:59.000Z' });
+  assert.match(stderr, /time span\s*│ -000001-12-31T22:30:00\.000Z \.\. \+010000-01-01T11:59:59\.000Z/);
+});

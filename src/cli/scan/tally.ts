@@ -186,6 +186,16 @@ export function badTallyField(v: unknown): string | undefined {
   return bad && `tally.${bad}`;
 }
 
+/**
+ * Whether the ISO time a is before b. Years 0-9999 ("2024-01-01T10:00:00.000Z") sort as text, the cheap way; outside
+ * them toISOString writes a signed six-digit year ("+010000-...", "-000001-..."), which sorts before every four-digit
+ * one as text: a Received date of 31 Dec 9999 in a zone west of UTC became the first time of the span.
+ */
+function isEarlier(a: string, b: string): boolean {
+  const digits = (s: string) => s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
+  return digits(a) && digits(b) ? a < b : Date.parse(a) < Date.parse(b);
+}
+
 function bump(map: Counts, key: string | undefined): void {
   if (key === undefined || key === '') return;
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -220,8 +230,8 @@ export class Tally {
     this.reporters.bump(fact.reporter);
     this.feedbackTypes.bump(fact.feedbackType);
     if (fact.boundaryTime) {
-      if (this.firstTime === undefined || fact.boundaryTime < this.firstTime) this.firstTime = fact.boundaryTime;
-      if (this.lastTime === undefined || fact.boundaryTime > this.lastTime) this.lastTime = fact.boundaryTime;
+      if (this.firstTime === undefined || isEarlier(fact.boundaryTime, this.firstTime)) this.firstTime = fact.boundaryTime;
+      if (this.lastTime === undefined || isEarlier(this.lastTime, fact.boundaryTime)) this.lastTime = fact.boundaryTime;
     }
   }
 
