@@ -5,14 +5,16 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const records = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, any>);
 
-/** Scan a folder offline; the records and the JSON summary. */
+/** Scan a folder offline; the records and the JSON summary (written to a scratch folder: never into the corpus). */
 function scan(dir: string, args: string[] = []): { recs: Record<string, any>[]; summary: Record<string, any>; stderr: string } {
-  const out = join(dir, 'out.ndjson');
-  const summary = join(dir, 'summary.json');
+  const outputs = scratchDir('summary-out');
+  const out = join(outputs, 'out.ndjson');
+  const summary = join(outputs, 'summary.json');
   const r = runCli(['scan', '--offline', '--at', '2026-01-01T00:00:00Z', '--out', out, '--summary', summary, ...args, dir]);
   assert.equal(r.code, 0, r.stderr);
   return { recs: records(readFileSync(out, 'utf8')), summary: JSON.parse(readFileSync(summary, 'utf8')), stderr: r.stderr };
@@ -62,4 +64,31 @@ test('time span: the earliest and the latest boundary time, also past the years 
   assert.deepEqual(summary.timeSpan, { first: byInstant[0], last: byInstant.at(-1) });
   assert.deepEqual(summary.timeSpan, { first: '-000001-12-31T22:30:00.000Z', last: '+010000-01-01T11:59:59.000Z' });
   assert.match(stderr, /time span\s*│ -000001-12-31T22:30:00\.000Z \.\. \+010000-01-01T11:59:59\.000Z/);
+});
+
+/** The rows of the stderr summary table, block by block: [first cell, second cell]. */
+function tableBlocks(stderr: string): [string, string][][] {
+  const blocks: [string, string][][] = [];
+  for (const line of stderr.split('\n')) {
+    if (line.startsWith('┌')) blocks.push([]);
+    else if (line.startsWith('│')) blocks.at(-1)!.push(line.split('│').slice(1, 3).map((c) => c.trim()) as [string, string]);
+  }
+  return blocks;
+}
+
+test('the stderr table says what the JSON summary says: totals, verdicts, every finding and error, the top lists', () => {
+  const { summary: s, stderr } = scan(corpusPath('suites'), ['--jobs', '2']);
+  assert.ok(Object.keys(s.findings).length > 20, 'enough distinct findings to fill the table');
+  const [overview, ...lists] = tableBlocks(stderr);
+  const o = new Map(overview);
+  assert.equal(o.get('messages'), String(s.messages));
+  assert.equal(o.get('analysed'), String(s.reports));
+  assert.equal(Number(o.get('errors')), Object.values(s.errors as Record<string, number>).reduce((a, b) => a + b, 0));
+  assert.deepEqual(Object.fromEntries([...o].filter(([k]) => k.startsWith('verdict ')).map(([k, v]) => [k.slice(8), Number(v)])), s.verdicts);
+  const table = new Map(lists.map((block) => [block[0]![0], block.slice(1).map(([key, count]) => ({ key, count: Number(count) }))]));
+  const rows = (counts: Record<string, number>) => Object.entries(counts).map(([key, count]) => ({ key, count }));
+  assert.deepEqual(table.get('finding'), rows(s.findings));
+  assert.deepEqual(table.get('error'), rows(s.errors));
+  const tops: [string, string][] = [['boundary IP', 'boundaryIps'], ['From domain failing DMARC', 'dmarcFailFromDomains'], ['relay below the boundary', 'relaysBelowBoundary'], ['reporter', 'reporters'], ['feedback type', 'feedbackTypes']];
+  for (const [title, key] of tops) assert.deepEqual(table.get(title) ?? [], s.top[key], title);
 });
