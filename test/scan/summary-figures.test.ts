@@ -2,7 +2,7 @@
 // the NDJSON by the definition the README gives (Batch scans, Summary).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -76,8 +76,76 @@ function tableBlocks(stderr: string): [string, string][][] {
   return blocks;
 }
 
+/** The peer suites: ARF and DMARC failure reports, forwards, bounces, files that are no mail. Scanned once. */
+let suites: ReturnType<typeof scan> | undefined;
+const suitesScan = () => (suites ??= scan(corpusPath('suites'), ['--jobs', '2']));
+
+/** The summary's figures recounted from the records, by the README's definitions (Batch scans, Summary). */
+function recount(recs: Record<string, any>[]) {
+  const counts = () => new Map<string, number>();
+  const add = (m: Map<string, number>, key: string | undefined) => key && m.set(key, (m.get(key) ?? 0) + 1);
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key, count]) => ({ key, count }));
+  const all = (m: Map<string, number>) => Object.fromEntries(sorted(m).map((r) => [r.key, r.count]));
+  const c = { errors: counts(), verdicts: counts(), findings: counts(), ips: counts(), dmarc: counts(), relays: counts(), reporters: counts(), types: counts() };
+  const times: string[] = [];
+  for (const r of recs) {
+    if (r.error) {
+      add(c.errors, r.error.code);
+      continue;
+    }
+    add(c.verdicts, r.verdict);
+    for (const id of new Set<string>(r.findings.map((f: { id: string }) => f.id))) add(c.findings, id);
+    if (r.boundary) {
+      add(c.ips, r.boundary.ip);
+      const time = r.hops.find((h: { index: number }) => h.index === r.boundary.hop)?.timestamp;
+      if (time) times.push(time);
+      const relays = new Set<string>(r.hops.filter((h: { index: number; by?: string }) => h.index < r.boundary.hop && h.by).map((h: { by: string }) => h.by.toLowerCase()));
+      for (const relay of relays) add(c.relays, relay);
+    }
+    const dmarc = r.auth.results.find((a: { method: string }) => a.method === 'dmarc')?.result ??
+      r.auth.recorded.find((a: { trusted: boolean; method: string }) => a.trusted && a.method.toLowerCase() === 'dmarc')?.result.toLowerCase();
+    if (dmarc === 'fail') add(c.dmarc, r.identity.from[0]?.domain);
+    const forged = r.container?.wrapper?.verdict === 'forged' || (r.container?.embedded === 'none' && r.verdict === 'forged');
+    if (r.container && !forged) {
+      add(c.reporters, r.container.reporter?.toLowerCase());
+      add(c.types, r.container.feedbackType);
+    }
+  }
+  times.sort((a, b) => Date.parse(a) - Date.parse(b));
+  const reports = recs.filter((r) => !r.error).length;
+  return {
+    messages: recs.length,
+    reports,
+    errors: all(c.errors),
+    verdicts: all(c.verdicts),
+    findings: all(c.findings),
+    top: {
+      boundaryIps: sorted(c.ips).slice(0, 10),
+      dmarcFailFromDomains: sorted(c.dmarc).slice(0, 10),
+      relaysBelowBoundary: sorted(c.relays).slice(0, 10),
+      reporters: sorted(c.reporters).slice(0, 10),
+      feedbackTypes: sorted(c.types).slice(0, 10),
+    },
+    timeSpan: times.length ? { first: times[0], last: times.at(-1) } : {},
+  };
+}
+
+test('every summary figure recounted from the NDJSON of a scan of the peer suites', () => {
+  const { recs, summary } = suitesScan();
+  const want = recount(recs);
+  assert.ok(want.top.reporters.length > 0 && want.top.feedbackTypes.length > 0 && want.top.relaysBelowBoundary.length > 0);
+  assert.deepEqual(
+    { messages: summary.messages, reports: summary.reports, errors: summary.errors, verdicts: summary.verdicts, findings: summary.findings, top: summary.top, timeSpan: summary.timeSpan },
+    want,
+  );
+  // Each file of the suites is one line (no mbox among them); an unwrapped report's line is its whole file.
+  const files = recs.map((r) => (r.source.parent ?? r.source).path as string);
+  assert.equal(new Set(files).size, recs.length);
+  assert.equal(summary.bytes, files.reduce((total, path) => total + statSync(path).size, 0));
+});
+
 test('the stderr table says what the JSON summary says: totals, verdicts, every finding and error, the top lists', () => {
-  const { summary: s, stderr } = scan(corpusPath('suites'), ['--jobs', '2']);
+  const { summary: s, stderr } = suitesScan();
   assert.ok(Object.keys(s.findings).length > 20, 'enough distinct findings to fill the table');
   const [overview, ...lists] = tableBlocks(stderr);
   const o = new Map(overview);
