@@ -28,9 +28,11 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
   const boundary = r.boundary;
   const fromDomain = r.identity.from[0]?.domain;
   // A report whose container is forged says nothing true about who reported what: its reporter and feedback type
-  // are not counted (a forged ARF report would put any name it likes at the top of the reporters).
-  const believed = r.container?.wrapper?.verdict !== 'forged';
-  const reporter = believed ? r.container?.reporter : undefined;
+  // are not counted (a forged ARF report would put any name it likes at the top of the reporters). A report that holds
+  // no original (redacted) is the message analysed, so its own verdict is the container's: it has no `wrapper`.
+  const container = r.container;
+  const believed = container?.wrapper?.verdict !== 'forged' && !(container?.embedded === 'none' && r.verdict === 'forged');
+  const reporter = believed ? container?.reporter : undefined;
   // One shape for every report's fact, an absent value undefined (the tally skips those): cheaper to build and to
   // clone across the worker boundary than an object grown key by key.
   return {
@@ -42,7 +44,7 @@ export function factOf(record: ScanRecord, bytes: number): ScanFact {
     dmarcFailDomain: fromDomain && authOutcome(r, 'dmarc') === 'fail' ? fromDomain : undefined,
     relays: boundary ? relaysBelow(r.hops, boundary.hop) : undefined,
     reporter: reporter ? reporter.toLowerCase() : undefined,
-    feedbackType: (believed && r.container?.feedbackType) || undefined,
+    feedbackType: (believed && container?.feedbackType) || undefined,
   };
 }
 
@@ -184,6 +186,16 @@ export function badTallyField(v: unknown): string | undefined {
   return bad && `tally.${bad}`;
 }
 
+/**
+ * Whether the ISO time a is before b. Years 0-9999 ("2024-01-01T10:00:00.000Z") sort as text, the cheap way; outside
+ * them toISOString writes a signed six-digit year ("+010000-...", "-000001-..."), which sorts before every four-digit
+ * one as text: a Received date of 31 Dec 9999 in a zone west of UTC became the first time of the span.
+ */
+function isEarlier(a: string, b: string): boolean {
+  const digits = (s: string) => s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
+  return digits(a) && digits(b) ? a < b : Date.parse(a) < Date.parse(b);
+}
+
 function bump(map: Counts, key: string | undefined): void {
   if (key === undefined || key === '') return;
   map.set(key, (map.get(key) ?? 0) + 1);
@@ -218,8 +230,8 @@ export class Tally {
     this.reporters.bump(fact.reporter);
     this.feedbackTypes.bump(fact.feedbackType);
     if (fact.boundaryTime) {
-      if (this.firstTime === undefined || fact.boundaryTime < this.firstTime) this.firstTime = fact.boundaryTime;
-      if (this.lastTime === undefined || fact.boundaryTime > this.lastTime) this.lastTime = fact.boundaryTime;
+      if (this.firstTime === undefined || isEarlier(fact.boundaryTime, this.firstTime)) this.firstTime = fact.boundaryTime;
+      if (this.lastTime === undefined || isEarlier(this.lastTime, fact.boundaryTime)) this.lastTime = fact.boundaryTime;
     }
   }
 
