@@ -1,20 +1,36 @@
 import { defineRule } from '../define.js';
 import type { AuthReport, RecordedResult } from '../../types.js';
 
+/** The name a result is about: DKIM's signing domain, SPF's MAIL FROM (or HELO) domain, DMARC's From domain. */
+function identityOf(r: RecordedResult): string | undefined {
+  const p = r.properties;
+  const name = r.method === 'dkim' ? (p['header.d'] ?? p['header.i']) : r.method === 'spf' ? (p['smtp.mailfrom'] ?? p['smtp.helo']) : r.method === 'dmarc' ? p['header.from'] : undefined;
+  // The domain of an address, angle brackets and all (Zoho writes header.from=<noreply@...>).
+  return name?.slice(name.lastIndexOf('@') + 1).replace(/[<>\s]/g, '').toLowerCase() || undefined;
+}
+
+/** Results that settle nothing either way: the receiver could not tell, or found no policy that would fail it (Microsoft's bestguesspass). */
+const UNDECIDED = new Set(['unknown', 'temperror', 'bestguesspass']);
+
 /**
- * Is a planted "pass" contradicted by evidence we trust: the receiver's own recorded result for the method, or
- * our computed one? Only then is it proof of forgery. Without a contradiction it is an unverifiable claim:
- * some receivers (Proton's rspamd milter, for one) do write their results below the sender's Received lines.
+ * What evidence we trust says of a planted "pass": the receiver's own recorded result for the method and the same
+ * name, or our computed one. A contradiction is proof of forgery; a trusted pass confirms it (a copy of the truth);
+ * neither leaves an unverifiable claim: some receivers (Proton's rspamd milter, for one) do write their results
+ * below the sender's Received lines. A result about another name (the forwarder's MAIL FROM, another signature)
+ * says nothing about this one.
  */
-function contradiction(r: RecordedResult, auth: AuthReport): string | undefined {
-  const theirs = auth.recorded.find((x) => x.trusted && x.method === r.method);
-  if (theirs && theirs.result !== 'pass') return `the receiver itself recorded ${r.method}=${theirs.result} (header ${theirs.header})`;
-  if (auth.mode !== 'computed') return undefined;
-  const ours = auth.results.filter((x) => x.method === r.method);
-  if (ours.length && !ours.some((x) => x.result === 'pass') && ours.some((x) => x.result === 'fail' || x.result === 'softfail')) {
-    return `we compute ${r.method}=${ours.find((x) => x.result === 'fail' || x.result === 'softfail')!.result}`;
-  }
-  return undefined;
+function judged(r: RecordedResult, auth: AuthReport): { contradiction?: string; confirmed?: true } {
+  const name = identityOf(r);
+  const same = (other: string | undefined) => name === undefined || other === undefined || other.toLowerCase() === name;
+  const theirs = auth.recorded.filter((x) => x.trusted && x.method === r.method && same(identityOf(x)));
+  if (theirs.some((x) => x.result === 'pass')) return { confirmed: true };
+  const against = theirs.find((x) => !UNDECIDED.has(x.result));
+  if (against) return { contradiction: `the receiver itself recorded ${r.method}=${against.result} (header ${against.header})` };
+  if (auth.mode !== 'computed') return {};
+  const ours = auth.results.filter((x) => x.method === r.method && same(x.domain));
+  if (ours.some((x) => x.result === 'pass')) return { confirmed: true };
+  const failed = ours.find((x) => x.result === 'fail' || x.result === 'softfail');
+  return failed ? { contradiction: `we compute ${r.method}=${failed.result}` } : {};
 }
 
 export const authPlantedResults = defineRule({
@@ -22,15 +38,15 @@ export const authPlantedResults = defineRule({
   severity: 'high',
   title: 'A forged Authentication-Results header claims a pass in the receiver\'s name',
   description:
-    'An Authentication-Results or ARC-Authentication-Results header names the receiving side\'s authserv-id and reports a pass, but sits below the trust boundary, where the sender can have written it. High when the receiver\'s own result or ours contradicts it; low when nothing can confirm or refute it.',
+    'An Authentication-Results or ARC-Authentication-Results header names the receiving side\'s authserv-id and reports a pass, but sits below the trust boundary, where the sender can have written it. High when the receiver\'s own result for the same name (signing domain, MAIL FROM, From domain) or ours contradicts it; low when nothing can confirm or refute it; no finding when the receiver\'s own pass confirms it.',
   explain:
     'Receivers record their checks in Authentication-Results. A sender who writes "dmarc=pass" in the receiver\'s name hopes that a mail client or filter trusts it. A genuine receiver adds its results at or above its own Received line (RFC 8601 5) and removes copies of its own id; a pass there that the real checks contradict is forged.',
   check: ({ auth, message }) => {
     // An earlier ARC set sealed by the receiver's operator and validated by its arc=pass is that operator's, not planted.
     const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && r.receiverId === true && r.arcSealer === undefined);
-    const proven = planted.map((r) => ({ r, why: contradiction(r, auth) }));
+    const proven = planted.map((r) => ({ r, ...judged(r, auth) })).map(({ r, contradiction, confirmed }) => ({ r, why: contradiction, confirmed }));
     const high = proven.filter((p) => p.why);
-    const unconfirmed = proven.filter((p) => !p.why);
+    const unconfirmed = proven.filter((p) => !p.why && !p.confirmed);
     const evidenceOf = (rows: RecordedResult[]) =>
       [...new Set(rows.map((r) => r.header))].map((i) => ({ header: message.headers[i]!.name, index: i, text: message.headers[i]!.raw }));
     const claims = (rows: { r: RecordedResult; why?: string | undefined }[]) => rows.map(({ r, why }) => ({ method: r.method, result: r.result, header: r.header, authservId: r.authservId, ...(why ? { contradictedBy: why } : {}) }));
