@@ -16,6 +16,7 @@
 // local steps are its own.
 import type { Chain, Hop, Message, TrustConfig } from '../types.js';
 import { ipScope } from './ip.js';
+import { providerFamily } from './names.js';
 import { parseReceived } from './parse.js';
 import { believableClientName, isSharedOutbound, matchingEntry, nameMatches, parseTrustEntries, recordedOrgHints, registrableDomain, type TrustEntry } from './trust.js';
 
@@ -85,6 +86,17 @@ interface Ours {
   explicit: boolean;
 }
 
+/**
+ * A domain of the receiving side, with the rest of its big provider's family: Microsoft's servers hand over between
+ * outlook.com, office365.com and exchangelabs.com names ("from DUZPR01CA0055.eurprd01.prod.exchangelabs.com by
+ * CH3PR19MB8126.namprd19.prod.outlook.com"), which put the boundary on Microsoft's own internal hop.
+ */
+function addOrganisation(ours: Ours, domain: string, why: string): void {
+  for (const d of providerFamily(domain) ?? [domain]) {
+    if (!ours.orgs.has(d)) ours.orgs.set(d, d === domain ? why : `${why}, the same provider as ${domain}`);
+  }
+}
+
 /** Marks every hop and returns the index of the boundary hop (undefined when every hop is the receiver's own). */
 function decideTrust(hops: Hop[], message: Message, config: TrustConfig): number | undefined {
   const entries = parseTrustEntries(config.trust);
@@ -102,10 +114,10 @@ function decideTrust(hops: Hop[], message: Message, config: TrustConfig): number
     const limit = older ? older.header : hop.header;
     for (let k = 0; k < hints.length; k++) {
       const h = hints[k]!;
-      if (h.header < limit && !ours.orgs.has(h.domain)) ours.orgs.set(h.domain, h.source);
+      if (h.header < limit) addOrganisation(ours, h.domain, h.source);
     }
     const writer = registrableDomain(hop.by);
-    if (!ours.explicit && writer && !ours.orgs.has(writer)) ours.orgs.set(writer, `${i === hops.length - 1 ? 'the topmost receiver' : 'a trusted receiver'} ${hop.by}`);
+    if (!ours.explicit && writer) addOrganisation(ours, writer, `${i === hops.length - 1 ? 'the topmost receiver' : 'a trusted receiver'} ${hop.by}`);
 
     const reason = clientIsOurs(hop, ours);
     if (reason) {

@@ -34,6 +34,24 @@ test('a HELO naming the receiver\'s organisation from an outside address does no
   assert.equal(chain.hops[0]!.trust, 'untrusted');
 });
 
+// phishing_pot/sample-1224.eml: from Gmail to an Exchange Online mailbox, whose own servers hand over between
+// outlook.com, office365.com and exchangelabs.com names.
+const M365_EXCHANGELABS = [
+  'from CH3PR19MB8126.namprd19.prod.outlook.com (2603:10b6:610:17e::13) by MN0PR19MB6312.namprd19.prod.outlook.com with HTTPS; Sun, 3 Sep 2023 00:53:31 +0000',
+  'from DUZPR01CA0055.eurprd01.prod.exchangelabs.com (2603:10a6:10:469::19) by CH3PR19MB8126.namprd19.prod.outlook.com (2603:10b6:610:17e::13) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6745.27; Sun, 3 Sep 2023 00:53:31 +0000',
+  'from DB3EUR04FT019.eop-eur04.prod.protection.outlook.com (2603:10a6:10:469:cafe::db) by DUZPR01CA0055.outlook.office365.com (2603:10a6:10:469::19) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6745.28 via Frontend Transport; Sun, 3 Sep 2023 00:53:30 +0000',
+  'from mail-vk1-f180.google.com (209.85.221.180) by DB3EUR04FT019.mail.protection.outlook.com (10.152.25.26) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.6745.22 via Frontend Transport; Sun, 3 Sep 2023 00:53:29 +0000',
+];
+
+test('Microsoft 365: an exchangelabs.com hop is the provider\'s own, the boundary is its frontend\'s intake', () => {
+  // The receivers are outlook.com; exchangelabs.com was "outside the receiving side", so the boundary sat on
+  // Microsoft's internal hop, and the receiver's own Authentication-Results under it went untrusted.
+  const chain = chainOf(M365_EXCHANGELABS);
+  assert.equal(chain.hops[chain.boundary!]!.from?.ip, '209.85.221.180');
+  assert.deepEqual(chain.hops.map((h) => h.trust), ['boundary', 'trusted', 'trusted', 'trusted']);
+  assert.match(chain.hops[2]!.trustReason, /exchangelabs\.com, the receiving side's organisation \(.*the same provider as outlook\.com\)/);
+});
+
 // spamassassin/spam-2/00005.eml (recipient anonymised): fetchmail fetched the mailbox at webnote.net over POP3 and
 // handed it to the local Postfix. The mailbox's server is the recipient's own: the message entered where webnote.net's
 // Sendmail accepted it from 66.60.167.66, not where fetchmail fetched it.
