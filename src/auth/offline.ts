@@ -53,6 +53,15 @@ function recordedPolicy(r: RecordedResult): string | undefined {
   return m ? m[1]!.toLowerCase() : undefined;
 }
 
+/**
+ * The receiver let a failing message through on its ARC chain: Gmail's "dmarc=fail (p=REJECT sp=REJECT dis=NONE
+ * arc=pass)" for mail a forwarder it trusts (Google Groups, a mailing list) passed on with the author's DKIM broken.
+ */
+function acceptedOnArc(r: RecordedResult): boolean {
+  const comment = r.comment ?? '';
+  return r.result === 'fail' && /(?:^|\s)dis=none\b/i.test(comment) && /(?:^|\s)arc=pass\b/i.test(comment);
+}
+
 export function offlineResults(recorded: RecordedResult[]): MethodResult[] {
   const out: MethodResult[] = [];
   for (const method of METHODS) {
@@ -74,6 +83,7 @@ export function offlineResults(recorded: RecordedResult[]): MethodResult[] {
           authservId: r.authservId,
           properties: r.properties,
           ...(method === 'dmarc' && recordedPolicy(r) ? { policy: recordedPolicy(r) } : {}),
+          ...(method === 'dmarc' && acceptedOnArc(r) ? { receiverOverride: 'arc' } : {}),
           ...(r.result !== asResultValue(r.result) ? { recordedResult: r.result } : {}),
         },
       });
