@@ -9,7 +9,8 @@
 //     "TXT": [ [ "v=spf1 ip4:198.51.100.0/24 -all" ] ]
 //   },
 //   "nothing.example.org": { "TXT": { "error": "ENOTFOUND" } }
-import { closeSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { replaceFileAtomically } from '../write-target.js';
 import type { DnsAnswerRecord } from '../types.js';
 
 export type SnapshotEntry = unknown | { error: string };
@@ -179,13 +180,5 @@ export function writeSnapshot(path: string, snapshot: DnsSnapshot): void {
   const text = formatSnapshot(snapshot);
   const info = statSync(path, { throwIfNoEntry: false });
   if (info && !info.isFile()) return writeFileSync(path, text);
-  const target = info ? realpathSync(path) : path;
-  const tmp = `${target}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  replaceFileAtomically(path, text);
 }

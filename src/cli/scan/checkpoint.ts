@@ -5,11 +5,10 @@
 // outputBytes) and produced again. Output is in input order, so "the first `done` inputs" is the exact set written;
 // a resume checks that they are still the first `done` inputs by a digest of their keys (InputsDigest).
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { safeInline } from '../../render/sanitize.js';
 import { badTallyField, isCount, type TallyJson } from './tally.js';
-import { writeFully } from '../../write-target.js';
+import { replaceFileAtomically } from '../../write-target.js';
 
 /** 2: `inputs` holds the digest of every input written (version 1 checked only the last one). */
 export const CHECKPOINT_VERSION = 2;
@@ -90,44 +89,9 @@ function badField(state: Record<string, unknown>): string | undefined {
   return badTallyField(state.tally);
 }
 
-function linkTarget(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    // Not there yet, or a link to a state not written yet: the file the link names.
-    const info = lstatSync(path, { throwIfNoEntry: false });
-    return info?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : path;
-  }
-}
 
-function fsyncDir(path: string): void {
-  try {
-    const fd = openSync(dirname(path), 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // some file systems refuse fsync on a directory; the rename is still atomic
-  }
-}
 
-export function writeCheckpoint(named: string, state: Checkpoint): void {
-  // Through a symbolic link to its file: renamed over, the link itself became a regular file.
-  const path = linkTarget(named);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    // In full or not at all: a state cut short by a size limit would be renamed over the last good one.
-    writeFully(fd, Buffer.from(JSON.stringify(state) + '\n'));
-    fsyncSync(fd);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  fsyncDir(path);
+export function writeCheckpoint(path: string, state: Checkpoint): void {
+  // In full or not at all: a state cut short by a size limit would be renamed over the last good one.
+  replaceFileAtomically(path, JSON.stringify(state) + '\n', true);
 }
