@@ -57,7 +57,7 @@ function recordedPolicy(r: RecordedResult): string | undefined {
  * The receiver let a failing message through on its ARC chain: Gmail's "dmarc=fail (p=REJECT sp=REJECT dis=NONE
  * arc=pass)" for mail a forwarder it trusts (Google Groups, a mailing list) passed on with the author's DKIM broken.
  */
-function acceptedOnArc(r: RecordedResult): boolean {
+export function acceptedOnArc(r: RecordedResult): boolean {
   const comment = r.comment ?? '';
   return r.result === 'fail' && /(?:^|\s)dis=none\b/i.test(comment) && /(?:^|\s)arc=pass\b/i.test(comment);
 }

@@ -119,6 +119,19 @@ describe('SPF at the boundary (client 192.0.2.10, HELO mail.sender.test)', () =>
     assert.ok(findingIds(r).includes('auth.dmarc-fail:high'));
     assert.equal(r.verdict, 'forged');
   });
+
+  test('the same fail, recorded by the receiver as let through on a forwarder\'s ARC chain, is low: what it did stands', async () => {
+    // Gmail's own field for list mail it accepted on a trusted forwarder's ARC set: "dmarc=fail (... dis=NONE
+    // arc=pass)". We still compute the fail; the receiver's judgement of the forwarder lowers it.
+    const o = { from: 'alice@sender.test', mailFrom: 'alice@sender.test', ip: '203.0.113.66', helo: 'mail.sender.test' };
+    const ar = 'Authentication-Results: mx.rcpt.test; arc=pass (i=1); dmarc=fail (p=REJECT sp=REJECT dis=NONE arc=pass) header.from=sender.test\r\n';
+    const r = await run(delivered(o, content(o), ar));
+    assert.equal(one(r, 'dmarc').result, 'fail');
+    assert.ok(findingIds(r).includes('auth.dmarc-fail:low'), findingIds(r).join());
+    // The same field written by the sender, among its own headers below the boundary, counts for nothing.
+    const planted = await run(delivered(o, content(o).replace('\r\n\r\n', `\r\n${ar}\r\n`)));
+    assert.ok(findingIds(planted).includes('auth.dmarc-fail:high'), findingIds(planted).join());
+  });
 });
 
 describe('DKIM', () => {

@@ -1,6 +1,7 @@
 import { defineRule } from '../define.js';
 import type { Severity } from '../../types.js';
 import { firstHeaderEvidence, recordEvidence, resultEvidence, resultsOf } from '../../auth/evidence.js';
+import { acceptedOnArc } from '../../auth/offline.js';
 
 /** What the From domain asks receivers to do with failing mail decides how loud we are (RFC 7489 6.3 p=). */
 const BY_POLICY: Record<string, Severity> = { reject: 'high', quarantine: 'medium', none: 'low' };
@@ -20,7 +21,8 @@ export const authDmarcFail = defineRule({
         const policy = String(r.details?.['policy'] ?? 'none');
         // The receiver's own trusted result says it accepted the message on a forwarder's ARC chain it trusts: a
         // forward that broke the author's signature, as the receiver judged it (an attacker cannot write this field).
-        const onArc = r.details?.['receiverOverride'] === 'arc';
+        // Computed against DNS, the receiver's own field still tells what it did with the message.
+        const onArc = r.details?.['receiverOverride'] === 'arc' || auth.recorded.some((x) => x.trusted && x.method === 'dmarc' && acceptedOnArc(x));
         const severity = onArc ? 'low' : (BY_POLICY[disposition] ?? BY_POLICY[policy] ?? 'medium');
         return {
           severity,
