@@ -167,6 +167,18 @@ const CASES: Case[] = [
     expect: { 'identity.ambiguous-from': 'medium' },
   },
   {
+    // phishing_pot: "From: Lernen Sie heute!, jehd <service@stayfriends.de>" (191 messages of this family); the address
+    // parser joins the two names into one, so only the raw segments show the stray one.
+    name: 'a display name cut off by a comma, with a second name before the address',
+    fields: ['Return-Path: <service@sender.example>', 'From: Lernen Sie heute!, jehd <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
+    name: 'a quoted display name cut off by a comma, with a second name before the address',
+    fields: ['Return-Path: <service@sender.example>', 'From: "Oral B SetAusgew\u00e4hlt!", jehd <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
     name: 'a quoted name with a comma is fine',
     fields: ['Return-Path: <jd@sender.example>', 'From: "Doe, John" <jd@sender.example>'],
     expect: {},
