@@ -188,6 +188,28 @@ const CASES: Case[] = [
     fields: ['Return-Path: <launch@sender.example>', 'From: "\u039dFT@\u03c5niswa\u03c1" <launch@sender.example>'],
     expect: { 'identity.display-name-impersonation': 'medium' },
   },
+  // The strongest claim of a name decides, and the marks or foreign letters in it do not cut a brand into pieces
+  // (phishing_pot names, the addresses replaced).
+  {
+    name: 'a Syriac mark after every letter of "Amazon.com" in the display name',
+    fields: ['Return-Path: <csamz@sender.example>', 'From: =?UTF-8?Q?A=DC=BFm=DC=BFa=DC=BFz=DC=BFo=DC=BFn?=\n =?UTF-8?Q?=DC=BF=2Ec=DC=BFo=DC=BFm?= <csamz@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a display name "M\u0435t\u0430\u041c\u0430sk.io" in mixed scripts names no "sk.io"',
+    fields: ['Return-Path: <team@sender.example>', 'From: =?utf-8?B?TdC1dNCw0JzQsHNrLmlv?= <team@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a brand written as a domain under its own brand TLD ("Banco.Bradesco") is the brand',
+    fields: ['Return-Path: <naoresponder@sender.example>', 'From: Banco.Bradesco <naoresponder@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium', 'identity.lookalike-domain': 'medium' },
+  },
+  {
+    name: 'an initial and a surname ("Craig R.Hughes") is no domain, although .hughes is a TLD',
+    fields: ['Return-Path: <craig@sender.example>', 'From: "Craig R.Hughes" <craig@sender.example>'],
+    expect: {},
+  },
   {
     name: 'a display name wholly in Cyrillic is a name',
     fields: ['Return-Path: <ivan@sender.example>', 'From: "\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432" <ivan@sender.example>'],
