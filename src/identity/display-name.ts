@@ -84,7 +84,7 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
   // Brands, matched on skeletons as whole words: "PayPaI Service" and "Micr0soft" count, "Applebee's" does not.
   const nameSkeleton = skeleton(name);
   // On ASCII text, \p{L} and \p{N} are exactly A-Z, a-z and 0-9.
-  const words = nameSkeleton.split(isAscii(nameSkeleton) ? /[^A-Za-z0-9-]+/ : /[^\p{L}\p{N}-]+/u).filter(Boolean);
+  const words = joinSpelledOut(nameSkeleton.split(isAscii(nameSkeleton) ? /[^A-Za-z0-9-]+/ : /[^\p{L}\p{N}-]+/u).filter(Boolean));
   const ownOrg = orgDomain(own);
   for (const { brand, domains, skeleton: skBrand } of brandsNamedIn(words)) {
     if (domains.some((d) => orgDomain(d) === ownOrg)) continue;
@@ -97,6 +97,30 @@ export function nameClaims(mailbox: Mailbox): NameClaim[] {
     break;
   }
   return out;
+}
+
+/**
+ * Words spelt out a letter at a time ("C o i n b a s e", "N.E.T.F.L.I.X") read as one word: a run of three or more
+ * one-letter words becomes the word they spell, so the brand list sees "coinbase". A reader sees the brand; a
+ * word filter saw eight letters.
+ */
+function joinSpelledOut(words: string[]): string[] {
+  if (!words.some((w, i) => isLetter(w) && isLetter(words[i + 1]) && isLetter(words[i + 2]))) return words;
+  const out: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let j = i;
+    while (isLetter(words[j])) j++;
+    if (j - i >= 3) {
+      out.push(words.slice(i, j).join(''));
+      i = j;
+    } else out.push(words[i++]!);
+  }
+  return out;
+}
+
+/** One letter or digit of any script (one code point, or a letter split from its mark by NFD in a skeleton). */
+function isLetter(word: string | undefined): boolean {
+  return word !== undefined && word !== '-' && [...word.normalize('NFC')].length === 1;
 }
 
 interface NamedBrand {

@@ -206,6 +206,21 @@ const CASES: Case[] = [
     expect: { 'identity.display-name-impersonation': 'medium', 'identity.lookalike-domain': 'medium' },
   },
   {
+    name: 'a brand spelt out a letter at a time ("C o i n b a s e")',
+    fields: ['Return-Path: <noreply@sender.example>', 'From: C o i n b a s e <noreply@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a brand spelt out with dots ("N.E.T.F.L.I.X")',
+    fields: ['Return-Path: <admission@sender.example>', 'From: "N.E.T.F.L.I.X" <admission@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'initials spelt out are no brand ("J R R Tolkien")',
+    fields: ['Return-Path: <jrr@sender.example>', 'From: J R R Tolkien <jrr@sender.example>'],
+    expect: {},
+  },
+  {
     name: 'an initial and a surname ("Craig R.Hughes") is no domain, although .hughes is a TLD',
     fields: ['Return-Path: <craig@sender.example>', 'From: "Craig R.Hughes" <craig@sender.example>'],
     expect: {},
