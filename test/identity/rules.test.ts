@@ -256,6 +256,28 @@ const CASES: Case[] = [
     expect: {},
   },
   {
+    // easy-ham-1: the DNS-swap list (LetterRip Pro) writes List-Subscribe, List-Digest and List-Unsubscribe, no List-Id.
+    name: 'a list with RFC 2369 fields but no List-Id: Reply-To, Sender and Return-Path on the list are routine',
+    fields: [
+      'Return-Path: <DNS-swap@lists.ironclad.example>',
+      'Delivered-To: bob@victim.example',
+      'From: "Bob Musser" <BobM@sender.example>',
+      'To: <DNS-swap@lists.ironclad.example>',
+      'Reply-To: "DNS-swap" <DNS-swap@lists.ironclad.example>',
+      'Sender: <DNS-swap@lists.ironclad.example>',
+      'Precedence: Bulk',
+      'List-Software: LetterRip Pro 3.0.7 by Fog City Software, Inc.',
+      'List-Subscribe: <mailto:DNS-swap-on@lists.ironclad.example>',
+      'List-Unsubscribe: <mailto:DNS-swap-off@lists.ironclad.example>',
+    ],
+    expect: {},
+  },
+  {
+    name: 'List-Unsubscribe alone is no list: every bulk sender writes it',
+    fields: ['Return-Path: <b-1@mailer.other.example>', 'From: Shop <news@sender.example>', 'List-Unsubscribe: <mailto:u@mailer.other.example>'],
+    expect: { 'identity.return-path-misaligned': 'low' },
+  },
+  {
     name: 'a forged List-Id does not hide a brand in the display name',
     fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>', 'List-Id: <fake.mailer.example>'],
     expect: { 'identity.display-name-impersonation': 'medium' },
