@@ -278,6 +278,17 @@ const CASES: Case[] = [
     expect: { 'identity.return-path-misaligned': 'low' },
   },
   {
+    // easy-ham-1: "Delivered-To: zzzz@localhost.spamassassin.taint.org" under "To: zzzz@spamassassin.taint.org".
+    name: 'the recipient visible at the parent domain of its local delivery name is not hidden',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: zzzz@localhost.victim.example', 'From: <alice@sender.example>', 'To: zzzz@victim.example'],
+    expect: {},
+  },
+  {
+    name: 'the same local part at another organisation is another mailbox',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: zzzz@localhost.victim.example', 'From: <alice@sender.example>', 'To: zzzz@other.example'],
+    expect: { 'identity.hidden-recipient': 'low' },
+  },
+  {
     name: 'a forged List-Id does not hide a brand in the display name',
     fields: ['Return-Path: <noreply@mailer.example>', 'From: PayPal Service <noreply@mailer.example>', 'List-Id: <fake.mailer.example>'],
     expect: { 'identity.display-name-impersonation': 'medium' },
