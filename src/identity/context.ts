@@ -70,8 +70,10 @@ function arcFromTrustedSealer(auth: AuthReport): string | undefined {
 export function mailContext(message: Message, identity: Identity, auth: AuthReport): MailContext {
   const evidence: HeaderField[] = [];
   const list: string[] = [];
-  const listFields = present(message, ['list-id', 'list-post', 'x-mailing-list', 'mailing-list', 'list-unsubscribe']);
-  const listIdLike = listFields.filter((f) => f.key !== 'list-unsubscribe');
+  // Without those, RFC 2369's other fields: LetterRip Pro, for one, writes List-Subscribe, List-Digest and
+  // List-Unsubscribe but no List-Id or List-Post. List-Unsubscribe alone does not count: every bulk sender writes it.
+  let listIdLike = present(message, ['list-id', 'list-post', 'x-mailing-list', 'mailing-list']);
+  if (listIdLike.length === 0) listIdLike = present(message, ['list-subscribe', 'list-help', 'list-owner', 'list-archive']);
   if (listIdLike.length) {
     list.push(`${listIdLike.map((f) => f.name).join(', ')} present`);
     evidence.push(...listIdLike);

@@ -161,8 +161,18 @@ function checkField(field: HeaderField): FromIssue[] {
   }
   // A quoted name with a comma ("Doe, John" <j@x>) is fine; an unquoted one leaves a mailbox without an address,
   // which the reader sees as the sender's name while DMARC sees only the address.
-  const stray = mailboxes.filter((m) => !m.address && m.name && m.group === undefined);
-  if (stray.length && withAddress.length) add('stray-display-name', `"${stray.map((m) => m.name).join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
+  const stray = mailboxes.filter((m) => !m.address && m.name && m.group === undefined).map((m) => m.name);
+  // The address parser joins a stray name to the next mailbox when that one has a name too: "Lernen Sie heute!, jehd
+  // <service@x.example>" comes back as one mailbox named "Lernen Sie heute!, jehd". The raw segments still show it:
+  // one with no address, no angle brackets and no group (":"), beside a segment that has the address.
+  if (stray.length === 0 && withAddress.length) {
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i]!;
+      const text = s.text.replace(/,\s*$/, '').trim();
+      if (s.angles === 0 && text !== '' && !text.includes('@') && !text.includes(':')) stray.push(decodeWords(text.replace(/^"([^"]*)"$/, '$1')));
+    }
+  }
+  if (stray.length && withAddress.length) add('stray-display-name', `"${stray.join(', ')}" stands apart from the address ${withAddress[0]!.address}: clients show it as the sender's name`);
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
     if (s.route) add('route', `an obsolete source route in "${s.text.trim()}": the real mailbox is after the colon`);

@@ -167,6 +167,18 @@ const CASES: Case[] = [
     expect: { 'identity.ambiguous-from': 'medium' },
   },
   {
+    // phishing_pot: "From: Lernen Sie heute!, jehd <service@stayfriends.de>" (191 messages of this family); the address
+    // parser joins the two names into one, so only the raw segments show the stray one.
+    name: 'a display name cut off by a comma, with a second name before the address',
+    fields: ['Return-Path: <service@sender.example>', 'From: Lernen Sie heute!, jehd <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
+    name: 'a quoted display name cut off by a comma, with a second name before the address',
+    fields: ['Return-Path: <service@sender.example>', 'From: "Oral B SetAusgew\u00e4hlt!", jehd <service@sender.example>'],
+    expect: { 'identity.ambiguous-from': 'medium' },
+  },
+  {
     name: 'a quoted name with a comma is fine',
     fields: ['Return-Path: <jd@sender.example>', 'From: "Doe, John" <jd@sender.example>'],
     expect: {},
@@ -175,6 +187,43 @@ const CASES: Case[] = [
     name: 'a display name mixing Latin and Greek letters in one word',
     fields: ['Return-Path: <launch@sender.example>', 'From: "\u039dFT@\u03c5niswa\u03c1" <launch@sender.example>'],
     expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  // The strongest claim of a name decides, and the marks or foreign letters in it do not cut a brand into pieces
+  // (phishing_pot names, the addresses replaced).
+  {
+    name: 'a Syriac mark after every letter of "Amazon.com" in the display name',
+    fields: ['Return-Path: <csamz@sender.example>', 'From: =?UTF-8?Q?A=DC=BFm=DC=BFa=DC=BFz=DC=BFo=DC=BFn?=\n =?UTF-8?Q?=DC=BF=2Ec=DC=BFo=DC=BFm?= <csamz@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a display name "M\u0435t\u0430\u041c\u0430sk.io" in mixed scripts names no "sk.io"',
+    fields: ['Return-Path: <team@sender.example>', 'From: =?utf-8?B?TdC1dNCw0JzQsHNrLmlv?= <team@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a brand written as a domain under its own brand TLD ("Banco.Bradesco") is the brand',
+    fields: ['Return-Path: <naoresponder@sender.example>', 'From: Banco.Bradesco <naoresponder@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium', 'identity.lookalike-domain': 'medium' },
+  },
+  {
+    name: 'a brand spelt out a letter at a time ("C o i n b a s e")',
+    fields: ['Return-Path: <noreply@sender.example>', 'From: C o i n b a s e <noreply@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'a brand spelt out with dots ("N.E.T.F.L.I.X")',
+    fields: ['Return-Path: <admission@sender.example>', 'From: "N.E.T.F.L.I.X" <admission@sender.example>'],
+    expect: { 'identity.display-name-impersonation': 'medium' },
+  },
+  {
+    name: 'initials spelt out are no brand ("J R R Tolkien")',
+    fields: ['Return-Path: <jrr@sender.example>', 'From: J R R Tolkien <jrr@sender.example>'],
+    expect: {},
+  },
+  {
+    name: 'an initial and a surname ("Craig R.Hughes") is no domain, although .hughes is a TLD',
+    fields: ['Return-Path: <craig@sender.example>', 'From: "Craig R.Hughes" <craig@sender.example>'],
+    expect: {},
   },
   {
     name: 'a display name wholly in Cyrillic is a name',
@@ -205,6 +254,39 @@ const CASES: Case[] = [
       'Reply-To: dev@lists.project.example',
     ],
     expect: {},
+  },
+  {
+    // easy-ham-1: the DNS-swap list (LetterRip Pro) writes List-Subscribe, List-Digest and List-Unsubscribe, no List-Id.
+    name: 'a list with RFC 2369 fields but no List-Id: Reply-To, Sender and Return-Path on the list are routine',
+    fields: [
+      'Return-Path: <DNS-swap@lists.ironclad.example>',
+      'Delivered-To: bob@victim.example',
+      'From: "Bob Musser" <BobM@sender.example>',
+      'To: <DNS-swap@lists.ironclad.example>',
+      'Reply-To: "DNS-swap" <DNS-swap@lists.ironclad.example>',
+      'Sender: <DNS-swap@lists.ironclad.example>',
+      'Precedence: Bulk',
+      'List-Software: LetterRip Pro 3.0.7 by Fog City Software, Inc.',
+      'List-Subscribe: <mailto:DNS-swap-on@lists.ironclad.example>',
+      'List-Unsubscribe: <mailto:DNS-swap-off@lists.ironclad.example>',
+    ],
+    expect: {},
+  },
+  {
+    name: 'List-Unsubscribe alone is no list: every bulk sender writes it',
+    fields: ['Return-Path: <b-1@mailer.other.example>', 'From: Shop <news@sender.example>', 'List-Unsubscribe: <mailto:u@mailer.other.example>'],
+    expect: { 'identity.return-path-misaligned': 'low' },
+  },
+  {
+    // easy-ham-1: "Delivered-To: zzzz@localhost.spamassassin.taint.org" under "To: zzzz@spamassassin.taint.org".
+    name: 'the recipient visible at the parent domain of its local delivery name is not hidden',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: zzzz@localhost.victim.example', 'From: <alice@sender.example>', 'To: zzzz@victim.example'],
+    expect: {},
+  },
+  {
+    name: 'the same local part at another organisation is another mailbox',
+    fields: ['Return-Path: <alice@sender.example>', 'Delivered-To: zzzz@localhost.victim.example', 'From: <alice@sender.example>', 'To: zzzz@other.example'],
+    expect: { 'identity.hidden-recipient': 'low' },
   },
   {
     name: 'a forged List-Id does not hide a brand in the display name',

@@ -1,6 +1,7 @@
-import { defineRule, type FindingDraft } from '../define.js';
+import { defineRule, type FindingDraft, type RuleContext } from '../define.js';
+import type { Mailbox, Severity } from '../../types.js';
 import { firstEvidence } from '../../identity/support.js';
-import { nameClaims } from '../../identity/display-name.js';
+import { nameClaims, type NameClaim } from '../../identity/display-name.js';
 import { isBrandDomain } from '../../identity/lookalike.js';
 import { orgDomain } from '../../identity/org.js';
 import { recipientOrgs } from '../../identity/support.js';
@@ -24,30 +25,40 @@ export const displayNameImpersonation = defineRule({
   explain:
     'Most mail clients show only the display name, and anyone can type any name. "PayPal" or "ceo@yourcompany.com" in the name, with an unrelated address behind it, is the most common trick in phishing.',
   check: (ctx) => {
-    // One finding at most: the first claim of the first mailbox that makes one.
+    // One finding at most: the strongest claim of the first mailbox that makes one (the first of equals). A name
+    // makes several claims ("Banco.Bradesco": a bare domain, weak, and the brand Bradesco; "Μetamаsk.io": mixed
+    // scripts), and the first one found is not the one that matters.
     for (const m of ctx.identity.from) {
-      const claim = nameClaims(m)[0];
-      if (claim === undefined) continue;
-      // A bare domain in a name is often the company's own trade name ("CNET News.com" from its newsletter
-      // host): weak unless the domain is a brand's or the recipient's.
-      const weakDomain = claim.kind === 'domain-in-name' && !isBrandDomain(claim.claimed) && !recipientOrgs(ctx).includes(orgDomain(claim.claimed));
-      // "Tyler Hicks (Microsoft)": a person naming their employer, as developers do on lists; weak.
-      const employer = claim.kind === 'brand-in-name' && personWithAffiliation(m.name, claim.claimed);
-      const finding: FindingDraft = {
-        severity: claim.kind === 'address-in-name' ? 'high' : weakDomain || employer ? 'low' : 'medium',
-        title:
-          claim.kind === 'address-in-name'
-            ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
-            : claim.kind === 'domain-in-name'
-              ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
-              : claim.kind === 'mixed-script-name'
-                ? `The From display name "${claim.claimed}" mixes Latin with lookalike letters of another script`
-                : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
-        evidence: firstEvidence(ctx.message, 'from'),
-        data: { kind: claim.kind, claimed: claim.claimed, address: m.address, brandDomains: claim.brandDomains },
-      };
-      return [finding];
+      let best: FindingDraft | undefined;
+      for (const claim of nameClaims(m)) {
+        const finding = claimFinding(ctx, m, claim);
+        if (!best || RANK[finding.severity ?? 'medium'] > RANK[best.severity ?? 'medium']) best = finding;
+      }
+      if (best) return [best];
     }
     return [];
   },
 });
+
+const RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3 };
+
+function claimFinding(ctx: RuleContext, m: Mailbox, claim: NameClaim): FindingDraft {
+  // A bare domain in a name is often the company's own trade name ("CNET News.com" from its newsletter
+  // host): weak unless the domain is a brand's or the recipient's.
+  const weakDomain = claim.kind === 'domain-in-name' && !isBrandDomain(claim.claimed) && !recipientOrgs(ctx).includes(orgDomain(claim.claimed));
+  // "Tyler Hicks (Microsoft)": a person naming their employer, as developers do on lists; weak.
+  const employer = claim.kind === 'brand-in-name' && personWithAffiliation(m.name, claim.claimed);
+  return {
+    severity: claim.kind === 'address-in-name' ? 'high' : weakDomain || employer ? 'low' : 'medium',
+    title:
+      claim.kind === 'address-in-name'
+        ? `The From display name shows the address ${claim.claimed}, but the mail is from ${m.address}`
+        : claim.kind === 'domain-in-name'
+          ? `The From display name names ${claim.claimed}, but the mail is from ${m.domain}`
+          : claim.kind === 'mixed-script-name'
+            ? `The From display name "${claim.claimed}" mixes Latin with lookalike letters of another script`
+            : `The From display name uses the brand "${claim.claimed}", but the mail is from ${m.domain}`,
+    evidence: firstEvidence(ctx.message, 'from'),
+    data: { kind: claim.kind, claimed: claim.claimed, address: m.address, brandDomains: claim.brandDomains },
+  };
+}

@@ -1,6 +1,7 @@
 import { defineRule } from '../define.js';
 import { contextOf, explainedTitle, firstEvidence } from '../../identity/support.js';
 import { contextNote } from '../../identity/context.js';
+import { orgDomain } from '../../identity/org.js';
 
 /** "bob+tag@example.com" and "bob@example.com" are the same mailbox for this purpose. */
 function canonical(address: string): string {
@@ -11,6 +12,13 @@ function canonical(address: string): string {
   if (at < 0) return a;
   const local = a.slice(0, at);
   return local.includes('+') ? local.replace(/\+.*$/, '') + a.slice(at) : a;
+}
+
+/** The mailbox compared: "zzzz@localhost.spamassassin.taint.org" (a site's local delivery name) is "zzzz@spamassassin.taint.org". */
+function mailboxKey(address: string): string {
+  const a = canonical(address);
+  const at = a.lastIndexOf('@');
+  return at < 0 ? a : a.slice(0, at + 1) + orgDomain(a.slice(at + 1));
 }
 
 // Delivered-To: bob@example.com
@@ -28,8 +36,8 @@ export const hiddenRecipient = defineRule({
     const shown = [...ctx.identity.to, ...ctx.identity.cc, ...(ctx.identity.resent?.to ?? [])];
     // The envelope names one or two recipients, To and Cc may name hundreds: look those few up, and build the
     // set of visible addresses only for a finding's data.
-    const wanted = new Set(rcpt.map(canonical));
-    if (shown.some((m) => wanted.has(canonical(m.address)))) return [];
+    const wanted = new Set(rcpt.map(mailboxKey));
+    if (shown.some((m) => wanted.has(mailboxKey(m.address)))) return [];
     const visible = new Set(shown.map((m) => canonical(m.address)));
     const c = contextOf(ctx);
     const routine = c.list.length > 0 || c.forwarded.length > 0;
