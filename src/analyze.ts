@@ -7,7 +7,7 @@ import type { RelayContext } from './identity/relay.js';
 import { parseMessage, firstField, DEFAULT_MAX_HEADER_BYTES, NotAMessageError } from './message/parse.js';
 import { buildChain } from './hops/index.js';
 import { extractIdentity, gatherRelayContext } from './identity/index.js';
-import { authenticate, DEFAULT_DNS_DEADLINE_MS } from './auth/index.js';
+import { authenticate, DEFAULT_DNS_DEADLINE_MS, judgeRecorded } from './auth/index.js';
 import { runRules } from './findings/index.js';
 import { decideVerdict, exitCodeFor, findingIds } from './verdict/index.js';
 import { decodeWords } from './message/encoded-words.js';
@@ -33,13 +33,14 @@ interface Gathered {
 async function gather(message: Message, options: AnalyzeOptions, deps: Deps): Promise<Gathered> {
   const trust = { trust: options.trust ?? [], authservIds: options.authservIds ?? [] };
   const chain = buildChain(message, trust);
-  const identity = extractIdentity(message, chain);
+  const judged = judgeRecorded(message, chain, trust.authservIds);
+  const identity = extractIdentity(message, chain, judged.recorded);
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
   const at = options.at ?? (boundary?.timestamp ? new Date(boundary.timestamp) : deps.now());
   const offline = options.offline === true || !deps.resolver;
   // One DNS deadline per message: the relay lookups get what authentication left of it, never a deadline of their own.
   const dnsDeadline = Date.now() + DEFAULT_DNS_DEADLINE_MS;
-  const auth = await authenticate({ message, chain, identity, at, offline, authservIds: trust.authservIds }, deps);
+  const auth = await authenticate({ message, chain, identity, at, offline, authservIds: trust.authservIds, judged }, deps);
   const relay = await gatherRelayContext(identity, chain, offline ? undefined : deps.resolver, dnsDeadline - Date.now());
   return { message, chain, identity, auth, relay };
 }

@@ -1,7 +1,7 @@
 // Authentication: SPF, DKIM, DMARC and ARC for the boundary hop, the receiver's recorded results, and the two
 // compared. Computed mode evaluates against DNS (live or replayed) through mailauth; offline mode reads only the
 // recorded results the receiving side wrote and we trust.
-import type { AuthReport, Chain, DnsAnswerRecord, Deps, HeaderField, Identity, Message, MethodResult } from '../types.js';
+import type { AuthReport, Chain, DnsAnswerRecord, Deps, HeaderField, Identity, Message, MethodResult, RecordedResult } from '../types.js';
 import { recordedResults, trustedIds, type TrustedIds } from './recorded.js';
 import { orgDomain } from '../identity/org.js';
 import { offlineResults } from './offline.js';
@@ -48,14 +48,21 @@ export interface AuthInput {
    * used instead of the boundary hop's. An absent ip means there was no SMTP client (local submission): SPF none.
    */
   smtp?: { ip?: string; helo?: string; mailFrom?: string };
+  /** The recorded results as judgeRecorded gave them to the identity stage (judged again when absent). */
+  judged?: { trusted: TrustedIds; recorded: RecordedResult[] };
   /** SPF in mailauth's RFC-exact mode (default true: it passes all 203 RFC 7208 suite tests, lenient 196). */
   strictSpf?: boolean;
 }
 
+/** The receiving side's authserv-ids, and every Authentication-Results field judged trusted or not against them. */
+export function judgeRecorded(message: Message, chain: Chain, authservIds: string[]): { trusted: TrustedIds; recorded: RecordedResult[] } {
+  const trusted = trustedIds(chain, authservIds, orgDomain);
+  return { trusted, recorded: recordedResults(message, chain, trusted) };
+}
+
 export async function authenticate(input: AuthInput, deps: Deps): Promise<AuthReport> {
-  const trusted = trustedIds(input.chain, input.authservIds, orgDomain);
-  const recorded = recordedResults(input.message, input.chain, trusted);
-  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain);
+  const { trusted, recorded } = input.judged ?? judgeRecorded(input.message, input.chain, input.authservIds);
+  const inputs = input.smtp ? statedInputs(input.smtp) : spfInputs(input.message, input.chain, recorded);
   const at = validDate(input.at, deps);
   // isoFromMs writes what toISOString writes, at a tenth of its cost here.
   const evaluatedAt = isoFromMs(at.getTime()).iso;

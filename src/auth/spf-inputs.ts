@@ -7,7 +7,7 @@
 // below the boundary is the sender's own text: using it lets an attacker choose which domain's SPF is checked.
 // IPs through hops/ip.ts, not node:net: loading node:net costs an offline run ~4 ms of start-up.
 import { isIp, normalizeIp } from '../hops/ip.js';
-import type { Chain, Hop, Message } from '../types.js';
+import type { Chain, Hop, Message, RecordedResult } from '../types.js';
 import { envelopeMailFrom } from '../identity/mail-from.js';
 
 export interface SpfInputs {
@@ -35,10 +35,10 @@ function boundaryHop(chain: Chain): Hop | undefined {
   return chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
 }
 
-export function spfInputs(message: Message, chain: Chain): SpfInputs {
+export function spfInputs(message: Message, chain: Chain, recorded: readonly RecordedResult[] = []): SpfInputs {
   const boundary = boundaryHop(chain);
   // Only with a boundary: without one there is no client IP to check either.
-  const from = boundary ? envelopeMailFrom(message, chain) : undefined;
+  const from = boundary ? envelopeMailFrom(message, chain, recorded) : undefined;
   const mailFrom = from?.mailFrom;
   const source = from?.source;
   // Keys assigned in a fixed order, each only when known (no spread objects: this runs for every message).

@@ -1,7 +1,7 @@
 // Envelope vs headers: what the SMTP transaction said, and what the headers claim.
 // The envelope (MAIL FROM, RCPT TO, the client's IP and HELO) decides where mail goes and where bounces go;
 // the headers (From, Sender, Reply-To...) are what a person reads, and the sender can write anything there.
-import type { Chain, Identity, Mailbox, Message } from '../types.js';
+import type { Chain, Identity, Mailbox, Message, RecordedResult } from '../types.js';
 import { fieldsNamed, firstField } from '../message/parse.js';
 import { fieldMailboxes, parseMailboxes, parsePath } from '../message/addresses.js';
 import { decodeWords } from '../message/encoded-words.js';
@@ -31,9 +31,10 @@ function resentBlock(message: Message): Identity['resent'] {
   };
 }
 
-export function extractIdentity(message: Message, chain: Chain): Identity {
+/** `recorded`: the Authentication-Results fields, judged (auth/recorded.ts), for a Return-Path only they confirm. */
+export function extractIdentity(message: Message, chain: Chain, recorded: readonly RecordedResult[] = []): Identity {
   const boundary = chain.boundary !== undefined ? chain.hops[chain.boundary] : undefined;
-  const envelopeFrom = envelopeMailFrom(message, chain);
+  const envelopeFrom = envelopeMailFrom(message, chain, recorded);
   const rcptTo = ['delivered-to', 'x-original-to', 'envelope-to']
     .flatMap((n) => fieldsNamed(message, n).map((f) => parsePath(f.value)))
     .concat(boundary?.for ? [parsePath(boundary.for)] : [])
