@@ -31,12 +31,16 @@ export function envelopeMailFrom(message: Message, chain: Chain, recorded: reado
  * A Return-Path below the boundary whose address the receiving side's own trusted SPF result names as MAIL FROM:
  * "smtp.mailfrom=oqmhwr.net" (Exchange Online writes the domain) or the whole address. The sender can write a
  * Return-Path, not the receiver's result, so an agreeing one is what the receiver saw; a disagreeing one is ignored.
+ * The lowest agreeing one: a domain says nothing of the local part, and Exchange Online appends its own fields after
+ * the sender's (below X-IncomingHeaderCount), so a sender's "Return-Path: owner-news@oqmhwr.net" above the one
+ * Exchange wrote would choose a list owner's address (list traffic, and the Reply-To finding goes quiet).
  */
 function corroboratedReturnPath(message: Message, recorded: readonly RecordedResult[]): MailFrom | undefined {
   for (const r of recorded) {
     const stated = r.trusted && r.method === 'spf' ? r.properties['smtp.mailfrom']?.toLowerCase() : undefined;
     if (!stated) continue;
-    for (const field of message.headers) {
+    for (let i = message.headers.length - 1; i >= 0; i--) {
+      const field = message.headers[i]!;
       if (field.key !== 'return-path') continue;
       const path = parsePath(field.value);
       const matches = stated.includes('@') ? path.toLowerCase() === stated : path.slice(path.lastIndexOf('@') + 1).toLowerCase() === stated;

@@ -32,3 +32,16 @@ test('it does not when the recorded MAIL FROM differs, or when the result is not
   const planted = await mailFrom(exchange('spf=none smtp.mailfrom=example.net', undefined, 'Authentication-Results: mw2nam12ft089.mail.protection.outlook.com; spf=pass smtp.mailfrom=oqmhwr.net'));
   assert.equal(planted.mailFrom, undefined);
 });
+
+test('of several agreeing Return-Paths the lowest counts: a domain does not vouch for a sender\'s local part above it', async () => {
+  // Exchange Online appends its Return-Path after the sender's fields; a sender's own, above it, named a list owner
+  // (owner-...), which made the message list traffic: the Reply-To finding went from low to info, the verdict pass.
+  const raw = exchange(
+    'spf=none (sender IP is 89.144.10.219) smtp.mailfrom=oqmhwr.net; dkim=none (message not signed) header.d=none;dmarc=fail action=none header.from=costco.com;compauth=fail reason=001',
+    'X-IncomingHeaderCount: 3\nReturn-Path: 7gzye41@oqmhwr.net',
+    'Return-Path: owner-news@oqmhwr.net',
+  );
+  const e = await mailFrom(raw);
+  assert.equal(e.mailFrom, '7gzye41@oqmhwr.net');
+  assert.deepEqual(e.mailFromSource, { header: 'Return-Path', index: 7 });
+});
