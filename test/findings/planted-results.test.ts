@@ -41,3 +41,10 @@ test('a planted pass the receiver\'s own pass confirms is no finding (it said "n
   // Another signature's pass confirms nothing about this one.
   assert.deepEqual(planted('other-sig', 'dkim=pass header.d=esp.test', 'dkim=pass header.d=sender.test').map((f) => f.severity), ['low']);
 });
+
+test('a root dot does not make a planted pass about another name', () => {
+  // "header.d=sender.test." is sender.test: compared as written it was unconfirmed (low, verdict suspicious), not high.
+  assert.deepEqual(planted('dot-dkim', 'dkim=fail header.d=sender.test', 'dkim=pass header.d=sender.test.').map((f) => f.severity), ['high']);
+  assert.deepEqual(planted('dot-dmarc', 'dmarc=fail header.from=Sender.Test', 'dmarc=pass header.from=sender.test..').map((f) => f.severity), ['high']);
+  assert.deepEqual(planted('dot-confirmed', 'dkim=pass header.d=sender.test.', 'dkim=pass header.d=sender.test'), []);
+});
