@@ -39,3 +39,11 @@ test('another valid signature or a DMARC pass vouches: the broken one is low', (
   assert.equal(dkimFail(message('other', `${BROKEN}; dkim=pass header.d=bank.test header.s=s2; spf=none smtp.mailfrom=attacker.test`)).severity, 'low');
   assert.equal(dkimFail(message('dmarc', `${BROKEN}; spf=pass smtp.mailfrom=bank.test; dmarc=pass header.from=bank.test`)).severity, 'low');
 });
+
+test('a valid signature of another organisation does not vouch: anyone can sign with a domain of their own', () => {
+  // The ARC case again with a DKIM signature: a broken bank.test signature beside a valid attacker.test one was low,
+  // verdict pass (3 phishing_pot messages through a forwarder that signs, improvmx-mails.com, did so).
+  assert.deepEqual(dkimFail(message('own-signature', `${BROKEN}; dkim=pass header.d=attacker.test header.s=s2; spf=none smtp.mailfrom=attacker.test`)), { severity: 'medium', verdict: 'suspicious' });
+  // One of the author's organisation does (From: alerts@bank.test, signed by mail.bank.test).
+  assert.equal(dkimFail(message('author-org', `dkim=fail (body hash did not verify) header.d=esp.test header.s=s1; dkim=pass header.d=mail.bank.test header.s=s2; spf=none smtp.mailfrom=esp.test`)).severity, 'low');
+});
