@@ -57,7 +57,9 @@ export function writeFully(fd: number, chunk: Uint8Array): void {
 export function replaceFileAtomically(path: string, data: string | Uint8Array, durable = false): void {
   const target = linkTarget(path);
   const tmp = `${target}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  // Created anew ('wx'), never opened through whatever sits at that name: a link planted there would be written through.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx');
   try {
     writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data);
     if (durable) fsyncSync(fd);
