@@ -449,7 +449,12 @@ function verdictLine(report: Report, p: Palette): string {
   const v = report.verdict;
   const label = v === 'forged' ? p.red(p.bold('FORGED')) : v === 'suspicious' ? p.yellow(p.bold('SUSPICIOUS')) : p.green(p.bold('PASS'));
   const drivers = report.verdictDrivers.length ? ` — decided by ${report.verdictDrivers.join(', ')}` : '';
-  return `${p.bold('Verdict')}: ${label} (score ${report.score}, exit ${report.exitCode})${drivers}\n`;
+  // A pass during a DNS outage only says nothing else was found: the filter says "not analysed" there, and a reader
+  // of the table should not take it for a checked pass.
+  const unchecked = v === 'pass' && report.findings.some((f) => f.id === 'auth.dmarc-undetermined')
+    ? `\n  ${p.yellow('not a full check: DMARC could not be evaluated (a DNS failure); the pass rests on the rest of the evidence')}`
+    : '';
+  return `${p.bold('Verdict')}: ${label} (score ${report.score}, exit ${report.exitCode})${drivers}${unchecked}\n`;
 }
 
 function boundaryLine(report: Report, p: Palette): string {

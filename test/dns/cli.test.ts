@@ -158,6 +158,11 @@ test('a DNS outage is no pass: the filter says not analysed (75 with --tempfail-
   const analyst = runCli(['--json', '--trust', 'mx.rcpt.test', '--dns-server', await closedServer(), '--dns-timeout', '300', '-'], { input: spoof });
   const report = JSON.parse(analyst.stdout) as { findings: { id: string; severity: string }[] };
   assert.deepEqual(report.findings.filter((f) => f.id.startsWith('auth.dmarc')).map((f) => [f.id, f.severity]), [['auth.dmarc-undetermined', 'low']]);
+  // Its table says the pass is no full check (it read "Verdict: PASS (score 1, exit 0)" like a checked one).
+  const table = runCli(['--trust', 'mx.rcpt.test', '--dns-server', await closedServer(), '--dns-timeout', '300', '-'], { input: spoof });
+  assert.match(table.stdout, /^Verdict: PASS \(score \d+, exit 0\)[^\n]*\n {2}not a full check: DMARC could not be evaluated \(a DNS failure\)/m);
+  const checked = runCli(['--trust', 'mx.rcpt.test', '--dns-server', knot.server, '-'], { input: spoof });
+  assert.doesNotMatch(checked.stdout, /not a full check/);
 });
 
 test('with the resolver gone, a difference from the receiver\'s recorded pass is put down to DNS, for SPF as for DKIM', async () => {
