@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analyze.js';
 import { NotAMessageError } from '../../src/message/parse.js';
+import { domainOfAddress } from '../../src/identity/org.js';
 
 const HANG_GUARD = { timeout: 60_000 };
 
@@ -56,4 +57,13 @@ test('long runs of whitespace and separators in dates and IPs', HANG_GUARD, asyn
 test('NUL, bare CR and 8-bit bytes everywhere in the header', HANG_GUARD, async () => {
   const bytes = Buffer.from('From: a@example.org\r\nX: \u0000\u0001\r\rY: \xff\xfe\xfd\r\n' + 'Z: \r'.repeat(10_000) + '\r\n\r\nbody', 'latin1');
   assert.ok(await survives(bytes) !== null);
+});
+
+test('address domains that end in long runs of dots (a root dot repeated)', HANG_GUARD, async () => {
+  // /[>.\s]+$/ retried every dot of a run that does not end the value: a From and a Return-Path of "@" and 200,000
+  // dots cost ~60 s of CPU each, past the filter's timeout, which cannot stop CPU work.
+  const dots = '.'.repeat(200_000);
+  const r = await survives(`Return-Path: <b@${dots}y>\nFrom: <a@${dots}x>\nReply-To: <c@sender.example${dots}>\nSubject: x\n\nbody\n`);
+  assert.ok(r);
+  assert.equal(domainOfAddress(`c@Sender.Example${dots}> `), 'sender.example');
 });

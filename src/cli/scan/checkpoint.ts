@@ -89,8 +89,6 @@ function badField(state: Record<string, unknown>): string | undefined {
   return badTallyField(state.tally);
 }
 
-
-
 export function writeCheckpoint(path: string, state: Checkpoint): void {
   // In full or not at all: a state cut short by a size limit would be renamed over the last good one.
   replaceFileAtomically(path, JSON.stringify(state) + '\n', true);

@@ -1,28 +1,14 @@
 import { defineRule } from '../define.js';
 import type { AuthReport, RecordedResult } from '../../types.js';
+import { bareDomain } from '../../identity/org.js';
 
 /** The name a result is about: DKIM's signing domain, SPF's MAIL FROM (or HELO) domain, DMARC's From domain. */
 function identityOf(r: RecordedResult): string | undefined {
   const p = r.properties;
   const name = r.method === 'dkim' ? (p['header.d'] ?? p['header.i']) : r.method === 'spf' ? (p['smtp.mailfrom'] ?? p['smtp.helo']) : r.method === 'dmarc' ? p['header.from'] : undefined;
   // The domain of an address, angle brackets and all (Zoho writes header.from=<noreply@...>).
-  return name === undefined ? undefined : domainKey(name.slice(name.lastIndexOf('@') + 1));
+  return name === undefined ? undefined : bareDomain(name.slice(name.lastIndexOf('@') + 1)) || undefined;
 }
-
-/**
- * A domain as compared: lower case, no brackets or spaces, no root dot. "header.d=sender.test." names the same domain
- * as the receiver's "header.d=sender.test"; compared as written, a planted pass with the dot escaped the receiver's
- * contradiction (high) as merely unconfirmed (low).
- */
-function domainKey(name: string): string | undefined {
-  const bare = name.replace(/[<>\s]/g, '');
-  // A loop, not /\.+$/: that regex retries every dot of a long run that does not end the value (quadratic).
-  let end = bare.length;
-  while (end > 0 && bare.charCodeAt(end - 1) === DOT) end--;
-  return bare.slice(0, end).toLowerCase() || undefined;
-}
-
-const DOT = 46;
 
 /** Results that settle nothing either way: the receiver could not tell, or found no policy that would fail it (Microsoft's bestguesspass). */
 const UNDECIDED = new Set(['unknown', 'temperror', 'bestguesspass']);
@@ -36,7 +22,7 @@ const UNDECIDED = new Set(['unknown', 'temperror', 'bestguesspass']);
  */
 function judged(r: RecordedResult, auth: AuthReport): { contradiction?: string; confirmed?: true } {
   const name = identityOf(r);
-  const same = (other: string | undefined) => name === undefined || other === undefined || domainKey(other) === name;
+  const same = (other: string | undefined) => name === undefined || other === undefined || bareDomain(other) === name;
   const theirs = auth.recorded.filter((x) => x.trusted && x.method === r.method && same(identityOf(x)));
   if (theirs.some((x) => x.result === 'pass')) return { confirmed: true };
   const against = theirs.find((x) => !UNDECIDED.has(x.result));
