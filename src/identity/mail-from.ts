@@ -6,6 +6,7 @@
 // own trusted Authentication-Results recorded the same MAIL FROM (smtp.mailfrom).
 import type { Chain, HeaderField, Message, RecordedResult } from '../types.js';
 import { parsePath } from '../message/addresses.js';
+import { bareDomain, domainOfAddress } from './org.js';
 
 export interface MailFrom {
   /** '' is the null reverse-path (<>). */
@@ -43,7 +44,7 @@ function corroboratedReturnPath(message: Message, recorded: readonly RecordedRes
       const field = message.headers[i]!;
       if (field.key !== 'return-path') continue;
       const path = parsePath(field.value);
-      const matches = stated.includes('@') ? path.toLowerCase() === stated : path.slice(path.lastIndexOf('@') + 1).toLowerCase() === stated;
+      const matches = stated.includes('@') ? path.toLowerCase() === stated : domainOfAddress(path) === bareDomain(stated);
       if (path && matches) return { mailFrom: path, field, source: `Return-Path (header ${field.index}, below the boundary, as ${r.authservId || 'the receiver'} recorded smtp.mailfrom=${stated})` };
     }
   }

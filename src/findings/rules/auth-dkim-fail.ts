@@ -21,12 +21,14 @@ export const authDkimFail = defineRule({
       dmarcPass || passes.some((p) => (broken !== undefined && sameOrg(p.domain, broken)) || identity.from.some((m) => sameOrg(p.domain, m.domain)));
     return resultsOf(auth.results, 'dkim')
       .filter((r) => r.result === 'fail')
-      .map((r) => ({ r, vouched: vouchedFor(r.domain) }))
-      .map(({ r, vouched }) => ({
-        severity: vouched ? ('low' as const) : ('medium' as const),
-        title: `DKIM signature of ${r.domain ?? '(no domain)'} does not verify${r.comment ? ` (${r.comment})` : ''}`,
-        evidence: [...headerEvidence(message, r.details?.['header'] as number | undefined), resultEvidence(r)],
-        data: { domain: r.domain, selector: r.details?.['selector'], comment: r.comment, vouchedOtherwise: vouched },
-      }));
+      .map((r) => {
+        const vouched = vouchedFor(r.domain);
+        return {
+          severity: vouched ? ('low' as const) : ('medium' as const),
+          title: `DKIM signature of ${r.domain ?? '(no domain)'} does not verify${r.comment ? ` (${r.comment})` : ''}`,
+          evidence: [...headerEvidence(message, r.details?.['header'] as number | undefined), resultEvidence(r)],
+          data: { domain: r.domain, selector: r.details?.['selector'], comment: r.comment, vouchedOtherwise: vouched },
+        };
+      });
   },
 });

@@ -20,18 +20,18 @@ const UNDECIDED = new Set(['unknown', 'temperror', 'bestguesspass']);
  * below the sender's Received lines. A result about another name (the forwarder's MAIL FROM, another signature)
  * says nothing about this one.
  */
-function judged(r: RecordedResult, auth: AuthReport): { contradiction?: string; confirmed?: true } {
+function judged(r: RecordedResult, auth: AuthReport): { why?: string; confirmed?: true } {
   const name = identityOf(r);
   const same = (other: string | undefined) => name === undefined || other === undefined || bareDomain(other) === name;
   const theirs = auth.recorded.filter((x) => x.trusted && x.method === r.method && same(identityOf(x)));
   if (theirs.some((x) => x.result === 'pass')) return { confirmed: true };
   const against = theirs.find((x) => !UNDECIDED.has(x.result));
-  if (against) return { contradiction: `the receiver itself recorded ${r.method}=${against.result} (header ${against.header})` };
+  if (against) return { why: `the receiver itself recorded ${r.method}=${against.result} (header ${against.header})` };
   if (auth.mode !== 'computed') return {};
   const ours = auth.results.filter((x) => x.method === r.method && same(x.domain));
   if (ours.some((x) => x.result === 'pass')) return { confirmed: true };
   const failed = ours.find((x) => x.result === 'fail' || x.result === 'softfail');
-  return failed ? { contradiction: `we compute ${r.method}=${failed.result}` } : {};
+  return failed ? { why: `we compute ${r.method}=${failed.result}` } : {};
 }
 
 export const authPlantedResults = defineRule({
@@ -45,7 +45,7 @@ export const authPlantedResults = defineRule({
   check: ({ auth, message }) => {
     // An earlier ARC set sealed by the receiver's operator and validated by its arc=pass is that operator's, not planted.
     const planted = auth.recorded.filter((r) => !r.trusted && r.result === 'pass' && r.receiverId === true && r.arcSealer === undefined);
-    const proven = planted.map((r) => ({ r, ...judged(r, auth) })).map(({ r, contradiction, confirmed }) => ({ r, why: contradiction, confirmed }));
+    const proven = planted.map((r) => ({ r, ...judged(r, auth) }));
     const high = proven.filter((p) => p.why);
     const unconfirmed = proven.filter((p) => !p.why && !p.confirmed);
     const evidenceOf = (rows: RecordedResult[]) =>
